@@ -1,0 +1,61 @@
+/* Trap entry and exit.
+ *
+ * While a thread runs in user mode, sscratch holds the address of its saved context
+ * (user_context_t, in its TCB); while the kernel runs, sscratch is zero. The kernel runs
+ * with interrupts off (sstatus.SIE = 0), so a trap taken in S-mode is always a kernel bug
+ * and goes to kernel_trap, which reports it. There is one kernel stack: the kernel never
+ * blocks inside a call, it picks the next thread and leaves through restore_user. */
+#include <arch/context.h>
+
+#define SAVE(n)    sd x##n, CTX_REG(n)(t6)
+#define LOAD(n)    ld x##n, CTX_REG(n)(a0)
+
+    .section .text
+    .align 4
+    .global trap_entry
+trap_entry:
+    csrrw   t6, sscratch, t6
+    beqz    t6, from_kernel
+    SAVE(1);  SAVE(2);  SAVE(3);  SAVE(4);  SAVE(5);  SAVE(6);  SAVE(7)
+    SAVE(8);  SAVE(9);  SAVE(10); SAVE(11); SAVE(12); SAVE(13); SAVE(14)
+    SAVE(15); SAVE(16); SAVE(17); SAVE(18); SAVE(19); SAVE(20); SAVE(21)
+    SAVE(22); SAVE(23); SAVE(24); SAVE(25); SAVE(26); SAVE(27); SAVE(28)
+    SAVE(29); SAVE(30)
+    csrr    t0, sscratch          /* the user's t6 */
+    sd      t0, CTX_REG(31)(t6)
+    csrr    t0, sepc
+    sd      t0, CTX_PC(t6)
+    csrw    sscratch, zero
+    lla     sp, kernel_stack_top
+    mv      a0, t6
+    csrr    a1, scause
+    csrr    a2, stval
+    call    trap_from_user         /* does not return: leaves via restore_user */
+1:  j       1b
+
+from_kernel:
+    /* Put t6 back (sscratch becomes zero again) and report on the current stack. */
+    csrrw   t6, sscratch, t6
+    addi    sp, sp, -32
+    sd      ra, 0(sp)
+    csrr    a0, scause
+    csrr    a1, sepc
+    csrr    a2, stval
+    mv      a3, sp
+    call    trap_from_kernel       /* panics */
+2:  j       2b
+
+/* void restore_user(user_context_t *ctx): return to user mode with ctx's registers.
+ * sstatus.SPP must already be 0 (user) — arch_init sets it and nothing sets it back. */
+    .global restore_user
+restore_user:
+    csrw    sscratch, a0
+    ld      t0, CTX_PC(a0)
+    csrw    sepc, t0
+    LOAD(1);  LOAD(2);  LOAD(3);  LOAD(4);  LOAD(5);  LOAD(6);  LOAD(7)
+    LOAD(8);  LOAD(9);  LOAD(11); LOAD(12); LOAD(13); LOAD(14); LOAD(15)
+    LOAD(16); LOAD(17); LOAD(18); LOAD(19); LOAD(20); LOAD(21); LOAD(22)
+    LOAD(23); LOAD(24); LOAD(25); LOAD(26); LOAD(27); LOAD(28); LOAD(29)
+    LOAD(30); LOAD(31)
+    LOAD(10)
+    sret

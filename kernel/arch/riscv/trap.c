@@ -1,0 +1,47 @@
+/* Trap dispatch: entry.S saved the user registers into the current thread's context
+ * and calls trap_from_user with scause and stval. Each cause goes to one generic
+ * handler; all of them end in schedule_and_return(), which picks the thread to run
+ * next and leaves through restore_user. */
+#include <arch.h>
+#include <arch/csr.h>
+#include <kprintf.h>
+#include <sched.h>
+#include <syscall.h>
+#include <fault.h>
+#include <irq.h>
+
+NORETURN void trap_from_user(user_context_t *ctx, word_t scause, word_t stval)
+{
+    tcb_t *cur = sched_current();
+    kassert(ctx == &cur->ctx);
+
+    if (scause & SCAUSE_INTERRUPT) {
+        switch (scause & ~SCAUSE_INTERRUPT) {
+        case IRQ_S_TIMER: timer_tick(); break;
+        case IRQ_S_EXT:   irq_external(); break;
+        default:          csr_clear(sip, SIE_SSIE); break;   /* IPIs: nothing yet */
+        }
+    } else if (scause == EXC_ECALL_U) {
+        /* sepc points at the ecall; the thread continues after it. */
+        ctx->regs[CTX_PC] += 4;
+        syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    } else {
+        user_fault(cur, scause, stval);
+    }
+    schedule_and_return();
+}
+
+/* Poll for interrupts that arrived while the idle loop waited (sstatus.SIE is off). */
+void arch_poll_interrupts(void)
+{
+    word_t pending = csr_read(sip) & csr_read(sie);
+    if (pending & SIE_STIE) timer_tick();
+    if (pending & SIE_SEIE) irq_external();
+    if (pending & SIE_SSIE) csr_clear(sip, SIE_SSIE);
+}
+
+NORETURN void trap_from_kernel(word_t scause, word_t sepc, word_t stval, word_t sp)
+{
+    panic("trap in kernel mode: scause 0x%lx sepc 0x%lx stval 0x%lx sp 0x%lx",
+          scause, sepc, stval, sp);
+}

@@ -1,0 +1,118 @@
+/* kernel_main: everything from the first C instruction to the first user instruction.
+ * head.S has turned on paging with the kernel in the upper half and given us a stack. */
+#include <types.h>
+#include <arch.h>
+#include <arch/layout.h>
+#include <kprintf.h>
+#include <kstring.h>
+#include <console.h>
+#include <sched.h>
+#include <boot.h>
+#include <bootmem.h>
+#include <sbi.h>
+#include <fdt.h>
+#include <platform_info.h>
+
+#define FDT_MAX_SIZE (1u << 20)   /* device trees are a few KiB; refuse absurd headers */
+
+extern char __kernel_start[], __kernel_end[];
+
+static struct plat_info plat;     /* static: boot structures never live on a heap */
+static struct bootmem mem;
+
+static void print_size(uint64_t bytes)
+{
+    if (bytes >= (1ul << 30) && !(bytes & ((1ul << 30) - 1))) kprintf("%lu GiB", bytes >> 30);
+    else if (bytes >= (1ul << 20)) kprintf("%lu MiB", bytes >> 20);
+    else kprintf("%lu KiB", bytes >> 10);
+}
+
+static void all_threads_done(void)
+{
+    kprintf("kernel: all threads finished after %lu timer ticks; powering off\n", sched_ticks());
+    arch_poweroff();
+}
+
+static void read_device_tree(paddr_t dtb)
+{
+    const void *blob = paddr_to_kva(dtb);
+    uint32_t size = fdt_header_totalsize(blob);
+    if (size > FDT_MAX_SIZE) panic("device tree at 0x%lx claims %u bytes", dtb, size);
+    int err = plat_info_from_fdt(blob, size, &plat);
+    if (err) panic("device tree at 0x%lx: %s", dtb, fdt_strerror(err));
+
+    if (plat.uart.present &&
+        console_use(plat.uart.compatible, (uintptr_t)paddr_to_kva(plat.uart.base),
+                    plat.uart.reg_shift, plat.uart.reg_io_width)) {
+        /* From here on the kernel writes the UART directly. */
+    }
+
+    /* Usable memory: RAM minus firmware reservations, the kernel and the tree itself. */
+    bootmem_init(&mem);
+    for (unsigned i = 0; i < plat.n_mem; i++)
+        if (bootmem_add(&mem, plat.mem[i].base, plat.mem[i].size) < 0) panic("too many memory regions");
+    for (unsigned i = 0; i < plat.n_reserved; i++)
+        if (bootmem_reserve(&mem, plat.reserved[i].base, plat.reserved[i].size) < 0) panic("too many reserved regions");
+    paddr_t kbase = kva_to_paddr(__kernel_start), kend = kva_to_paddr(__kernel_end);
+    if (bootmem_reserve(&mem, kbase, kend - kbase) < 0 ||
+        bootmem_reserve(&mem, ALIGN_DOWN(dtb, PAGE_SIZE), ALIGN_UP(dtb + size, PAGE_SIZE) - ALIGN_DOWN(dtb, PAGE_SIZE)) < 0)
+        panic("too many reserved regions");
+    /* OpenSBI keeps its own image below us; on boards whose tree does not say so, the
+     * 2 MiB below the kernel's load address are firmware by convention. */
+    bootmem_reserve(&mem, KERNEL_PBASE, kbase - KERNEL_PBASE);
+}
+
+static void banner(unsigned hartid, paddr_t dtb)
+{
+    kprintf("\nkernel: capability microkernel for RISC-V (seL4 ABI), booting on hart %u\n", hartid);
+    kprintf("platform: %s%s\n", plat.model, plat.model_truncated ? "..." : "");
+    kprintf("sbi: spec %ld.%ld, implementation %ld version 0x%lx\n",
+            (sbi_spec_version() >> 24) & 0x7f, sbi_spec_version() & 0xffffff,
+            sbi_impl_id(), sbi_impl_version());
+    uint64_t total = 0;
+    for (unsigned i = 0; i < plat.n_mem; i++) {
+        kprintf("memory: 0x%lx-0x%lx (", plat.mem[i].base, plat.mem[i].base + plat.mem[i].size);
+        print_size(plat.mem[i].size);
+        kprintf(")\n");
+        total += plat.mem[i].size;
+    }
+    kprintf("memory total: %lu MiB\n", total >> 20);
+    for (unsigned i = 0; i < plat.n_reserved; i++)
+        kprintf("reserved: 0x%lx-0x%lx (firmware)\n", plat.reserved[i].base,
+                plat.reserved[i].base + plat.reserved[i].size);
+    kprintf("reserved: 0x%lx-0x%lx (kernel)\n", kva_to_paddr(__kernel_start), kva_to_paddr(__kernel_end));
+    kprintf("reserved: 0x%lx (device tree)\n", dtb);
+    for (unsigned i = 0; i < mem.n; i++)
+        kprintf("free: 0x%lx-0x%lx\n", mem.r[i].base, mem.r[i].end);
+    if (plat.uart.present)
+        kprintf("uart: %s @ 0x%lx irq %u (console: %s)\n", plat.uart.compatible, plat.uart.base,
+                plat.uart.irq, console_name());
+    if (plat.plic.present)
+        kprintf("plic: @ 0x%lx, %u sources\n", plat.plic.base, plat.plic.ndev);
+    if (plat.clint.present)
+        kprintf("clint: @ 0x%lx\n", plat.clint.base);
+    kprintf("timebase: %lu Hz\n", plat.timebase_hz);
+    unsigned smode = 0;
+    for (unsigned i = 0; i < plat.n_harts; i++)
+        if (plat.harts[i].s_mode && plat.harts[i].enabled) smode++;
+    kprintf("harts: %u (%u with S-mode); boot hart %u, others parked in SBI HSM\n",
+            plat.n_harts, smode, hartid);
+    for (unsigned i = 0; i < plat.n_virtio; i++)
+        kprintf("virtio-mmio: @ 0x%lx irq %u\n", plat.virtio[i].base, plat.virtio[i].irq);
+}
+
+NORETURN void kernel_main(unsigned long hartid, paddr_t dtb)
+{
+    arch_init();
+    arch_vm_init();
+    read_device_tree(dtb);
+    banner((unsigned)hartid, dtb);
+    if (!plat.timebase_hz) panic("device tree gives no timebase-frequency");
+
+    unsigned n = boot_start_tasks(&mem);
+    kprintf("kernel: %u boot task%s started, %lu KiB free memory left\n", n, n == 1 ? "" : "s",
+            bootmem_free_bytes(&mem) >> 10);
+    sched_on_idle_forever = all_threads_done;
+    sched_init(plat.timebase_hz, CONFIG_TIME_SLICE_US);
+    schedule_and_return();
+}

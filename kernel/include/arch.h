@@ -1,0 +1,27 @@
+/* Every function the architecture layer (kernel/arch/riscv) provides to generic code.
+ * Generic code never includes arch/ headers for anything not listed here except the
+ * shared constant headers (layout, context). */
+#pragma once
+#include <types.h>
+#include <arch/sv39.h>
+#include <arch/context.h>
+
+/* boot */
+void arch_init(void);                    /* trap vector, counters, FP state, timer */
+NORETURN void arch_halt(void);           /* stop this hart forever (after a panic) */
+NORETURN void arch_poweroff(void);       /* SBI shutdown; on boards without one, halt */
+
+/* memory */
+void arch_vm_init(void);
+void arch_vspace_init(pte_t *root);
+pte_t *arch_pt_walk(pte_t *root, vaddr_t va, int to_level, paddr_t (*alloc_pt)(void));
+void arch_set_vspace(paddr_t root, unsigned asid);
+
+/* threads */
+NORETURN void restore_user(user_context_t *ctx);
+void arch_fpu_switch(user_context_t *from, user_context_t *to);
+
+/* time: counts of the `time` CSR, timebase_hz per second */
+uint64_t arch_time_now(void);
+void arch_timer_set(uint64_t deadline);
+void arch_wait_for_interrupt(void);      /* idle: wfi with interrupts masked, then poll */

@@ -1,0 +1,3 @@
+#pragma once
+/* External (PLIC) interrupts. Sources are enabled only through IRQHandler caps. */
+void irq_external(void);

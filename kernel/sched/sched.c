@@ -1,0 +1,144 @@
+/* Fixed-priority round-robin scheduler.
+ *
+ * Invariant (checked by kassert where cheap): a thread is on a ready queue iff its
+ * state is RUNNING and it is not `current`. Every state change of a thread goes
+ * through the functions below, so blocking and waking cannot half-happen. */
+#include <sched.h>
+#include <kprintf.h>
+
+#define NPRIO 256
+
+static struct {
+    tcb_t *head[NPRIO], *tail[NPRIO];
+    uint64_t bitmap[NPRIO / 64];     /* bit p set iff queue p is non-empty */
+    tcb_t *current;
+    bool resched;                    /* current must give up the CPU at the next exit */
+    bool preempted_by_wakeup;        /* ...to a higher priority: it keeps its place */
+    unsigned nr_active;              /* threads RUNNING or BLOCKED: can still run */
+    uint64_t ticks, slice, next_deadline;
+} s;
+
+void (*sched_on_idle_forever)(void);
+
+static void rq_push(tcb_t *t, bool front)
+{
+    unsigned p = t->priority;
+    t->rq_next = t->rq_prev = NULL;
+    if (!s.head[p]) {
+        s.head[p] = s.tail[p] = t;
+    } else if (front) {
+        t->rq_next = s.head[p]; s.head[p]->rq_prev = t; s.head[p] = t;
+    } else {
+        t->rq_prev = s.tail[p]; s.tail[p]->rq_next = t; s.tail[p] = t;
+    }
+    s.bitmap[p / 64] |= BIT(p % 64);
+}
+
+static void rq_remove(tcb_t *t)
+{
+    unsigned p = t->priority;
+    if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else s.head[p] = t->rq_next;
+    if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else s.tail[p] = t->rq_prev;
+    t->rq_next = t->rq_prev = NULL;
+    if (!s.head[p]) s.bitmap[p / 64] &= ~BIT(p % 64);
+}
+
+static int highest_prio(void)
+{
+    for (int w = NPRIO / 64 - 1; w >= 0; w--)
+        if (s.bitmap[w]) return w * 64 + (int)highest_bit(s.bitmap[w]);
+    return -1;
+}
+
+static bool is_active(tcb_state_t st) { return st != TCB_INACTIVE && st != TCB_DEAD; }
+
+void sched_init(uint64_t timebase_hz, uint64_t slice_us)
+{
+    s.slice = timebase_hz * slice_us / 1000000;
+    if (!s.slice) s.slice = 1;
+    s.next_deadline = arch_time_now() + s.slice;
+    arch_timer_set(s.next_deadline);
+}
+
+tcb_t *sched_current(void) { return s.current; }
+uint64_t sched_ticks(void) { return s.ticks; }
+
+void sched_make_runnable(tcb_t *t)
+{
+    if (t->state == TCB_RUNNING) return;
+    kassert(t->state != TCB_DEAD);
+    if (!is_active(t->state)) s.nr_active++;
+    t->state = TCB_RUNNING;
+    if (t == s.current) return;
+    rq_push(t, false);
+    if (s.current && t->priority > s.current->priority) {
+        s.resched = true;
+        s.preempted_by_wakeup = true;
+    }
+}
+
+void sched_block(tcb_t *t, tcb_state_t why)
+{
+    kassert(t->state == TCB_RUNNING && why != TCB_RUNNING);
+    if (t != s.current) rq_remove(t);
+    else s.resched = true;
+    t->state = why;
+}
+
+static void make_inactive(tcb_t *t, tcb_state_t st)
+{
+    if (t->state == TCB_RUNNING && t != s.current) rq_remove(t);
+    if (is_active(t->state)) s.nr_active--;
+    t->state = st;
+    if (t == s.current) s.resched = true;
+}
+
+void sched_kill(tcb_t *t) { make_inactive(t, TCB_DEAD); }
+void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
+
+void sched_yield(void) { s.resched = true; }
+
+void timer_tick(void)
+{
+    s.ticks++;
+    /* Deadlines advance from the previous one, not from now, so slices do not drift;
+     * if we fell far behind (a long wfi), restart from now. */
+    uint64_t now = arch_time_now();
+    s.next_deadline += s.slice;
+    if (s.next_deadline <= now) s.next_deadline = now + s.slice;
+    arch_timer_set(s.next_deadline);
+    s.resched = true;
+}
+
+void arch_poll_interrupts(void);
+
+NORETURN void schedule_and_return(void)
+{
+    tcb_t *prev = s.current;
+    if (prev && prev->state == TCB_RUNNING && !s.resched)
+        restore_user(&prev->ctx);
+
+    if (prev && prev->state == TCB_RUNNING) {
+        rq_push(prev, s.preempted_by_wakeup);
+    }
+    s.resched = false;
+    s.preempted_by_wakeup = false;
+
+    int p;
+    while ((p = highest_prio()) < 0) {
+        if (s.nr_active == 0 && sched_on_idle_forever) sched_on_idle_forever();
+        arch_wait_for_interrupt();
+        arch_poll_interrupts();
+    }
+    tcb_t *next = s.head[p];
+    rq_remove(next);
+    s.current = next;
+    if (next != prev) {
+        if (!prev || prev->vspace_root != next->vspace_root)
+            arch_set_vspace(next->vspace_root, next->asid);
+        /* The FP registers hold prev's state; a dead prev's state is not worth saving. */
+        arch_fpu_switch(prev && prev->state != TCB_DEAD ? &prev->ctx : NULL, &next->ctx);
+    }
+    s.resched = false;   /* interrupts polled while idle must not bounce the new thread */
+    restore_user(&next->ctx);
+}

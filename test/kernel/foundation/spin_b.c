@@ -1,0 +1,2 @@
+#include "spin.h"
+int main(void *bootinfo) { (void)bootinfo; return spin("spin_b"); }
