@@ -1,64 +1,72 @@
-/* Start the user images linked into the kernel. Each becomes one thread in its own
- * Sv39 address space, with the seL4 root-task layout: the ELF's segments at their
- * addresses, then (page-aligned) one IPC buffer page and one boot-info page; a0 holds
- * the boot-info address at entry. The task sets up its own stack, as seL4's do.
- * Memory for all of it comes from boot memory, before the rest becomes untyped. */
+/* Start the user images linked into the kernel.
+ *
+ * The first image is the root task, set up as seL4 sets up its initial thread: its
+ * ELF segments at their addresses, then (page-aligned) one IPC buffer page, the
+ * boot-info page and the extra boot-info pages (the device tree); a0 = the boot-info
+ * address; capabilities to everything it was given in its root CNode (root_task.c).
+ * Further images (bring-up tests only) get an address space and a thread but no
+ * capabilities at all. Every user task sets up its own stack, as seL4's do.
+ * All memory here comes from boot memory, before the rest becomes untyped. */
 #include <boot.h>
 #include <sched.h>
 #include <kprintf.h>
 #include <kstring.h>
 #include <arch/layout.h>
-#include <arch/csr.h>
 #include <elf.h>
 
 #define USER_LOWEST 0x1000ul       /* page 0 stays unmapped so NULL faults */
-#define BOOT_PRIORITY 255          /* seL4's root task runs at the highest priority */
 
 static struct bootmem *boot_mem;
+static struct boot_space *cur_space;   /* receives the caps of what is mapped, or NULL */
 
-static paddr_t alloc_page(void)
+paddr_t boot_alloc(uint64_t size_bits, const char *what)
 {
-    paddr_t pa = bootmem_alloc(boot_mem, PAGE_SIZE, PAGE_SIZE);
-    if (pa) memset(paddr_to_kva(pa), 0, PAGE_SIZE);
+    paddr_t pa = bootmem_alloc(boot_mem, 1ull << size_bits, 1ull << size_bits);
+    if (!pa) panic("out of boot memory for %s", what);
+    memset(paddr_to_kva(pa), 0, 1ull << size_bits);
     return pa;
 }
 
-static paddr_t must_alloc_page(const char *what)
+static paddr_t alloc_page_table(void)
 {
-    paddr_t pa = alloc_page();
-    if (!pa) panic("out of boot memory for %s", what);
+    paddr_t pa = boot_alloc(PAGE_BITS, "page tables");
+    if (cur_space) boot_space_page_table(cur_space, pa);
     return pa;
 }
 
 /* Map one fresh zeroed page at va with the given R/W/X bits; returns its kernel alias. */
-static uint8_t *map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, const char *name)
+uint8_t *boot_map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, paddr_t *pa_out)
 {
-    pte_t *slot = arch_pt_walk(root, va, 0, alloc_page);
-    if (!slot) panic("%s: out of boot memory for page tables", name);
-    if (pte_valid(*slot)) return paddr_to_kva(pte_paddr(*slot));   /* page shared by two segments */
-    paddr_t pa = must_alloc_page(name);
+    pte_t *slot = arch_pt_walk(root, va, 0, alloc_page_table);
+    if (!slot || pte_valid(*slot)) panic("boot mapping at 0x%lx failed", va);
+    paddr_t pa = boot_alloc(PAGE_BITS, "user pages");
     *slot = pte_make(pa, PTE_V | PTE_U | PTE_A | PTE_D | rwx);
+    if (pa_out) *pa_out = pa;
     return paddr_to_kva(pa);
 }
 
-static bool load_one(const struct boot_image *img, unsigned asid)
+/* Load one image's segments into a new address space. Returns the root table, or 0. */
+static paddr_t load_image(const struct boot_image *img, struct elf_image *elf,
+                          struct boot_space *space)
 {
-    struct elf_image elf;
-    int err = elf_open(&elf, img->start, (size_t)(img->end - img->start), USER_LOWEST, USER_TOP);
+    int err = elf_open(elf, img->start, (size_t)(img->end - img->start), USER_LOWEST, USER_TOP);
     if (err) {
         kprintf("kernel: boot image '%s' rejected: %s\n", img->name, elf_strerror(err));
-        return false;
+        return 0;
     }
-    paddr_t root_pa = must_alloc_page(img->name);
+    cur_space = space;
+    paddr_t root_pa = boot_alloc(PAGE_BITS, "page tables");
     pte_t *root = paddr_to_kva(root_pa);
     arch_vspace_init(root);
-
-    for (unsigned i = 0; i < elf_load_count(&elf); i++) {
+    for (unsigned i = 0; i < elf_load_count(elf); i++) {
         struct elf_segment seg;
-        if (elf_load_segment(&elf, i, &seg) != ELF_OK) panic("elf segment %u vanished", i);
+        if (elf_load_segment(elf, i, &seg) != ELF_OK) panic("elf segment %u vanished", i);
         uint64_t rwx = (seg.r ? PTE_R : 0) | (seg.w ? PTE_W | PTE_R : 0) | (seg.x ? PTE_X : 0);
+        /* elf_open guarantees that no two segments share a page. */
         for (vaddr_t va = ALIGN_DOWN(seg.vaddr, PAGE_SIZE); va < seg.vaddr + seg.memsz; va += PAGE_SIZE) {
-            uint8_t *page = map_new_page(root, va, rwx, img->name);
+            paddr_t pa;
+            uint8_t *page = boot_map_new_page(root, va, rwx, &pa);
+            if (space) boot_space_frame(space, pa, va, seg.w);
             /* Copy the part of the file image that falls into this page. */
             vaddr_t lo = va > seg.vaddr ? va : seg.vaddr;
             vaddr_t hi = va + PAGE_SIZE < seg.vaddr + seg.filesz ? va + PAGE_SIZE : seg.vaddr + seg.filesz;
@@ -66,35 +74,72 @@ static bool load_one(const struct boot_image *img, unsigned asid)
                 memcpy(page + (lo - va), img->start + seg.offset + (lo - seg.vaddr), hi - lo);
         }
     }
+    return root_pa;
+}
+
+static tcb_t *new_thread(const char *name, paddr_t tcb_pa, paddr_t root_pa, unsigned asid,
+                         vaddr_t entry, vaddr_t bootinfo, vaddr_t ipc_buffer)
+{
+    tcb_t *t = paddr_to_kva(tcb_pa);
+    tcb_set_name(t, name);
+    t->vspace_root = root_pa;
+    t->asid = asid;
+    t->priority = t->mcp = PRIO_MAX;     /* seL4's initial thread runs at the top */
+    t->ipc_buffer = ipc_buffer;
+    t->ctx.regs[CTX_PC] = entry;
+    t->ctx.regs[REG_A0] = bootinfo;
+    return t;
+}
+
+static bool start_root(const struct boot_image *img, paddr_t dtb, uint32_t dtb_size)
+{
+    struct elf_image elf;
+    struct boot_space *space = boot_space_begin();
+    paddr_t root_pa = load_image(img, &elf, space);
+    if (!root_pa) return false;
     uint64_t lo, hi;
     elf_extent(&elf, &lo, &hi);
     vaddr_t ipc_buffer = hi, bootinfo = hi + PAGE_SIZE;
-    map_new_page(root, ipc_buffer, PTE_R | PTE_W, img->name);
-    uint64_t *bi = (uint64_t *)map_new_page(root, bootinfo, PTE_R | PTE_W, img->name);
-    /* seL4_BootInfo: nodeID (+8) = 0, numNodes (+16) = 1, ipcBuffer (+32). The capability
-     * fields follow with the capability core. */
-    bi[2] = 1;
-    bi[4] = ipc_buffer;
-
-    tcb_t *t = paddr_to_kva(must_alloc_page(img->name));
-    tcb_set_name(t, img->name);
-    t->vspace_root = root_pa;
-    t->asid = asid;
-    t->priority = t->mcp = BOOT_PRIORITY;
-    t->ipc_buffer = ipc_buffer;
-    t->ctx.regs[CTX_PC] = elf.entry;
-    t->ctx.regs[REG_A0] = bootinfo;
+    paddr_t tcb_pa = boot_alloc(TCB_OBJ_BITS_BOOT, "the root TCB");
+    tcb_t *t = new_thread(img->name, tcb_pa, root_pa, ROOT_ASID, elf.entry, bootinfo, ipc_buffer);
+    root_task_create(space, t, paddr_to_kva(root_pa), root_pa, lo, hi, dtb, dtb_size);
     sched_make_runnable(t);
-    kprintf("kernel: task '%s' loaded: 0x%lx-0x%lx, entry 0x%lx, ipc buffer 0x%lx, boot info 0x%lx\n",
+    kprintf("kernel: root task '%s': image 0x%lx-0x%lx, entry 0x%lx, IPC buffer 0x%lx, boot info 0x%lx\n",
             img->name, lo, hi, elf.entry, ipc_buffer, bootinfo);
     return true;
 }
 
-unsigned boot_start_tasks(struct bootmem *mem)
+static bool start_capless(const struct boot_image *img, unsigned asid)
+{
+    struct elf_image elf;
+    paddr_t root_pa = load_image(img, &elf, NULL);
+    if (!root_pa) return false;
+    uint64_t lo, hi;
+    elf_extent(&elf, &lo, &hi);
+    /* Same layout as the root task, so the same start-up code works; no capabilities,
+     * so every invocation it makes is a capability fault. */
+    boot_map_new_page(paddr_to_kva(root_pa), hi, PTE_R | PTE_W, NULL);
+    uint64_t *bi = (uint64_t *)boot_map_new_page(paddr_to_kva(root_pa), hi + PAGE_SIZE, PTE_R | PTE_W, NULL);
+    bi[2] = 1;            /* numNodes */
+    bi[4] = hi;           /* ipcBuffer */
+    tcb_t *t = new_thread(img->name, boot_alloc(TCB_OBJ_BITS_BOOT, "a TCB"), root_pa, asid,
+                          elf.entry, hi + PAGE_SIZE, hi);
+    sched_make_runnable(t);
+    kprintf("kernel: task '%s' (no capabilities): image 0x%lx-0x%lx, entry 0x%lx\n",
+            img->name, lo, hi, elf.entry);
+    return true;
+}
+
+unsigned boot_start_tasks(struct bootmem *mem, paddr_t dtb, uint32_t dtb_size)
 {
     boot_mem = mem;
     unsigned started = 0;
-    for (unsigned i = 0; i < boot_image_count; i++)
-        if (load_one(&boot_images[i], i + 1)) started++;
+    for (unsigned i = 0; i < boot_image_count; i++) {
+        bool ok = i == 0 ? start_root(&boot_images[0], dtb, dtb_size)
+                         : start_capless(&boot_images[i], ROOT_ASID + i);
+        if (i == 0 && !ok) panic("the root task image cannot be loaded");
+        started += ok;
+    }
+    cur_space = NULL;
     return started;
 }

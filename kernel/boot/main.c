@@ -18,7 +18,8 @@
 extern char __kernel_start[], __kernel_end[];
 
 static struct plat_info plat;     /* static: boot structures never live on a heap */
-static struct bootmem mem;
+static struct bootmem mem, devmem;
+static uint32_t dtb_size;
 
 static void print_size(uint64_t bytes)
 {
@@ -53,13 +54,25 @@ static void read_device_tree(paddr_t dtb)
         if (bootmem_add(&mem, plat.mem[i].base, plat.mem[i].size) < 0) panic("too many memory regions");
     for (unsigned i = 0; i < plat.n_reserved; i++)
         if (bootmem_reserve(&mem, plat.reserved[i].base, plat.reserved[i].size) < 0) panic("too many reserved regions");
+    /* OpenSBI lists its own region under /reserved-memory, so it is already out. */
     paddr_t kbase = kva_to_paddr(__kernel_start), kend = kva_to_paddr(__kernel_end);
     if (bootmem_reserve(&mem, kbase, kend - kbase) < 0 ||
         bootmem_reserve(&mem, ALIGN_DOWN(dtb, PAGE_SIZE), ALIGN_UP(dtb + size, PAGE_SIZE) - ALIGN_DOWN(dtb, PAGE_SIZE)) < 0)
         panic("too many reserved regions");
-    /* OpenSBI keeps its own image below us; on boards whose tree does not say so, the
-     * 2 MiB below the kernel's load address are firmware by convention. */
-    bootmem_reserve(&mem, KERNEL_PBASE, kbase - KERNEL_PBASE);
+    dtb_size = size;
+}
+
+/* Device memory for the root task: the physical address space below 2^39 that is not
+ * RAM, minus the devices the kernel drives itself (console UART, PLIC, CLINT). */
+static void device_regions(struct bootmem *dev)
+{
+    bootmem_init(dev);
+    bootmem_add(dev, 0, 1ull << 39);
+    for (unsigned i = 0; i < plat.n_mem; i++) bootmem_reserve(dev, plat.mem[i].base, plat.mem[i].size);
+    for (unsigned i = 0; i < plat.n_reserved; i++) bootmem_reserve(dev, plat.reserved[i].base, plat.reserved[i].size);
+    if (plat.uart.present) bootmem_reserve(dev, ALIGN_DOWN(plat.uart.base, PAGE_SIZE), ALIGN_UP(plat.uart.size, PAGE_SIZE));
+    if (plat.plic.present) bootmem_reserve(dev, plat.plic.base, plat.plic.size);
+    if (plat.clint.present) bootmem_reserve(dev, plat.clint.base, plat.clint.size);
 }
 
 static void banner(unsigned hartid, paddr_t dtb)
@@ -109,9 +122,12 @@ NORETURN void kernel_main(unsigned long hartid, paddr_t dtb)
     banner((unsigned)hartid, dtb);
     if (!plat.timebase_hz) panic("device tree gives no timebase-frequency");
 
-    unsigned n = boot_start_tasks(&mem);
-    kprintf("kernel: %u boot task%s started, %lu KiB free memory left\n", n, n == 1 ? "" : "s",
+    unsigned n = boot_start_tasks(&mem, dtb, dtb_size);
+    if (n == 0) panic("no boot task could be started");
+    kprintf("kernel: %u boot task%s started, %lu KiB of memory left for untyped\n", n, n == 1 ? "" : "s",
             bootmem_free_bytes(&mem) >> 10);
+    device_regions(&devmem);
+    root_task_give_untyped(&mem, &devmem);
     sched_on_idle_forever = all_threads_done;
     sched_init(plat.timebase_hz, CONFIG_TIME_SLICE_US);
     schedule_and_return();

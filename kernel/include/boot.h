@@ -2,6 +2,8 @@
 #pragma once
 #include <types.h>
 #include <bootmem.h>
+#include <arch.h>
+#include <object/tcb.h>
 
 /* The user images linked into the kernel (generated images.S, see kernel/CMakeLists.txt).
  * The first is the root task. */
@@ -9,5 +11,22 @@ struct boot_image { const char *name; const uint8_t *start, *end; };
 extern const struct boot_image boot_images[];
 extern const unsigned boot_image_count;
 
+#define ROOT_ASID 1                /* seL4's initial thread ASID */
+#define TCB_OBJ_BITS_BOOT 11
+
 /* Load every boot image as a thread in its own address space; returns how many run. */
-unsigned boot_start_tasks(struct bootmem *mem);
+unsigned boot_start_tasks(struct bootmem *mem, paddr_t dtb, uint32_t dtb_size);
+
+/* Boot memory: zeroed, naturally aligned 2^size_bits bytes; panics when exhausted. */
+paddr_t boot_alloc(uint64_t size_bits, const char *what);
+uint8_t *boot_map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, paddr_t *pa_out);
+
+/* The root task's capabilities, gathered while its image is loaded (root_task.c). */
+struct boot_space;
+struct boot_space *boot_space_begin(void);
+void boot_space_frame(struct boot_space *s, paddr_t pa, vaddr_t va, bool writable);
+void boot_space_page_table(struct boot_space *s, paddr_t pa);
+void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vspace_pa,
+                      vaddr_t image_lo, vaddr_t image_hi, paddr_t dtb, uint32_t dtb_size);
+/* Everything left in boot memory becomes untyped capabilities of the root task. */
+void root_task_give_untyped(const struct bootmem *ram, const struct bootmem *device);

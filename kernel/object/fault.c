@@ -5,7 +5,7 @@
 #include <sched.h>
 #include <kprintf.h>
 #include <arch/csr.h>
-#include <syscall.h>
+#include <debug.h>
 
 const char *fault_cause_name(word_t scause)
 {
@@ -32,5 +32,16 @@ void user_fault(tcb_t *t, word_t scause, word_t stval)
     kprintf("fault: thread '%s' %s (scause %lu) at pc 0x%lx, %s 0x%lx; thread stopped\n",
             t->name, fault_cause_name(scause), scause, t->ctx.regs[CTX_PC],
             scause == EXC_ILLEGAL_INST ? "insn" : "addr", stval);
+    sched_kill(t);
+}
+
+void fault_cap(tcb_t *t, word_t cptr, bool in_recv, const lookup_fault_t *why)
+{
+    static const char *const kinds[] = { "no failure", "invalid root", "missing capability",
+                                         "depth mismatch", "guard mismatch" };
+    debug_flush(t, true);
+    kprintf("fault: thread '%s' capability fault on cptr 0x%lx (%s, %s, %lu bits left) at pc 0x%lx; thread stopped\n",
+            t->name, cptr, in_recv ? "receive phase" : "send phase",
+            why->type < 5 ? kinds[why->type] : "?", why->bits_left, t->ctx.regs[CTX_PC] - 4);
     sched_kill(t);
 }

@@ -261,6 +261,8 @@ int fdt_check(const void *blob, size_t size)
     uint32_t hdr_len = v.version >= 17 ? HDR_LEN_V17 : HDR_LEN_V16;
     if (v.totalsize > size || v.totalsize < hdr_len)
         return FDT_ERR_TRUNCATED;
+    if (v.totalsize > 0x7fffffffu) /* node handles are non-negative ints */
+        return FDT_ERR_BAD_LAYOUT;
 
     /* Alignment (5.3.1, 5.4.1) and nothing inside the header. */
     if ((v.off_rsv & 7) || (v.off_struct & 3) || (v.size_struct & 3))
@@ -281,11 +283,11 @@ int fdt_check(const void *blob, size_t size)
     /* The reservation map ends with an all-zero entry (5.3.2); stop at
      * the first entry that runs into another block or off the end. */
     for (uint64_t p = v.off_rsv;; p += RSV_ENTRY) {
+        if (p + RSV_ENTRY > total)
+            return FDT_ERR_TRUNCATED;
         if (overlap(p, RSV_ENTRY, v.off_struct, v.size_struct) ||
             overlap(p, RSV_ENTRY, v.off_strings, v.size_strings))
             return FDT_ERR_BAD_LAYOUT;
-        if (p + RSV_ENTRY > total)
-            return FDT_ERR_TRUNCATED;
         if (fdt_be64(v.b + p) == 0 && fdt_be64(v.b + p + 8) == 0)
             break;
     }
@@ -316,10 +318,12 @@ int fdt_get_rsv(const void *blob, int idx, uint64_t *addr, uint64_t *size)
 
 int fdt_num_rsv(const void *blob)
 {
-    uint64_t a, s;
+    struct view v;
     int n = 0;
-    while (fdt_get_rsv(blob, n, &a, &s) == FDT_OK)
-        n++;
+    view_load(blob, &v);
+    for (uint64_t p = v.off_rsv; p + RSV_ENTRY <= v.totalsize; p += RSV_ENTRY, n++)
+        if (fdt_be64(v.b + p) == 0 && fdt_be64(v.b + p + 8) == 0)
+            break;
     return n;
 }
 

@@ -65,9 +65,9 @@ int fdt_first_child(const void *blob, int node);
 int fdt_next_sibling(const void *blob, int node);
 int fdt_parent(const void *blob, int node);
 
-/* Next node in document order after `node` (pass node < 0 to get the
- * root).  *depth, if given, is adjusted by the change in nesting level;
- * the walk ends with FDT_ERR_NOT_FOUND. */
+/* Next node in document order after `node`; node < 0 gives the root and
+ * sets *depth = 0.  *depth, if given, is adjusted by the change in nesting
+ * (children of the root are at 1); the walk ends with FDT_ERR_NOT_FOUND. */
 int fdt_next_node(const void *blob, int node, int *depth);
 
 /* Full name ("cpu@0"; "" for the root); *len gets its length. */

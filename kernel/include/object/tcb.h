@@ -7,6 +7,7 @@
 #pragma once
 #include <types.h>
 #include <arch.h>
+#include <cap/cap.h>
 
 typedef enum {
     TCB_INACTIVE = 0,
@@ -36,6 +37,26 @@ typedef struct tcb {
     uint8_t dbg_len;
     char dbg_line[127];
 } tcb_t;
+
+/* A TCB object is 2^11 bytes (seL4's size): the tcb_t, then its own capability slots
+ * at the end. The slots hold what Configure/SetSpace installed (copies, so deleting
+ * the caller's caps does not pull the rug from under a running thread). */
+enum {
+    TCB_SLOT_CTABLE = 0,     /* CSpace root */
+    TCB_SLOT_VTABLE = 1,     /* VSpace root */
+    TCB_SLOT_REPLY = 2,      /* master reply cap (non-MCS) */
+    TCB_SLOT_CALLER = 3,     /* the one-shot reply cap of the last Call received */
+    TCB_SLOT_BUFFER = 4,     /* the IPC buffer frame */
+    TCB_SLOT_COUNT = 5,
+};
+#define TCB_OBJ_SIZE 2048
+#define TCB_SLOTS_OFFSET (TCB_OBJ_SIZE - TCB_SLOT_COUNT * 32)
+_Static_assert(sizeof(tcb_t) <= TCB_SLOTS_OFFSET, "tcb_t and its slots fit in 2 KiB");
+
+static inline cte_t *tcb_slot(tcb_t *t, unsigned i)
+{
+    return (cte_t *)((uint8_t *)t + TCB_SLOTS_OFFSET) + i;
+}
 
 static inline tcb_t *tcb_of_ctx(user_context_t *ctx) { return (tcb_t *)ctx; }
 void tcb_set_name(tcb_t *t, const char *name);

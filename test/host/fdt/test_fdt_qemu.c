@@ -1,14 +1,19 @@
 /*
- * Facts about the DTBs QEMU 7.2 really generates (dumped at build time
- * with -M <machine>,dumpdtb=...), checked through both the low-level
- * reader and plat_info_from_fdt.  Expected values were read off
- * `dtc -I dtb -O dts` of the dumps.
+ * Facts about the DTBs QEMU 7.2 really generates, checked through both
+ * the low-level reader and plat_info_from_fdt.  Expected values were read
+ * off `dtc -I dtb -O dts` of the dumps.
  *
- * usage: test_fdt_qemu virt|sifive_u|virt_too_many_harts <dtb> <smp> <mem-bytes> [bootargs]
+ * Kinds: "virt", "sifive_u": QEMU's own tree (-M <machine>,dumpdtb=...).
+ * "virt+sbi", "sifive_u+sbi": the tree as OpenSBI hands it to the kernel
+ * (captured by sbi_dump_dtb.S): OpenSBI adds /reserved-memory for itself,
+ * masks the PLIC's M-mode contexts and, on sifive_u, disables hart 0.
+ *
+ * usage: test_fdt_qemu <kind>|virt_too_many_harts <dtb> <smp> <mem-bytes> [bootargs]
  */
 #include "fdt_test.h"
 
 static const void *blob;
+static bool sbi; /* tree passed through OpenSBI */
 
 static int path(const char *p)
 {
@@ -28,7 +33,7 @@ static const char *name_of(int node)
 }
 
 /* Reader checks that hold on every QEMU machine. */
-static void check_reader(size_t size, unsigned smp)
+static void check_reader(size_t size, unsigned smp, bool cpu_map)
 {
     t_section("low-level reader");
     EXPECT_ERR(fdt_check(blob, size), FDT_OK, "fdt_check(real blob)");
@@ -50,7 +55,7 @@ static void check_reader(size_t size, unsigned smp)
     EXPECT_ERR(fdt_first_child(blob, 1), FDT_ERR_BAD_ARG, "misaligned node handle");
     EXPECT_ERR(fdt_first_child(blob, 0x7ffffff0), FDT_ERR_BAD_ARG, "handle past the block");
     EXPECT_ERR(fdt_next_sibling(blob, 4), FDT_ERR_BAD_ARG, "handle not at a BEGIN_NODE");
-    EXPECT_U64(fdt_num_rsv(blob), 0, "no /memreserve/ entries (no firmware ran)");
+    EXPECT_U64(fdt_num_rsv(blob), 0, "no /memreserve/ entries (OpenSBI uses /reserved-memory)");
 
     /* Children of /cpus: smp cpu nodes then cpu-map. */
     unsigned ncpu = 0, nchild = 0;
@@ -60,7 +65,8 @@ static void check_reader(size_t size, unsigned smp)
             ncpu++;
     }
     EXPECT_U64(ncpu, smp, "cpu@N children of /cpus");
-    EXPECT_U64(nchild, smp + 1, "children of /cpus (cpus + cpu-map)");
+    EXPECT_U64(nchild, smp + cpu_map, cpu_map ? "children of /cpus (cpus + cpu-map)"
+                                               : "children of /cpus (no cpu-map)");
 
     /* Document-order walk: depth of the hart interrupt controllers. */
     int depth = 0, nodes = 0, intc_depth = -1, max_depth = 0;
@@ -100,10 +106,42 @@ static void check_reader(size_t size, unsigned smp)
     EXPECT_STR(s, "memory", "memory device_type");
 }
 
+/* OpenSBI's own region(s): reserved-memory at the start of RAM, below the
+ * kernel's 2 MiB load offset.  Count and size vary by OpenSBI version. */
+static void check_firmware_reserved(const struct plat_info *pi)
+{
+    if (!sbi) {
+        EXPECT_U64(pi->n_reserved, 0, "n_reserved (dumpdtb: no firmware ran, nothing reserved)");
+        return;
+    }
+    EXPECT(pi->n_reserved >= 1, "n_reserved >= 1 (OpenSBI reserved itself; got %u)",
+           pi->n_reserved);
+    EXPECT_U64(pi->reserved[0].base, 0x80000000, "reserved[0].base (OpenSBI at start of RAM)");
+    for (unsigned i = 0; i < pi->n_reserved; i++)
+        EXPECT(pi->reserved[i].base >= 0x80000000 &&
+                   pi->reserved[i].base + pi->reserved[i].size <= 0x80200000,
+               "reserved[%u] = [0x%llx, +0x%llx] lies below the kernel at 0x80200000", i,
+               (unsigned long long)pi->reserved[i].base,
+               (unsigned long long)pi->reserved[i].size);
+    int rm = path("/reserved-memory");
+    EXPECT(rm > 0 && fdt_first_child(blob, rm) > 0, "/reserved-memory has a child");
+    /* PLIC M-mode contexts (irq 11) are masked to 0xffffffff for S-mode. */
+    int plic = fdt_next_compatible(blob, -1, "riscv,plic0");
+    uint32_t len;
+    const uint8_t *ie = fdt_getprop(blob, plic, "interrupts-extended", &len);
+    unsigned m = 0, masked = 0;
+    for (uint32_t i = 0; ie && i + 8 <= len; i += 8) {
+        m += fdt_be32(ie + i + 4) == 11;
+        masked += fdt_be32(ie + i + 4) == 0xffffffff;
+    }
+    EXPECT(ie && m == 0 && masked > 0, "PLIC M-mode contexts masked to 0xffffffff (%u masked)",
+           masked);
+}
+
 static void check_virt(size_t size, unsigned smp, uint64_t mem, const char *bootargs)
 {
     struct plat_info pi;
-    check_reader(size, smp);
+    check_reader(size, smp, true);
 
     t_section("virt: reader details");
     int plic = path("/soc/plic@c000000");
@@ -144,7 +182,7 @@ static void check_virt(size_t size, unsigned smp, uint64_t mem, const char *boot
     EXPECT_U64(pi.n_mem, 1, "n_mem");
     EXPECT_U64(pi.mem[0].base, 0x80000000, "mem[0].base");
     EXPECT_U64(pi.mem[0].size, mem, "mem[0].size = -m");
-    EXPECT_U64(pi.n_reserved, 0, "n_reserved (dumpdtb: no OpenSBI, no reserved-memory)");
+    check_firmware_reserved(&pi);
     EXPECT(pi.uart.present, "uart present");
     EXPECT_STR(pi.uart.compatible, "ns16550a", "uart compatible");
     EXPECT_U64(pi.uart.base, 0x10000000, "uart base");
@@ -182,7 +220,7 @@ static void check_virt(size_t size, unsigned smp, uint64_t mem, const char *boot
 static void check_sifive_u(size_t size, unsigned smp, uint64_t mem)
 {
     struct plat_info pi;
-    check_reader(size, smp);
+    check_reader(size, smp, false);
 
     t_section("sifive_u: reader details");
     int ser = path("/soc/serial@10010000");
@@ -207,7 +245,7 @@ static void check_sifive_u(size_t size, unsigned smp, uint64_t mem)
     EXPECT_U64(pi.n_mem, 1, "n_mem");
     EXPECT_U64(pi.mem[0].base, 0x80000000, "mem[0].base");
     EXPECT_U64(pi.mem[0].size, mem, "mem[0].size = -m");
-    EXPECT_U64(pi.n_reserved, 0, "n_reserved");
+    check_firmware_reserved(&pi);
     EXPECT(pi.uart.present, "uart present");
     EXPECT_STR(pi.uart.compatible, "sifive,uart0", "uart compatible");
     EXPECT_U64(pi.uart.base, 0x10010000, "uart base (stdout-path)");
@@ -222,8 +260,9 @@ static void check_sifive_u(size_t size, unsigned smp, uint64_t mem)
            "clint @0x2000000 size 0x10000");
     EXPECT_U64(pi.timebase_hz, 1000000, "timebase");
     EXPECT_U64(pi.n_harts, smp, "n_harts = -smp");
-    EXPECT(pi.harts[0].hartid == 0 && !pi.harts[0].s_mode && pi.harts[0].enabled,
-           "hart[0]: id 0, no S-mode (E51), enabled");
+    EXPECT(pi.harts[0].hartid == 0 && !pi.harts[0].s_mode && pi.harts[0].enabled == !sbi,
+           sbi ? "hart[0]: id 0, no S-mode (E51), disabled by OpenSBI"
+               : "hart[0]: id 0, no S-mode (E51), enabled");
     EXPECT(pi.plic.s_context[0] == -1, "hart 0 has no S context (got %d)", pi.plic.s_context[0]);
     for (unsigned h = 1; h < pi.n_harts; h++) {
         EXPECT(pi.harts[h].hartid == h && pi.harts[h].s_mode && pi.harts[h].enabled,
@@ -242,6 +281,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s kind dtb smp mem [bootargs]\n", argv[0]);
         return 2;
     }
+    char kind[32];
+    snprintf(kind, sizeof kind, "%s", argv[1]);
+    char *plus = strstr(kind, "+sbi");
+    if (plus) {
+        *plus = 0;
+        sbi = true;
+    }
     uint8_t *b = t_load_dtb(argv[2], &size);
     unsigned smp = (unsigned)strtoul(argv[3], NULL, 0);
     uint64_t mem = strtoull(argv[4], NULL, 0);
@@ -249,11 +295,11 @@ int main(int argc, char **argv)
     printf("%s: %s (%zu bytes), smp %u, mem 0x%llx\n", argv[1], argv[2], size, smp,
            (unsigned long long)mem);
 
-    if (strcmp(argv[1], "virt") == 0) {
+    if (strcmp(kind, "virt") == 0) {
         check_virt(size, smp, mem, argc > 5 ? argv[5] : "");
-    } else if (strcmp(argv[1], "sifive_u") == 0) {
+    } else if (strcmp(kind, "sifive_u") == 0) {
         check_sifive_u(size, smp, mem);
-    } else if (strcmp(argv[1], "virt_too_many_harts") == 0) {
+    } else if (strcmp(kind, "virt_too_many_harts") == 0) {
         struct plat_info pi;
         t_section("virt with more harts than PLAT_MAX_HARTS");
         EXPECT_ERR(fdt_check(blob, size), FDT_OK, "fdt_check");

@@ -4,4 +4,20 @@
 
 static inline void k_debug_putchar(char c) { k_syscall_a0(SYS_DEBUG_PUTCHAR, (unsigned char)c); }
 static inline void k_debug_halt(void) { k_syscall_a0(SYS_DEBUG_HALT, 0); }
+/* Print the caller's CSpace (slot, type, rights, badge, parent) on the console. */
+static inline void k_debug_snapshot(void) { k_syscall_a0(SYS_DEBUG_SNAPSHOT, 0); }
+static inline void k_debug_dump_scheduler(void) { k_syscall_a0(SYS_DEBUG_DUMP_SCHEDULER, 0); }
+
+/* seL4's capability type tag of the cap at cptr (0 = null or no such slot). */
+static inline k_word_t k_debug_cap_identify(k_word_t cptr)
+{
+    register k_word_t a0 asm("a0") = cptr;
+    register long a7 asm("a7") = SYS_DEBUG_CAP_IDENTIFY;
+    asm volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+    return a0;
+}
+
+/* Name the thread of a TCB cap; the kernel reads the name from our IPC buffer. */
+void k_debug_name_thread(k_word_t tcb, const char *name);
+
 __attribute__((noreturn)) void k_debug_thread_exit(long status);

@@ -1,0 +1,30 @@
+/* Kernel object types: sizes, creation from untyped memory, destruction.
+ * Type numbers are seL4's (k/abi.h); sizes are seL4's RV64 sizes. */
+#pragma once
+#include <cap/cap.h>
+#include <k/abi.h>
+
+#define TCB_OBJ_BITS          11
+#define ENDPOINT_OBJ_BITS     4
+#define NOTIFICATION_OBJ_BITS 5
+#define PAGE_TABLE_OBJ_BITS   12
+#define ASID_POOL_OBJ_BITS    12
+#define MIN_UNTYPED_BITS      4
+#define MAX_UNTYPED_BITS      38
+#define MAX_CNODE_RADIX       27   /* 4 GiB of slots is more than any untyped we hand out */
+
+/* Size in bits of one object of `type` with the caller's size argument, or -1 if the
+ * type or size is invalid (the caller reports which). */
+int object_size_bits(word_t type, word_t user_size);
+/* Zero the memory at `pa` and return the original capability to the new object. */
+cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device);
+
+/* Objects that contain capability slots (CNode, TCB): where they are. */
+bool object_has_slots(cap_t c);
+cte_t *object_slot(cap_t c, uint64_t i);
+uint64_t object_slot_count(cap_t c);
+
+/* The last capability to an object is going away: detach it from the rest of the
+ * kernel (run queues, mappings, IPC queues) so nothing refers to it any more.
+ * For objects with slots this is called before their slots are emptied. */
+void object_finalise(cap_t c);

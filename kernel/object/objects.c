@@ -1,0 +1,84 @@
+/* Per-type object facts: sizes, creation and destruction. Creation only initialises
+ * memory that retype has already checked is free and correctly aligned. */
+#include <object/objects.h>
+#include <object/tcb.h>
+#include <sched.h>
+#include <kstring.h>
+#include <kprintf.h>
+
+int object_size_bits(word_t type, word_t user_size)
+{
+    switch (type) {
+    case K_UNTYPED_OBJECT:
+        return (user_size >= MIN_UNTYPED_BITS && user_size <= MAX_UNTYPED_BITS) ? (int)user_size : -1;
+    case K_TCB_OBJECT:             return TCB_OBJ_BITS;
+    case K_ENDPOINT_OBJECT:        return ENDPOINT_OBJ_BITS;
+    case K_NOTIFICATION_OBJECT:    return NOTIFICATION_OBJ_BITS;
+    case K_CAPTABLE_OBJECT:
+        return (user_size >= 1 && user_size <= MAX_CNODE_RADIX) ? (int)(user_size + CTE_SIZE_BITS) : -1;
+    case K_RISCV_4K_PAGE_OBJECT:   return 12;
+    case K_RISCV_MEGA_PAGE_OBJECT: return 21;
+    case K_RISCV_GIGA_PAGE_OBJECT: return 30;
+    case K_RISCV_PAGE_TABLE_OBJECT: return PAGE_TABLE_OBJ_BITS;
+    default:                       return -1;
+    }
+}
+
+cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device)
+{
+    int bits = object_size_bits(type, user_size);
+    kassert(bits > 0);
+    /* Device memory is handed out as frames only and never zeroed: it is registers. */
+    if (!device) memset(paddr_to_kva(pa), 0, 1ull << bits);
+    switch (type) {
+    case K_UNTYPED_OBJECT:
+        return cap_make(CAP_UNTYPED, pa, 0, bits, device, 0);
+    case K_TCB_OBJECT: {
+        tcb_t *t = paddr_to_kva(pa);
+        t->state = TCB_INACTIVE;
+        tcb_set_name(t, "thread");
+        return cap_make(CAP_THREAD, pa, RIGHTS_ALL, 0, false, 0);
+    }
+    case K_ENDPOINT_OBJECT:
+        return cap_make(CAP_ENDPOINT, pa, RIGHTS_ALL, 0, false, 0);
+    case K_NOTIFICATION_OBJECT:
+        return cap_make(CAP_NOTIFICATION, pa, RIGHTS_ALL, 0, false, 0);
+    case K_CAPTABLE_OBJECT:
+        return cap_make(CAP_CNODE, pa, RIGHTS_ALL, user_size, false, 0);
+    case K_RISCV_4K_PAGE_OBJECT: case K_RISCV_MEGA_PAGE_OBJECT: case K_RISCV_GIGA_PAGE_OBJECT:
+        return cap_make(CAP_FRAME, pa, RIGHTS_ALL, bits, device, 0);
+    case K_RISCV_PAGE_TABLE_OBJECT:
+        return cap_make(CAP_PAGE_TABLE, pa, RIGHTS_ALL, 0, false, 0);
+    }
+    panic("object_create: type %lu", type);
+}
+
+bool object_has_slots(cap_t c)
+{
+    return cap_type(c) == CAP_CNODE || cap_type(c) == CAP_THREAD;
+}
+
+cte_t *object_slot(cap_t c, uint64_t i)
+{
+    if (cap_type(c) == CAP_THREAD) return tcb_slot(cap_ptr(c), (unsigned)i);
+    return (cte_t *)cap_ptr(c) + i;
+}
+
+uint64_t object_slot_count(cap_t c)
+{
+    return cap_type(c) == CAP_THREAD ? TCB_SLOT_COUNT : 1ull << cnode_radix(c);
+}
+
+void object_finalise(cap_t c)
+{
+    switch (cap_type(c)) {
+    case CAP_THREAD:
+        /* Off every queue for good; its slots are emptied by the caller next. */
+        sched_kill(cap_ptr(c));
+        break;
+    default:
+        /* Endpoints, notifications, frames and page tables gain work here as IPC and
+         * mappings arrive; untyped, CNodes and control caps need none. */
+        break;
+    }
+}

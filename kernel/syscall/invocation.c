@@ -1,0 +1,146 @@
+/* The invocation path: look up the invoked capability and the extra capabilities,
+ * dispatch on the capability's type, and write the reply (for Call). */
+#include <invocation.h>
+#include <fault.h>
+#include <sched.h>
+#include <kprintf.h>
+#include <object/objects.h>
+
+#define N_MSG_REGISTERS 4     /* message registers passed in a2..a5 */
+
+word_t *tcb_ipc_buffer(tcb_t *t)
+{
+    /* The buffer is reached through the frame cap the thread was configured with, so
+     * the kernel never touches user memory through the user's own mappings (SUM off). */
+    cap_t f = tcb_slot(t, TCB_SLOT_BUFFER)->cap;
+    if (cap_type(f) != CAP_FRAME) return NULL;
+    uint64_t off = t->ipc_buffer & (cap_object_bytes(f) - 1);
+    return (word_t *)((uint8_t *)cap_ptr(f) + off);
+}
+
+word_t inv_mr(const inv_t *iv, unsigned i)
+{
+    if (i < N_MSG_REGISTERS) return iv->caller->ctx.regs[REG_A2 + i];
+    return iv->buffer ? iv->buffer[1 + i] : 0;
+}
+
+bool inv_set_mr(inv_t *iv, unsigned i, word_t v)
+{
+    if (i < N_MSG_REGISTERS) { iv->caller->ctx.regs[REG_A2 + i] = v; return true; }
+    if (!iv->buffer || i >= K_MSG_MAX_LENGTH) return false;
+    iv->buffer[1 + i] = v;
+    return true;
+}
+
+word_t err_simple(inv_error_t *e, word_t type) { e->type = type; e->len = 0; return type; }
+word_t err_invalid_arg(inv_error_t *e, word_t which)
+{
+    e->type = K_INVALID_ARGUMENT; e->len = 1; e->mr[0] = which; return e->type;
+}
+word_t err_invalid_cap(inv_error_t *e, word_t which)
+{
+    e->type = K_INVALID_CAPABILITY; e->len = 1; e->mr[0] = which; return e->type;
+}
+word_t err_range(inv_error_t *e, word_t min, word_t max)
+{
+    e->type = K_RANGE_ERROR; e->len = 2; e->mr[0] = min; e->mr[1] = max; return e->type;
+}
+word_t err_memory(inv_error_t *e, word_t bytes_left)
+{
+    e->type = K_NOT_ENOUGH_MEMORY; e->len = 1; e->mr[0] = bytes_left; return e->type;
+}
+
+/* FailedLookup details: MR0 = was it the source, MR1 = lookup failure type, then
+ * bits left and the type's own words (seL4 manual, "Errors"). */
+word_t err_lookup(inv_error_t *e, bool was_source, const lookup_fault_t *why)
+{
+    e->type = K_FAILED_LOOKUP;
+    e->mr[0] = was_source;
+    e->mr[1] = why->type;
+    e->mr[2] = why->bits_left;
+    e->len = 3;
+    if (why->type == K_DEPTH_MISMATCH) { e->mr[3] = why->guard_found; e->len = 4; }
+    if (why->type == K_GUARD_MISMATCH) { e->mr[3] = why->guard_found; e->mr[4] = why->guard_size; e->len = 5; }
+    if (why->type == K_INVALID_ROOT) e->len = 2;
+    return e->type;
+}
+
+word_t err_missing_cap(inv_error_t *e, bool was_source, word_t bits_left)
+{
+    lookup_fault_t why = { K_MISSING_CAPABILITY, bits_left, 0, 0 };
+    return err_lookup(e, was_source, &why);
+}
+
+cte_t *inv_lookup_slot(cap_t root, word_t index, word_t depth, bool is_source, inv_error_t *e)
+{
+    lookup_fault_t why = { K_INVALID_ROOT, 0, 0, 0 };
+    if (cap_type(root) != CAP_CNODE) {
+        err_lookup(e, is_source, &why);
+        return NULL;
+    }
+    if (depth < 1 || depth > 64) {
+        err_range(e, 1, 64);
+        return NULL;
+    }
+    cte_t *s = cspace_lookup_slot(root, index, depth, &why);
+    if (!s) err_lookup(e, is_source, &why);
+    return s;
+}
+
+static word_t decode(inv_t *iv, inv_error_t *e)
+{
+    switch (cap_type(iv->cap)) {
+    case CAP_UNTYPED: return untyped_invoke(iv, e);
+    case CAP_CNODE:   return cnode_invoke(iv, e);
+    case CAP_NULL:
+    case CAP_ZOMBIE:
+        return err_invalid_cap(e, 0);
+    default:
+        /* Objects whose invocations arrive with later work (TCB, frames, page tables,
+         * ASIDs, IRQs) answer as seL4 does to an invocation it does not know. */
+        return err_simple(e, K_ILLEGAL_OPERATION);
+    }
+}
+
+void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call)
+{
+    inv_t iv = { 0 };
+    inv_error_t e = { 0 };
+    lookup_fault_t why;
+
+    iv.caller = caller;
+    iv.is_call = is_call;
+    iv.label = k_msginfo_label(info);
+    iv.length = k_msginfo_length(info);
+    iv.n_extra = k_msginfo_extra_caps(info);
+    iv.buffer = tcb_ipc_buffer(caller);
+    /* Without an IPC buffer only the register message registers exist. */
+    if (iv.length > K_MSG_MAX_LENGTH) iv.length = K_MSG_MAX_LENGTH;
+    if (!iv.buffer && iv.length > N_MSG_REGISTERS) iv.length = N_MSG_REGISTERS;
+
+    iv.slot = cspace_lookup_cap_slot(tcb_cspace_root(caller), cptr, &why);
+    if (!iv.slot) {
+        fault_cap(caller, cptr, false, &why);
+        return;
+    }
+    iv.cap = iv.slot->cap;
+    if (!iv.buffer) iv.n_extra = 0;
+    for (unsigned i = 0; i < iv.n_extra; i++) {
+        word_t xptr = ((struct k_ipc_buffer *)iv.buffer)->caps_or_badges[i];
+        iv.extra[i] = cspace_lookup_cap_slot(tcb_cspace_root(caller), xptr, &why);
+        if (!iv.extra[i]) {
+            fault_cap(caller, xptr, false, &why);
+            return;
+        }
+    }
+
+    word_t err = decode(&iv, &e);
+    if (!is_call || caller->state == TCB_DEAD) return;
+    /* Reply: label = error, message = the error's details (or the result words the
+     * perform step already placed with inv_set_mr, counted in e.len on success). */
+    word_t *r = caller->ctx.regs;
+    if (err != K_NO_ERROR)
+        for (unsigned i = 0; i < e.len; i++) inv_set_mr(&iv, i, e.mr[i]);
+    r[REG_A0] = 0;
+    r[REG_A1] = k_msginfo_new(err, 0, 0, e.len);
+}
