@@ -13,6 +13,8 @@
 #include <kstring.h>
 #include <arch/layout.h>
 #include <elf.h>
+#include <cap/cdt.h>
+#include <object/vspace.h>
 
 #define USER_LOWEST 0x1000ul       /* page 0 stays unmapped so NULL faults */
 
@@ -77,13 +79,11 @@ static paddr_t load_image(const struct boot_image *img, struct elf_image *elf,
     return root_pa;
 }
 
-static tcb_t *new_thread(const char *name, paddr_t tcb_pa, paddr_t root_pa, unsigned asid,
-                         vaddr_t entry, vaddr_t bootinfo, vaddr_t ipc_buffer)
+static tcb_t *new_thread(const char *name, paddr_t tcb_pa, vaddr_t entry, vaddr_t bootinfo,
+                         vaddr_t ipc_buffer)
 {
     tcb_t *t = paddr_to_kva(tcb_pa);
     tcb_set_name(t, name);
-    t->vspace_root = root_pa;
-    t->asid = asid;
     t->priority = t->mcp = PRIO_MAX;     /* seL4's initial thread runs at the top */
     t->ipc_buffer = ipc_buffer;
     t->ctx.regs[CTX_PC] = entry;
@@ -101,7 +101,7 @@ static bool start_root(const struct boot_image *img, paddr_t dtb, uint32_t dtb_s
     elf_extent(&elf, &lo, &hi);
     vaddr_t ipc_buffer = hi, bootinfo = hi + PAGE_SIZE;
     paddr_t tcb_pa = boot_alloc(TCB_OBJ_BITS_BOOT, "the root TCB");
-    tcb_t *t = new_thread(img->name, tcb_pa, root_pa, ROOT_ASID, elf.entry, bootinfo, ipc_buffer);
+    tcb_t *t = new_thread(img->name, tcb_pa, elf.entry, bootinfo, ipc_buffer);
     root_task_create(space, t, paddr_to_kva(root_pa), root_pa, lo, hi, dtb, dtb_size);
     sched_make_runnable(t);
     kprintf("kernel: root task '%s': image 0x%lx-0x%lx, entry 0x%lx, IPC buffer 0x%lx, boot info 0x%lx\n",
@@ -122,8 +122,12 @@ static bool start_capless(const struct boot_image *img, unsigned asid)
     uint64_t *bi = (uint64_t *)boot_map_new_page(paddr_to_kva(root_pa), hi + PAGE_SIZE, PTE_R | PTE_W, NULL);
     bi[2] = 1;            /* numNodes */
     bi[4] = hi;           /* ipcBuffer */
-    tcb_t *t = new_thread(img->name, boot_alloc(TCB_OBJ_BITS_BOOT, "a TCB"), root_pa, asid,
-                          elf.entry, hi + PAGE_SIZE, hi);
+    tcb_t *t = new_thread(img->name, boot_alloc(TCB_OBJ_BITS_BOOT, "a TCB"), elf.entry,
+                          hi + PAGE_SIZE, hi);
+    /* Its VSpace cap lives only in its TCB: the task itself holds no capabilities. */
+    asid_boot(0, asid, root_pa);
+    cdt_insert_new(NULL, tcb_slot(t, TCB_SLOT_VTABLE),
+                   cap_make(CAP_PAGE_TABLE, root_pa, RIGHTS_ALL, 0, true, mapping_word(asid, 0)));
     sched_make_runnable(t);
     kprintf("kernel: task '%s' (no capabilities): image 0x%lx-0x%lx, entry 0x%lx\n",
             img->name, lo, hi, elf.entry);

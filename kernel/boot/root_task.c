@@ -10,6 +10,7 @@
 #include <kstring.h>
 #include <arch/layout.h>
 #include <k/abi.h>
+#include <object/vspace.h>
 
 #define ROOT_CNODE_BITS 12           /* seL4's default CONFIG_ROOT_CNODE_SIZE_BITS */
 #define MAX_IMAGE_FRAMES 4096        /* 16 MiB of root-task image */
@@ -51,7 +52,35 @@ void boot_space_page_table(struct boot_space *s, paddr_t pa)
 /* Frame caps of mapped frames remember where: w1 = ASID << 48 | vaddr. */
 static cap_t mapped_frame_cap(paddr_t pa, vaddr_t va, unsigned rights)
 {
-    return cap_make(CAP_FRAME, pa, rights, PAGE_BITS, false, ((uint64_t)ROOT_ASID << 48) | va);
+    return cap_make(CAP_FRAME, pa, rights, PAGE_BITS, false, mapping_word(ROOT_ASID, va));
+}
+
+/* A lower page table's cap records which slot points to it (level and the address the
+ * slot covers). Boot allocated the tables during the walk; find them again. */
+static bool find_table(pte_t *table, int level, vaddr_t base, paddr_t target, int *slot_level, vaddr_t *va)
+{
+    unsigned n = level == PT_LEVELS - 1 ? PT_KERNEL_FIRST : PT_ENTRIES;  /* user half of the root */
+    for (unsigned i = 0; i < n; i++) {
+        pte_t e = table[i];
+        if (!pte_valid(e) || pte_leaf(e)) continue;
+        vaddr_t covers = base + i * level_size(level);
+        if (pte_paddr(e) == target) {
+            *slot_level = level;
+            *va = covers;
+            return true;
+        }
+        if (level > 1 && find_table(paddr_to_kva(pte_paddr(e)), level - 1, covers, target, slot_level, va))
+            return true;
+    }
+    return false;
+}
+
+static cap_t boot_page_table_cap(pte_t *vspace, paddr_t pa)
+{
+    int level;
+    vaddr_t va;
+    if (!find_table(vspace, PT_LEVELS - 1, 0, pa, &level, &va)) panic("boot page table 0x%lx not in the tree", pa);
+    return cap_make(CAP_PAGE_TABLE, pa, RIGHTS_ALL, (unsigned)level, true, mapping_word(ROOT_ASID, va));
 }
 
 static void put(word_t slot, cap_t cap, cte_t *parent)
@@ -100,11 +129,12 @@ void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vsp
         NULL);
     put(K_CAP_INIT_THREAD_TCB, cap_make(CAP_THREAD, kva_to_paddr(t), RIGHTS_ALL, 0, false, 0), NULL);
     put(K_CAP_INIT_THREAD_VSPACE,
-        cap_make(CAP_PAGE_TABLE, vspace_pa, RIGHTS_ALL, 0, true, ((uint64_t)ROOT_ASID << 48)), NULL);
+        cap_make(CAP_PAGE_TABLE, vspace_pa, RIGHTS_ALL, 0, true, mapping_word(ROOT_ASID, 0)), NULL);
     put(K_CAP_IRQ_CONTROL, cap_make(CAP_IRQ_CONTROL, 0, RIGHTS_ALL, 0, false, 0), NULL);
     put(K_CAP_ASID_CONTROL, cap_make(CAP_ASID_CONTROL, 0, RIGHTS_ALL, 0, false, 0), NULL);
-    put(K_CAP_INIT_THREAD_ASID_POOL,
-        cap_make(CAP_ASID_POOL, boot_alloc(ASID_POOL_OBJ_BITS, "the ASID pool"), RIGHTS_ALL, 0, false, 0), NULL);
+    paddr_t pool = boot_alloc(ASID_POOL_OBJ_BITS, "the ASID pool");
+    put(K_CAP_INIT_THREAD_ASID_POOL, cap_make(CAP_ASID_POOL, pool, RIGHTS_ALL, 0, false, 0), NULL);
+    asid_boot(pool, ROOT_ASID, vspace_pa);
     put(K_CAP_BOOT_INFO_FRAME, mapped_frame_cap(bi_pa, bi_va, RIGHTS_ALL), NULL);
     put(K_CAP_INIT_THREAD_IPC_BUFFER, mapped_frame_cap(ipc_pa, ipc_va, RIGHTS_ALL), NULL);
     put(K_CAP_DOMAIN, cap_make(CAP_DOMAIN, 0, RIGHTS_ALL, 0, false, 0), NULL);
@@ -120,7 +150,7 @@ void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vsp
     next_slot = K_NUM_INITIAL_CAPS;
     bootinfo->user_image_paging.start = next_slot;
     for (unsigned i = 0; i < s->n_pts; i++)
-        put(take_slot(), cap_make(CAP_PAGE_TABLE, s->pts[i], RIGHTS_ALL, 0, true, (uint64_t)ROOT_ASID << 48), NULL);
+        put(take_slot(), boot_page_table_cap(vspace, s->pts[i]), NULL);
     bootinfo->user_image_paging.end = next_slot;
     bootinfo->user_image_frames.start = next_slot;
     for (unsigned i = 0; i < s->n_frames; i++)

@@ -46,7 +46,7 @@ static cte_t *zombie_slot(cap_t z, uint64_t i)
 /* Remove one capability that needs no walk: not final, or final without slots. */
 static void delete_simple(cte_t *s)
 {
-    if (cdt_is_final(s)) object_finalise(s->cap);
+    object_finalise(s->cap, cdt_is_final(s));
     cdt_remove(s);
 }
 
@@ -66,7 +66,7 @@ void cte_delete(cte_t *slot)
                 panic("cte_delete: resumed a non-zombie");
             }
             /* Last cap to a CNode or TCB: detach it, then empty its slots. */
-            object_finalise(c);
+            object_finalise(c, true);
             cur->cap = zombie_make(c, object_slot_count(c), NULL);
             continue;
         }
@@ -88,7 +88,7 @@ void cte_delete(cte_t *slot)
         }
         if (object_has_slots(s->cap) && cdt_is_final(s)) {
             /* Descend: that object dies too; come back here when it is empty. */
-            object_finalise(s->cap);
+            object_finalise(s->cap, true);
             s->cap = zombie_make(s->cap, object_slot_count(s->cap), cur);
             cur = s;
             continue;

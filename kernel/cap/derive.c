@@ -47,6 +47,12 @@ word_t cap_derive(cte_t *slot, cap_t c, cap_t *out)
         if (cdt_has_children(slot)) return K_REVOKE_FIRST;
         *out = c;
         return K_NO_ERROR;
+    case CAP_PAGE_TABLE:
+        /* seL4 lets only a mapped table's cap be copied (so an unmapped table has
+         * exactly one cap, which Assign and Map rely on). */
+        if (!cap_flag(c)) return K_ILLEGAL_OPERATION;
+        *out = c;
+        return K_NO_ERROR;
     case CAP_FRAME:
         c.w1 = 0;   /* a copy starts unmapped */
         *out = c;

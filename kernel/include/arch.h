@@ -25,3 +25,15 @@ void arch_fpu_switch(user_context_t *from, user_context_t *to);
 uint64_t arch_time_now(void);
 void arch_timer_set(uint64_t deadline);
 void arch_wait_for_interrupt(void);      /* idle: wfi with interrupts masked, then poll */
+
+/* The deepest page-table slot for va in the tree at root: walks down while entries
+ * are valid tables. *level is the slot's level (0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB). */
+pte_t *arch_pt_lookup(pte_t *root, vaddr_t va, int *level);
+/* TLB maintenance for user translations of one ASID (sfence.vma). */
+void arch_tlb_flush_page(unsigned asid, vaddr_t va);
+void arch_tlb_flush_asid(unsigned asid);
+/* Boards whose ranged sfence.vma cannot be trusted (FU540/FU740): flush whole ASIDs. */
+extern bool arch_quirk_flush_whole_asid;
+/* The kernel-only root table: threads without a valid VSpace run on it. */
+paddr_t arch_kernel_root(void);
+paddr_t arch_active_root(void);

@@ -54,6 +54,11 @@ cte_t *inv_lookup_slot(cap_t root, word_t index, word_t depth, bool is_source, i
 /* Decoders: return K_NO_ERROR after performing, or the error with *e filled in. */
 word_t untyped_invoke(inv_t *iv, inv_error_t *e);
 word_t cnode_invoke(inv_t *iv, inv_error_t *e);
+word_t tcb_invoke(inv_t *iv, inv_error_t *e);
+word_t frame_invoke(inv_t *iv, inv_error_t *e);
+word_t page_table_invoke(inv_t *iv, inv_error_t *e);
+word_t asid_control_invoke(inv_t *iv, inv_error_t *e);
+word_t asid_pool_invoke(inv_t *iv, inv_error_t *e);
 
 /* Entry from the system call layer. */
 void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call);

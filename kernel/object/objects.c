@@ -3,6 +3,7 @@
 #include <object/objects.h>
 #include <object/tcb.h>
 #include <sched.h>
+#include <object/vspace.h>
 #include <kstring.h>
 #include <kprintf.h>
 
@@ -69,16 +70,28 @@ uint64_t object_slot_count(cap_t c)
     return cap_type(c) == CAP_THREAD ? TCB_SLOT_COUNT : 1ull << cnode_radix(c);
 }
 
-void object_finalise(cap_t c)
+void object_finalise(cap_t c, bool final)
 {
     switch (cap_type(c)) {
+    case CAP_FRAME:
+        /* Each frame cap owns its own mapping, final or not. */
+        frame_unmap(c);
+        break;
+    case CAP_PAGE_TABLE:
+        if (!final || !cap_flag(c)) break;
+        if (vspace_cap_valid(c)) asid_delete(cap_mapped_asid(c), cap_paddr(c));
+        else page_table_unmap(c);
+        break;
+    case CAP_ASID_POOL:
+        if (final) asid_pool_delete(c);
+        break;
     case CAP_THREAD:
         /* Off every queue for good; its slots are emptied by the caller next. */
-        sched_kill(cap_ptr(c));
+        if (final) sched_kill(cap_ptr(c));
         break;
     default:
-        /* Endpoints, notifications, frames and page tables gain work here as IPC and
-         * mappings arrive; untyped, CNodes and control caps need none. */
+        /* Endpoints and notifications gain work here with IPC; untyped, CNodes and
+         * control caps need none. */
         break;
     }
 }

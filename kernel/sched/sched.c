@@ -5,6 +5,7 @@
  * through the functions below, so blocking and waking cannot half-happen. */
 #include <sched.h>
 #include <kprintf.h>
+#include <object/vspace.h>
 
 #define NPRIO 256
 
@@ -14,6 +15,7 @@ static struct {
     tcb_t *current;
     bool resched;                    /* current must give up the CPU at the next exit */
     bool preempted_by_wakeup;        /* ...to a higher priority: it keeps its place */
+    bool reload_vspace;              /* current's VSpace changed: set satp again */
     unsigned nr_active;              /* threads RUNNING or BLOCKED: can still run */
     uint64_t ticks, slice, next_deadline;
 } s;
@@ -97,6 +99,18 @@ void sched_kill(tcb_t *t) { make_inactive(t, TCB_DEAD); }
 void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
 
 void sched_yield(void) { s.resched = true; }
+void sched_reload_vspace(void) { s.reload_vspace = true; }
+
+void sched_set_priority(tcb_t *t, uint8_t prio)
+{
+    bool queued = t->state == TCB_RUNNING && t != s.current;
+    if (queued) rq_remove(t);
+    t->priority = prio;
+    if (queued) rq_push(t, false);
+    /* Someone may now outrank the current thread (or the current one may no longer
+     * outrank the rest): decide again at the next exit. */
+    s.resched = true;
+}
 
 void timer_tick(void)
 {
@@ -115,7 +129,7 @@ void arch_poll_interrupts(void);
 NORETURN void schedule_and_return(void)
 {
     tcb_t *prev = s.current;
-    if (prev && prev->state == TCB_RUNNING && !s.resched)
+    if (prev && prev->state == TCB_RUNNING && !s.resched && !s.reload_vspace)
         restore_user(&prev->ctx);
 
     if (prev && prev->state == TCB_RUNNING) {
@@ -133,9 +147,13 @@ NORETURN void schedule_and_return(void)
     tcb_t *next = s.head[p];
     rq_remove(next);
     s.current = next;
+    /* The address space comes from the thread's VSpace cap each time, so a VSpace
+     * deleted meanwhile is never entered again. */
+    unsigned asid;
+    paddr_t root = vspace_of_thread(next, &asid);
+    if (root != arch_active_root()) arch_set_vspace(root, asid);
+    s.reload_vspace = false;
     if (next != prev) {
-        if (!prev || prev->vspace_root != next->vspace_root)
-            arch_set_vspace(next->vspace_root, next->asid);
         /* The FP registers hold prev's state; a dead prev's state is not worth saving. */
         arch_fpu_switch(prev && prev->state != TCB_DEAD ? &prev->ctx : NULL, &next->ctx);
     }

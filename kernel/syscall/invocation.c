@@ -92,12 +92,17 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     switch (cap_type(iv->cap)) {
     case CAP_UNTYPED: return untyped_invoke(iv, e);
     case CAP_CNODE:   return cnode_invoke(iv, e);
+    case CAP_THREAD:  return tcb_invoke(iv, e);
+    case CAP_FRAME:   return frame_invoke(iv, e);
+    case CAP_PAGE_TABLE: return page_table_invoke(iv, e);
+    case CAP_ASID_CONTROL: return asid_control_invoke(iv, e);
+    case CAP_ASID_POOL: return asid_pool_invoke(iv, e);
     case CAP_NULL:
     case CAP_ZOMBIE:
         return err_invalid_cap(e, 0);
     default:
-        /* Objects whose invocations arrive with later work (TCB, frames, page tables,
-         * ASIDs, IRQs) answer as seL4 does to an invocation it does not know. */
+        /* Objects whose invocations arrive with later work (endpoints, notifications,
+         * IRQs, domains) answer as seL4 does to an invocation it does not know. */
         return err_simple(e, K_ILLEGAL_OPERATION);
     }
 }

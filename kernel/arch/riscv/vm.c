@@ -45,9 +45,48 @@ pte_t *arch_pt_walk(pte_t *root, vaddr_t va, int to_level, paddr_t (*alloc_pt)(v
     return &pt[vpn_index(va, to_level)];
 }
 
+/* Each VSpace has its own ASID, and every change to a live mapping flushes that ASID's
+ * entries (below), so switching address spaces needs no flush. */
 void arch_set_vspace(paddr_t root, unsigned asid)
 {
     csr_write(satp, SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
-    /* Until ASIDs are managed per VSpace, drop every cached user translation. */
-    asm volatile("sfence.vma" ::: "memory");
+}
+
+paddr_t arch_active_root(void)
+{
+    return (csr_read(satp) & MASK(44)) << 12;
+}
+
+paddr_t arch_kernel_root(void)
+{
+    return kva_to_paddr(kernel_root_pt);
+}
+
+pte_t *arch_pt_lookup(pte_t *root, vaddr_t va, int *level)
+{
+    pte_t *pt = root;
+    for (int l = PT_LEVELS - 1;; l--) {
+        pte_t *e = &pt[vpn_index(va, l)];
+        if (l == 0 || !pte_valid(*e) || pte_leaf(*e)) {
+            *level = l;
+            return e;
+        }
+        pt = paddr_to_kva(pte_paddr(*e));
+    }
+}
+
+bool arch_quirk_flush_whole_asid;
+
+void arch_tlb_flush_page(unsigned asid, vaddr_t va)
+{
+    if (arch_quirk_flush_whole_asid) {
+        arch_tlb_flush_asid(asid);
+        return;
+    }
+    asm volatile("sfence.vma %0, %1" :: "r"(va), "r"((uint64_t)asid) : "memory");
+}
+
+void arch_tlb_flush_asid(unsigned asid)
+{
+    asm volatile("sfence.vma zero, %0" :: "r"((uint64_t)asid) : "memory");
 }

@@ -24,7 +24,8 @@ bool object_has_slots(cap_t c);
 cte_t *object_slot(cap_t c, uint64_t i);
 uint64_t object_slot_count(cap_t c);
 
-/* The last capability to an object is going away: detach it from the rest of the
- * kernel (run queues, mappings, IPC queues) so nothing refers to it any more.
- * For objects with slots this is called before their slots are emptied. */
-void object_finalise(cap_t c);
+/* A capability is being deleted; `final` if it is the last one to its object. Undo
+ * what the cap itself holds (a frame cap's mapping) and, when final, detach the object
+ * from the rest of the kernel (run queues, mappings, ASIDs, IPC queues) so nothing
+ * refers to it any more. For objects with slots this runs before they are emptied. */
+void object_finalise(cap_t c, bool final);

@@ -28,9 +28,8 @@ typedef struct tcb {
     uint8_t priority;
     uint8_t mcp;                 /* maximum controlled priority */
     struct tcb *rq_next, *rq_prev;   /* ready queue links, valid while queued */
-    paddr_t vspace_root;         /* physical address of the root page table */
-    unsigned asid;
     vaddr_t ipc_buffer;          /* user address of the UTCB (IPC buffer) */
+    word_t fault_ep;             /* cptr of the fault endpoint, in the thread's CSpace */
     char name[TCB_NAME_LEN];
     /* DebugPutChar output is collected per thread and written a line at a time, so the
      * lines of threads preempted mid-line never interleave on the console. */

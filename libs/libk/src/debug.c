@@ -14,6 +14,18 @@ void k_debug_thread_exit(long status)
     for (;;) {}   /* the kernel never returns here */
 }
 
+void k_debug_name_thread(k_word_t tcb, const char *name)
+{
+    /* seL4's convention: the name travels in the message area of our IPC buffer. */
+    struct k_ipc_buffer *b = __k_ipc_buffer;
+    if (!b) return;
+    char *dst = (char *)b->msg;
+    unsigned i = 0;
+    for (; i < sizeof(b->msg) - 1 && name[i]; i++) dst[i] = name[i];
+    dst[i] = '\0';
+    k_syscall_a0(SYS_DEBUG_NAME_THREAD, tcb);
+}
+
 /* What libk needs before main: a root task learns its IPC buffer from the boot info,
  * as seL4 root tasks do. A program started with a0 = 0 has none until it calls
  * k_ipc_buffer_set(). */

@@ -12,7 +12,7 @@
 
 #define PAGE_BITS     12
 #define PAGE_SIZE     (1ul << PAGE_BITS)
-#define USER_TOP      0x0000004000000000ul   /* first address that is not user space */
+#define USER_TOP      0x0000003FFFFFF000ul   /* first address user space may not map (seL4_UserTop) */
 #define PHYS_WINDOW   0xFFFFFFC000000000ul
 #define PHYS_WINDOW_GIB 254ul
 #define KERNEL_VBASE  0xFFFFFFFF80000000ul
