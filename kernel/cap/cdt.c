@@ -117,6 +117,11 @@ static void link_after(cte_t *prev, cte_t *s)
 void cdt_insert_child(cte_t *src, cte_t *dest, cap_t cap)
 {
     bool rev = derived_is_revocable(cap, src->cap);
+    /* Two caps to one untyped region must not both carve it from the start: the
+     * source counts as full from now on (seL4's rule). */
+    if (cap_type(cap) == CAP_UNTYPED && cap_type(src->cap) == CAP_UNTYPED &&
+        cap_paddr(cap) == cap_paddr(src->cap) && cap_size(cap) == cap_size(src->cap))
+        src->cap.w1 = 1ull << cap_size(src->cap);
     dest->cap = cap;
     dest->mdb.next = rev ? (MDB_REVOCABLE | MDB_FIRST_BADGED) : 0;
     link_after(src, dest);
@@ -166,6 +171,9 @@ void cdt_remove(cte_t *s)
     cte_t *p = mdb_prev(s), *n = mdb_next(s);
     if (p) mdb_set_next(p, n);
     if (n) mdb_set_prev(n, p);
+    /* The next cap inherits "first badged": a copy of a deleted badged cap must not
+     * become the child of a later, separately minted cap with the same badge. */
+    if (n && mdb_first_badged(s)) n->mdb.next |= MDB_FIRST_BADGED;
     s->cap = cap_null();
     s->mdb.prev = s->mdb.next = 0;
 }

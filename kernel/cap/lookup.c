@@ -23,20 +23,23 @@ static cte_t *resolve(cap_t node, word_t cptr, word_t bits, bool partial, lookup
     for (;;) {
         unsigned radix = cnode_radix(node), gsize = cnode_guard_size(node);
         unsigned level = radix + gsize;
+        /* seL4's order and report: the guard first (a guard longer than the bits left
+         * is a guard mismatch too, reporting the CNode's own guard), then the depth. */
+        word_t node_guard = gsize ? cnode_guard(node) & MASK(gsize) : 0;
+        word_t guard = gsize && gsize <= bits ? (cptr >> (bits - gsize)) & MASK(gsize) : 0;
+        if (gsize > bits || guard != node_guard) {
+            why->type = K_GUARD_MISMATCH;
+            why->bits_left = bits;
+            why->guard_found = node_guard;
+            why->guard_size = gsize;
+            return NULL;
+        }
         if (level == 0 || level > bits) {
-            /* A CNode that consumes nothing would loop forever; one that consumes more
-             * than is left cannot be resolved at this depth. */
+            /* One that consumes more than is left cannot be resolved at this depth; one
+             * that consumes nothing (never made: radix >= 1) would loop forever. */
             why->type = K_DEPTH_MISMATCH;
             why->bits_left = bits;
             why->guard_found = level;
-            return NULL;
-        }
-        word_t guard = gsize ? (cptr >> (bits - gsize)) & MASK(gsize) : 0;
-        if (guard != (gsize ? cnode_guard(node) & MASK(gsize) : 0)) {
-            why->type = K_GUARD_MISMATCH;
-            why->bits_left = bits;
-            why->guard_found = guard;
-            why->guard_size = gsize;
             return NULL;
         }
         word_t index = radix ? (cptr >> (bits - level)) & MASK(radix) : 0;

@@ -26,25 +26,6 @@ void arch_vspace_init(pte_t *root)
            (PT_ENTRIES - PT_KERNEL_FIRST) * sizeof(pte_t));
 }
 
-pte_t *arch_pt_walk(pte_t *root, vaddr_t va, int to_level, paddr_t (*alloc_pt)(void))
-{
-    pte_t *pt = root;
-    for (int level = PT_LEVELS - 1; level > to_level; level--) {
-        pte_t *e = &pt[vpn_index(va, level)];
-        if (!pte_valid(*e)) {
-            if (!alloc_pt) return NULL;
-            paddr_t pa = alloc_pt();
-            if (!pa) return NULL;
-            memset(paddr_to_kva(pa), 0, PAGE_SIZE);
-            *e = pte_make(pa, PTE_V);
-        } else if (pte_leaf(*e)) {
-            return NULL;   /* a larger page already covers va */
-        }
-        pt = paddr_to_kva(pte_paddr(*e));
-    }
-    return &pt[vpn_index(va, to_level)];
-}
-
 /* Each VSpace has its own ASID, and every change to a live mapping flushes that ASID's
  * entries (below), so switching address spaces needs no flush. */
 void arch_set_vspace(paddr_t root, unsigned asid)
@@ -60,19 +41,6 @@ paddr_t arch_active_root(void)
 paddr_t arch_kernel_root(void)
 {
     return kva_to_paddr(kernel_root_pt);
-}
-
-pte_t *arch_pt_lookup(pte_t *root, vaddr_t va, int *level)
-{
-    pte_t *pt = root;
-    for (int l = PT_LEVELS - 1;; l--) {
-        pte_t *e = &pt[vpn_index(va, l)];
-        if (l == 0 || !pte_valid(*e) || pte_leaf(*e)) {
-            *level = l;
-            return e;
-        }
-        pt = paddr_to_kva(pte_paddr(*e));
-    }
 }
 
 bool arch_quirk_flush_whole_asid;

@@ -1,6 +1,7 @@
 #include "cap_harness.h"
 #include <kprintf.h>
 #include <sched.h>
+#include <object/vspace.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -8,7 +9,7 @@
 
 uintptr_t arena_base, arena_top;
 size_t arena_size;
-void (*finalise_hook)(cap_t c);
+void (*finalise_hook)(cap_t c, bool final);
 void (*sched_kill_hook)(tcb_t *t);
 char harness_context[256];
 int check_failures;
@@ -55,13 +56,20 @@ cte_t *arena_slots(unsigned n)
 
 /* ---- the kernel's outside world ---- */
 
-void kernel_object_finalise(cap_t c);   /* objects.c's, renamed by the build */
+void kernel_object_finalise(cap_t c, bool final);   /* objects.c's, renamed by the build */
 
-void object_finalise(cap_t c)
+void object_finalise(cap_t c, bool final)
 {
-    if (finalise_hook) finalise_hook(c);
-    kernel_object_finalise(c);
+    if (finalise_hook) finalise_hook(c, final);
+    kernel_object_finalise(c, final);
 }
+
+/* Address-space objects are not part of these tests: their finalisation does nothing. */
+void frame_unmap(cap_t c) { (void)c; }
+void page_table_unmap(cap_t c) { (void)c; }
+void asid_delete(unsigned asid, paddr_t vspace) { (void)asid; (void)vspace; }
+void asid_pool_delete(cap_t pool) { (void)pool; }
+bool vspace_cap_valid(cap_t c) { (void)c; return false; }
 
 void sched_kill(tcb_t *t)
 {

@@ -29,8 +29,9 @@ static inline bool in_arena(const void *p)
     return (uintptr_t)p >= arena_base && (uintptr_t)p < arena_base + arena_size;
 }
 
-/* Called for every object_finalise (before the kernel's own) and sched_kill. */
-extern void (*finalise_hook)(cap_t c);
+/* Called for every object_finalise (before the kernel's own: once per deleted cap,
+ * final = it was the last cap to its object) and every sched_kill. */
+extern void (*finalise_hook)(cap_t c, bool final);
 extern void (*sched_kill_hook)(tcb_t *t);
 
 /* Printed by panic_at before aborting, so a kernel assertion names the seed and step. */
