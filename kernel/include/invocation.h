@@ -61,7 +61,7 @@ word_t asid_control_invoke(inv_t *iv, inv_error_t *e);
 word_t asid_pool_invoke(inv_t *iv, inv_error_t *e);
 
 /* Entry from the system call layer. */
-void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call);
+void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call);
 /* The caller's CSpace root (its TCB's CTable slot). */
 static inline cap_t tcb_cspace_root(tcb_t *t) { return tcb_slot(t, TCB_SLOT_CTABLE)->cap; }
 word_t *tcb_ipc_buffer(tcb_t *t);

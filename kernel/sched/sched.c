@@ -81,9 +81,13 @@ void sched_make_runnable(tcb_t *t)
 
 void sched_block(tcb_t *t, tcb_state_t why)
 {
-    kassert(t->state == TCB_RUNNING && why != TCB_RUNNING);
-    if (t != s.current) rq_remove(t);
-    else s.resched = true;
+    /* From running, or from one blocked state to another (a received Call moves the
+     * caller from waiting to send to waiting for the reply). */
+    kassert(is_active(t->state) && why != TCB_RUNNING && is_active(why));
+    if (t->state == TCB_RUNNING) {
+        if (t != s.current) rq_remove(t);
+        else s.resched = true;
+    }
     t->state = why;
 }
 

@@ -99,6 +99,9 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     case CAP_ASID_POOL: return asid_pool_invoke(iv, e);
     case CAP_NULL:
     case CAP_ZOMBIE:
+    case CAP_ENDPOINT:        /* reached only without the right to send */
+    case CAP_NOTIFICATION:
+    case CAP_REPLY:           /* a master reply cap */
         return err_invalid_cap(e, 0);
     default:
         /* Objects whose invocations arrive with later work (endpoints, notifications,
@@ -107,7 +110,7 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     }
 }
 
-void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call)
+void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call)
 {
     inv_t iv = { 0 };
     inv_error_t e = { 0 };
@@ -115,6 +118,8 @@ void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call)
 
     iv.caller = caller;
     iv.is_call = is_call;
+    iv.slot = slot;
+    iv.cap = slot->cap;
     iv.label = k_msginfo_label(info);
     iv.length = k_msginfo_length(info);
     iv.n_extra = k_msginfo_extra_caps(info);
@@ -122,13 +127,6 @@ void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call)
     /* Without an IPC buffer only the register message registers exist. */
     if (iv.length > K_MSG_MAX_LENGTH) iv.length = K_MSG_MAX_LENGTH;
     if (!iv.buffer && iv.length > N_MSG_REGISTERS) iv.length = N_MSG_REGISTERS;
-
-    iv.slot = cspace_lookup_cap_slot(tcb_cspace_root(caller), cptr, &why);
-    if (!iv.slot) {
-        fault_cap(caller, cptr, false, &why);
-        return;
-    }
-    iv.cap = iv.slot->cap;
     if (!iv.buffer) iv.n_extra = 0;
     for (unsigned i = 0; i < iv.n_extra; i++) {
         word_t xptr = ((struct k_ipc_buffer *)iv.buffer)->caps_or_badges[i];
@@ -140,7 +138,9 @@ void invoke_capability(tcb_t *caller, word_t cptr, word_t info, bool is_call)
     }
 
     word_t err = decode(&iv, &e);
-    if (!is_call || caller->state == TCB_DEAD) return;
+    /* Only a Call is answered; and not if the caller is gone or now waits (a TCB that
+     * suspended itself, a thread whose fault is being handled). */
+    if (!is_call || caller->state != TCB_RUNNING) return;
     /* Reply: label = error, message = the error's details (or the result words the
      * perform step already placed with inv_set_mr, counted in e.len on success). */
     word_t *r = caller->ctx.regs;

@@ -1,4 +1,8 @@
-/* System call dispatch on the number in a7 (seL4's numbering, see docs/abi.md). */
+/* System call dispatch on the number in a7 (seL4's numbering, see docs/abi.md).
+ *
+ * Send and Call look up the capability in a0: an endpoint carries a message, a
+ * notification is signalled, a reply capability answers a caller, anything else is an
+ * invocation of a kernel object. Recv waits on an endpoint or notification. */
 #include <syscall.h>
 #include <sched.h>
 #include <kprintf.h>
@@ -6,43 +10,93 @@
 #include <invocation.h>
 #include <fault.h>
 #include <debug.h>
+#include <object/endpoint.h>
 #include <k/syscalls.h>
 
-static void report_unknown(tcb_t *t, long n)
+static void send(tcb_t *t, bool is_call, bool blocking)
 {
-    debug_flush(t, true);
-    kprintf("fault: thread '%s' unknown system call %ld at pc 0x%lx; thread stopped\n",
-            t->name, n, t->ctx.regs[CTX_PC] - 4);
-    sched_kill(t);
+    word_t *r = t->ctx.regs;
+    lookup_fault_t why;
+    cte_t *slot = cspace_lookup_cap_slot(tcb_cspace_root(t), r[REG_A0], &why);
+    if (!slot) {
+        /* NBSend to nothing is silently dropped, as seL4 does; the others fault. */
+        if (blocking) fault_cap(t, r[REG_A0], false, &why);
+        return;
+    }
+    cap_t c = slot->cap;
+    unsigned rights = cap_rights(c);
+    switch (cap_type(c)) {
+    case CAP_ENDPOINT:
+        if (!(rights & RIGHT_WRITE)) break;
+        ep_send(cap_ptr(c), t, cap_badge(c), rights & RIGHT_GRANT, rights & RIGHT_GRANT_REPLY,
+                is_call, blocking);
+        return;
+    case CAP_NOTIFICATION:
+        if (!(rights & RIGHT_WRITE)) break;
+        ntfn_signal(cap_ptr(c), cap_badge(c));
+        if (is_call) r[REG_A1] = 0;          /* a Call gets an empty reply, as in seL4 */
+        return;
+    case CAP_REPLY:
+        if (cap_size(c) & 1) break;          /* a master reply cap cannot be invoked */
+        ipc_do_reply(t, slot);
+        return;
+    default:
+        break;
+    }
+    /* Kernel objects, and endpoints or notifications without the right to send (the
+     * invocation layer answers those with InvalidCapability, as seL4 does). */
+    invoke_capability(t, slot, r[REG_A1], is_call);
 }
 
-/* Receiving needs endpoints and notifications that can be waited on (the IPC work);
- * until then a receive on anything is reported, as seL4 reports a receive on a cap
- * that is not an endpoint or notification: a capability fault in the receive phase. */
-static void receive(tcb_t *t)
+static void receive(tcb_t *t, bool blocking)
 {
-    lookup_fault_t why = { K_MISSING_CAPABILITY, 0, 0, 0 };
-    fault_cap(t, t->ctx.regs[REG_A0], true, &why);
+    word_t cptr = t->ctx.regs[REG_A0];
+    lookup_fault_t why;
+    cte_t *slot = cspace_lookup_cap_slot(tcb_cspace_root(t), cptr, &why);
+    if (!slot) {
+        fault_cap(t, cptr, true, &why);
+        return;
+    }
+    cap_t c = slot->cap;
+    unsigned rights = cap_rights(c);
+    if (cap_type(c) == CAP_ENDPOINT && (rights & RIGHT_READ)) {
+        /* A reply cap left from an earlier Call is dropped before waiting again. */
+        cte_t *caller = tcb_slot(t, TCB_SLOT_CALLER);
+        if (!cap_is_null(caller->cap)) cte_delete(caller);
+        ep_receive(cap_ptr(c), t, rights & RIGHT_GRANT, blocking);
+        return;
+    }
+    if (cap_type(c) == CAP_NOTIFICATION && (rights & RIGHT_READ)) {
+        notification_t *n = cap_ptr(c);
+        tcb_t *bound = ntfn_bound_tcb(n);
+        if (!bound || bound == t) {
+            ntfn_wait(n, t, blocking);
+            return;
+        }
+    }
+    why = (lookup_fault_t){ K_MISSING_CAPABILITY, 0, 0, 0 };
+    fault_cap(t, cptr, true, &why);
+}
+
+static void reply(tcb_t *t)
+{
+    cte_t *slot = tcb_slot(t, TCB_SLOT_CALLER);
+    if (cap_type(slot->cap) == CAP_REPLY) ipc_do_reply(t, slot);
 }
 
 void syscall_dispatch(tcb_t *cur, long n)
 {
     word_t *r = cur->ctx.regs;
     switch (n) {
-    case SYS_CALL:
-        invoke_capability(cur, r[REG_A0], r[REG_A1], true);
-        return;
-    case SYS_SEND:
-    case SYS_NB_SEND:
-        invoke_capability(cur, r[REG_A0], r[REG_A1], false);
-        return;
-    case SYS_RECV:
-    case SYS_NB_RECV:
+    case SYS_CALL:       send(cur, true, true); return;
+    case SYS_SEND:       send(cur, false, true); return;
+    case SYS_NB_SEND:    send(cur, false, false); return;
+    case SYS_RECV:       receive(cur, true); return;
+    case SYS_NB_RECV:    receive(cur, false); return;
+    case SYS_REPLY:      reply(cur); return;
     case SYS_REPLY_RECV:
-        receive(cur);
-        return;
-    case SYS_REPLY:
-        /* No caller to reply to: seL4 does nothing. */
+        reply(cur);
+        receive(cur, true);
         return;
     case SYS_YIELD:
         sched_yield();
@@ -74,7 +128,7 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
 #endif
     default:
-        report_unknown(cur, n);
+        fault_unknown_syscall(cur, n);
         return;
     }
 }

@@ -30,6 +30,23 @@ typedef struct tcb {
     struct tcb *rq_next, *rq_prev;   /* ready queue links, valid while queued */
     vaddr_t ipc_buffer;          /* user address of the UTCB (IPC buffer) */
     word_t fault_ep;             /* cptr of the fault endpoint, in the thread's CSpace */
+
+    /* IPC: while BLOCKED_SEND/RECV/NOTIFICATION, the object waited on and the queue
+     * links; for a sender, what its endpoint cap allowed. */
+    void *blocked_on;
+    struct tcb *ep_next, *ep_prev;
+    word_t ipc_badge;
+    bool ipc_can_grant, ipc_can_grant_reply, ipc_is_call;
+    bool receive_can_grant;      /* a receiver's endpoint cap had Grant */
+    struct notification *bound_ntfn;
+
+    /* A fault being delivered to the fault handler (type 0 = none), seL4's fields. */
+    word_t fault_type;
+    word_t fault_addr;           /* VM: stval; cap fault: the cptr; unknown syscall: number */
+    word_t fault_code;           /* VM: scause; user exception: scause */
+    word_t fault_pc;             /* the faulting instruction */
+    word_t fault_in_recv;        /* cap fault in a receive */
+    word_t fault_lookup[4];      /* cap fault: lookup failure type, bits left, 2 detail words */
     char name[TCB_NAME_LEN];
     /* DebugPutChar output is collected per thread and written a line at a time, so the
      * lines of threads preempted mid-line never interleave on the console. */

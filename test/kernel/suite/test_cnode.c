@@ -53,8 +53,10 @@ TEST(cnode_errors)
     CHECK_EQ(k_last_mr(2), 64);                         /* bits left when it failed */
     CHECK_EQ(k_last_mr(3), 0);                          /* the CNode's guard (seL4 reports it) */
     CHECK_EQ(k_last_mr(4), 52);                         /* the guard size */
-    /* CNode invocations on a capability that is not a CNode. */
-    CHECK_EQ(k_cnode_delete(ep, 0, 1), K_ILLEGAL_OPERATION);
+    /* CNode invocations on a kernel object that is not a CNode. (Not on an endpoint:
+     * a Call on an endpoint cap is a message, and would wait for a receiver.) */
+    CHECK_EQ(k_cnode_delete(ut, 0, 1), K_ILLEGAL_OPERATION);
+    CHECK_EQ(k_cnode_delete(K_CAP_INIT_THREAD_TCB, 0, 1), K_ILLEGAL_OPERATION);
     /* Reply and IRQ-control caps cannot be copied; untyped with children cannot either. */
     CHECK_EQ(k_cnode_copy(ROOT, empty, ROOT_DEPTH, ROOT, K_CAP_IRQ_CONTROL, ROOT_DEPTH, K_CAP_RIGHTS_ALL),
              K_ILLEGAL_OPERATION);

@@ -69,7 +69,8 @@ TEST(retype_errors)
     /* Too big for the untyped. */
     CHECK_EQ(k_untyped_retype(ut, K_UNTYPED_OBJECT, 38, ROOT, 0, 0, dst, 1), K_NOT_ENOUGH_MEMORY);
     /* Retype is an untyped invocation only; an empty slot is an invalid capability. */
-    CHECK_EQ(k_untyped_retype(busy, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 1), K_ILLEGAL_OPERATION);
+    CHECK_EQ(k_untyped_retype(ROOT, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 1), K_ILLEGAL_OPERATION);
+    CHECK_EQ(k_untyped_retype(K_CAP_INIT_THREAD_TCB, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 1), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_untyped_retype(dst, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 1), K_INVALID_CAPABILITY);
 
     /* Nothing was created by any failure. */
