@@ -4,6 +4,7 @@
 #include <object/objects.h>
 #include <kprintf.h>
 #include <cap/derive.h>
+#include <object/endpoint.h>
 
 static word_t copy_like(inv_t *iv, inv_error_t *e, cte_t *dest)
 {
@@ -103,16 +104,19 @@ word_t cnode_invoke(inv_t *iv, inv_error_t *e)
         return K_NO_ERROR;
     case K_CNODE_ROTATE:
         return rotate(iv, e, dest);
-    case K_CNODE_SAVE_CALLER:
-        /* One-shot reply capabilities arrive with IPC; until then there is never a
-         * caller to save, and seL4 answers a save of nothing with success. */
+    case K_CNODE_SAVE_CALLER: {
+        /* Move the reply cap of the last Call received into a slot, so the thread can
+         * receive again before answering. Nothing to save is not an error. */
         if (!cap_is_null(dest->cap)) return err_simple(e, K_DELETE_FIRST);
+        cte_t *caller = tcb_slot(iv->caller, TCB_SLOT_CALLER);
+        if (cap_type(caller->cap) == CAP_REPLY) cdt_move(caller, dest, caller->cap);
         return K_NO_ERROR;
+    }
     case K_CNODE_CANCEL_BADGED_SENDS:
-        /* Needs an endpoint cap with a badge (or an unbadged original): nothing is
-         * queued on endpoints before IPC exists, so only the checks apply. */
+        /* Needs an endpoint cap with all rights; an unbadged one changes nothing. */
         if (cap_type(dest->cap) != CAP_ENDPOINT || cap_rights(dest->cap) != RIGHTS_ALL)
             return err_simple(e, K_ILLEGAL_OPERATION);
+        if (cap_badge(dest->cap)) ep_cancel_badged_sends(cap_ptr(dest->cap), cap_badge(dest->cap));
         return K_NO_ERROR;
     default:
         return copy_like(iv, e, dest);

@@ -4,6 +4,7 @@
 #include <object/tcb.h>
 #include <sched.h>
 #include <object/vspace.h>
+#include <object/endpoint.h>
 #include <kstring.h>
 #include <kprintf.h>
 
@@ -87,11 +88,21 @@ void object_finalise(cap_t c, bool final)
         break;
     case CAP_THREAD:
         /* Off every queue for good; its slots are emptied by the caller next. */
-        if (final) sched_kill(cap_ptr(c));
+        if (final) {
+            tcb_t *t = cap_ptr(c);
+            ipc_cancel(t);
+            ntfn_unbind(t);
+            sched_kill(t);
+        }
+        break;
+    case CAP_ENDPOINT:
+        if (final) ep_cancel_all(cap_ptr(c));
+        break;
+    case CAP_NOTIFICATION:
+        if (final) ntfn_cancel_all(cap_ptr(c));
         break;
     default:
-        /* Endpoints and notifications gain work here with IPC; untyped, CNodes and
-         * control caps need none. */
+        /* Untyped, CNodes, reply caps and control caps need nothing. */
         break;
     }
 }

@@ -9,6 +9,7 @@
 #include <object/objects.h>
 #include <cap/derive.h>
 #include <sched.h>
+#include <object/endpoint.h>
 #include <kprintf.h>
 
 void tcb_set_name(tcb_t *t, const char *name)
@@ -31,6 +32,19 @@ static const uint8_t reg_order[32] = {
 static void restart(tcb_t *t)
 {
     if (t->state == TCB_INACTIVE) sched_make_runnable(t);
+}
+
+/* Suspend: out of any IPC it is blocked in (its pending reply cap dies), then off the
+ * run queue. As in seL4, a thread suspended inside a system call starts that call
+ * again when resumed; one stopped in a fault retries the faulting instruction. */
+static void suspend(tcb_t *t)
+{
+    bool in_syscall = t->state >= TCB_BLOCKED_SEND && t->state <= TCB_BLOCKED_NOTIFICATION &&
+                      !t->fault_type;
+    ipc_cancel(t);
+    t->fault_type = 0;
+    if (in_syscall) t->ctx.regs[CTX_PC] -= 4;
+    sched_suspend(t);
 }
 
 /* --- spaces and the IPC buffer ------------------------------------------------- */
@@ -127,7 +141,7 @@ static word_t read_registers(inv_t *iv, inv_error_t *e)
     word_t flags = inv_mr(iv, 0), n = inv_mr(iv, 1);
     if (n < 1 || n > N_REGS) return err_range(e, 1, N_REGS);
     if (t == iv->caller) return err_simple(e, K_ILLEGAL_OPERATION);
-    if (flags & 1) sched_suspend(t);
+    if (flags & 1) suspend(t);
     /* Results go in the reply's message registers; without an IPC buffer only the
      * first four can be delivered, and the reply's length says so. */
     unsigned i = 0;
@@ -159,7 +173,7 @@ static word_t copy_registers(inv_t *iv, inv_error_t *e)
     word_t flags = inv_mr(iv, 0);
     bool suspend_source = flags & 1, resume_target = flags & 2;
     bool frame = flags & 4, integer = flags & 8;
-    if (suspend_source) sched_suspend(src);
+    if (suspend_source) suspend(src);
     if (resume_target) restart(dst);
     for (unsigned i = 0; i < N_REGS; i++)
         if ((i < N_FRAME_REGS && frame) || (i >= N_FRAME_REGS && integer))
@@ -217,7 +231,21 @@ word_t tcb_invoke(inv_t *iv, inv_error_t *e)
     case K_TCB_SET_SCHED_PARAMS:
         return set_priorities(iv, e);
     case K_TCB_SUSPEND:
-        sched_suspend(t);
+        suspend(t);
+        return K_NO_ERROR;
+    case K_TCB_BIND_NOTIFICATION: {
+        if (iv->n_extra < 1) return err_simple(e, K_TRUNCATED_MESSAGE);
+        cap_t nc = iv->extra[0]->cap;
+        if (t->bound_ntfn) return err_simple(e, K_ILLEGAL_OPERATION);
+        if (cap_type(nc) != CAP_NOTIFICATION || !(cap_rights(nc) & RIGHT_READ)) return err_invalid_cap(e, 1);
+        notification_t *n = cap_ptr(nc);
+        if (ntfn_bound_tcb(n) || n->head) return err_simple(e, K_ILLEGAL_OPERATION);
+        ntfn_bind(n, t);
+        return K_NO_ERROR;
+    }
+    case K_TCB_UNBIND_NOTIFICATION:
+        if (!t->bound_ntfn) return err_simple(e, K_ILLEGAL_OPERATION);
+        ntfn_unbind(t);
         return K_NO_ERROR;
     case K_TCB_RESUME:
         restart(t);
@@ -227,7 +255,6 @@ word_t tcb_invoke(inv_t *iv, inv_error_t *e)
         t->ctx.regs[REG_TP] = inv_mr(iv, 0);
         return K_NO_ERROR;
     default:
-        /* Notification binding arrives with notifications (IPC work). */
         return err_simple(e, K_ILLEGAL_OPERATION);
     }
 }
