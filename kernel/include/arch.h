@@ -19,7 +19,13 @@ void arch_set_vspace(paddr_t root, unsigned asid);
 
 /* threads */
 NORETURN void restore_user(user_context_t *ctx);
-void arch_fpu_switch(user_context_t *from, user_context_t *to);
+/* Lazy FP switching (fpu.c): set FP access for the thread about to run; grant the FP
+ * unit on a trap caused by FP being off (true: retry the instruction); forget a dying
+ * owner. The TCB type is opaque here. */
+struct tcb;
+void fpu_switch_to(struct tcb *next);
+bool fpu_trap(struct tcb *cur);
+void fpu_forget(struct tcb *t);
 
 /* time: counts of the `time` CSR, timebase_hz per second */
 uint64_t arch_time_now(void);

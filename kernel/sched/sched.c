@@ -99,7 +99,11 @@ static void make_inactive(tcb_t *t, tcb_state_t st)
     if (t == s.current) s.resched = true;
 }
 
-void sched_kill(tcb_t *t) { make_inactive(t, TCB_DEAD); }
+void sched_kill(tcb_t *t)
+{
+    fpu_forget(t);
+    make_inactive(t, TCB_DEAD);
+}
 void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
 
 void sched_yield(void) { s.resched = true; }
@@ -157,10 +161,7 @@ NORETURN void schedule_and_return(void)
     paddr_t root = vspace_of_thread(next, &asid);
     if (root != arch_active_root()) arch_set_vspace(root, asid);
     s.reload_vspace = false;
-    if (next != prev) {
-        /* The FP registers hold prev's state; a dead prev's state is not worth saving. */
-        arch_fpu_switch(prev && prev->state != TCB_DEAD ? &prev->ctx : NULL, &next->ctx);
-    }
+    if (next != prev) fpu_switch_to(next);
     s.resched = false;   /* interrupts polled while idle must not bounce the new thread */
     restore_user(&next->ctx);
 }

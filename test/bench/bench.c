@@ -1,71 +1,273 @@
-/* Kernel micro-benchmarks, measured from user mode with rdinstret (scounteren.IR is
- * set by the kernel). Each figure is the minimum over many runs minus the cost of the
- * measurement itself, so it counts kernel entry to exit plus the trap instructions.
- * Output: "bench: <key> <instructions> <description>" lines for tools/bench. */
-#include <stdio.h>
-#include <stdint.h>
-#include <k/syscall.h>
+/* Kernel micro-benchmarks, measured from user mode with rdinstret (the kernel sets
+ * scounteren.IR). instret counts every instruction the hart retires, in any mode and
+ * any thread, so a reading taken in one thread and one taken in another after a
+ * switch measure the kernel path between them. Each figure is the minimum over many
+ * runs minus the cost of two back-to-back readings; it counts from the user
+ * instruction before the trap to the user instruction after the return, in whichever
+ * thread that is. Output: "bench: <key> <instructions> <description>" lines. */
+#include "thread_util.h"
 
 #define RUNS 200
+#define S(i) shared.word[i]
 
-static inline uint64_t rdinstret(void)
+static inline uint64_t rd(void)
 {
     uint64_t v;
-    asm volatile("rdinstret %0" : "=r"(v));
+    __asm__ volatile("rdinstret %0" : "=r"(v));
     return v;
 }
 
-/* Cost of two back-to-back reads: subtracted from every figure. */
+static uint64_t ovh;
+
 static uint64_t overhead(void)
 {
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < RUNS; i++) {
-        uint64_t a = rdinstret();
-        uint64_t b = rdinstret();
+        uint64_t a = rd();
+        uint64_t b = rd();
         if (b - a < best) best = b - a;
     }
     return best;
 }
 
-static uint64_t bench_yield(uint64_t ovh)
+static void report(const char *key, uint64_t v, const char *what)
+{
+    printf("bench: %s %lu %s\n", key, v, what);
+}
+
+#define MIN(m, v) do { uint64_t v_ = (v); if (v_ < (m)) (m) = v_; } while (0)
+
+/* --- kernel entry and exit -------------------------------------------------------- */
+
+static void bench_null_syscall(void)
 {
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < RUNS; i++) {
-        uint64_t a = rdinstret();
+        uint64_t a = rd();
         k_yield();
-        uint64_t b = rdinstret();
-        if (b - a < best) best = b - a;
+        uint64_t b = rd();
+        MIN(best, b - a);
     }
-    return best - ovh;
+    report("null_syscall", best - ovh, "seL4_Yield with no other runnable thread, user ecall to user return");
 }
 
-/* Spin reading instret; an iteration that took far longer than the loop itself was
- * interrupted by the timer. The excess is the kernel's timer path. */
-static uint64_t bench_timer_irq(void)
+static void bench_timer_irq(void)
 {
+    /* Spin reading instret; an iteration far longer than the loop was interrupted by
+     * the timer, and the excess is the kernel's timer path. */
     uint64_t loop = UINT64_MAX, best = UINT64_MAX;
     int seen = 0;
-    uint64_t last = rdinstret();
+    uint64_t last = rd();
     for (uint64_t i = 0; i < 2000000000ull && seen < 20; i++) {
-        uint64_t now = rdinstret();
+        uint64_t now = rd();
         uint64_t d = now - last;
         last = now;
         if (d < loop) loop = d;
         if (loop != UINT64_MAX && d > loop + 50) {
-            if (d - loop < best) best = d - loop;
+            MIN(best, d - loop);
             seen++;
         }
     }
-    return seen ? best : 0;
+    report("timer_irq", seen ? best : 0, "timer interrupt entry + exit back to the same thread (includes re-arming the SBI timer in M-mode)");
+}
+
+/* --- children (in their own address space; they touch only `shared`) ------------- */
+
+/* Call/ReplyRecv server: S(1) = arrival of a call, S(2) = just before the reply. */
+static void c_server(k_word_t ep, k_word_t len, k_word_t unused, k_cptr_t self)
+{
+    (void)unused; (void)self;
+    k_word_t badge, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    k_recv(ep, &badge, &m0, &m1, &m2, &m3);
+    for (;;) {
+        S(1) = rd();
+        S(2) = rd();
+        k_reply_recv(ep, k_msginfo_new(0, 0, 0, len), &badge, &m0, &m1, &m2, &m3);
+    }
+}
+
+/* One-way receiver: S(3) = arrival. */
+static void c_receiver(k_word_t ep, k_word_t unused1, k_word_t unused2, k_cptr_t self)
+{
+    (void)unused1; (void)unused2; (void)self;
+    for (;;) {
+        k_recv(ep, 0, 0, 0, 0, 0);
+        S(3) = rd();
+    }
+}
+
+/* Notification waiter: S(4) = wake-up. */
+static void c_waiter(k_word_t ntfn, k_word_t unused1, k_word_t unused2, k_cptr_t self)
+{
+    (void)unused1; (void)unused2; (void)self;
+    for (;;) {
+        k_wait(ntfn);
+        S(4) = rd();
+    }
+}
+
+/* Faulter: S(5) = just before the illegal instruction, S(6) = resumed after it. */
+static void c_faulter(k_word_t unused0, k_word_t unused1, k_word_t unused2, k_cptr_t self)
+{
+    (void)unused0; (void)unused1; (void)unused2; (void)self;
+    for (;;) {
+        S(5) = rd();
+        __asm__ volatile(".word 0");
+        S(6) = rd();
+    }
+}
+
+/* Yield partner: S(7) = when it runs. */
+static void c_yielder(k_word_t unused0, k_word_t unused1, k_word_t unused2, k_cptr_t self)
+{
+    (void)unused0; (void)unused1; (void)unused2; (void)self;
+    for (;;) {
+        S(7) = rd();
+        k_yield();
+    }
+}
+
+/* --- benchmarks with a second address space ------------------------------------------ */
+
+static struct vspace vs;
+
+static bool child(struct thread *t, k_cptr_t ut, const char *name, child_fn fn, k_word_t a,
+                  k_word_t b, k_word_t prio, k_cptr_t fault_ep)
+{
+    if (thread_new(t, ut, &vs, 0, name) != K_NO_ERROR) return false;
+    if (fault_ep && k_tcb_set_space(t->tcb, fault_ep, ROOT, 0, vs.root, 0) != K_NO_ERROR) return false;
+    return thread_start(t, fn, a, b, 0, prio, true) == K_NO_ERROR;
+}
+
+static void bench_ipc_call(k_cptr_t ut, k_word_t len, const char *call_key, const char *rr_key)
+{
+    k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
+    struct thread t = { 0 };
+    if (!ep || !child(&t, ut, "bench-server", c_server, ep, len, 255, 0)) {
+        printf("bench: setup failed for %s\n", call_key);
+        return;
+    }
+    k_yield();   /* the server reaches its Recv */
+    uint64_t call = UINT64_MAX, rr = UINT64_MAX;
+    struct k_ipc_buffer *b = k_ipc_buffer();
+    for (unsigned i = 4; i < len; i++) b->msg[i] = i;
+    for (int i = 0; i < RUNS; i++) {
+        k_word_t m0 = i, m1 = 0, m2 = 0, m3 = 0;
+        uint64_t t0 = rd();
+        k_call(ep, k_msginfo_new(0, 0, 0, len), &m0, &m1, &m2, &m3);
+        uint64_t t3 = rd();
+        MIN(call, S(1) - t0);
+        MIN(rr, t3 - S(2));
+    }
+    if (len <= 4) {
+        report(call_key, call - ovh, "Call of a short message to a server waiting in another address space, caller's ecall to server's return");
+        report(rr_key, rr - ovh, "ReplyRecv answering it, server's ecall to caller's return");
+    } else {
+        report(call_key, call - ovh, "Call with a 10-word message (6 words through the IPC buffers), same measure");
+        report(rr_key, rr - ovh, "ReplyRecv answering with 10 words, same measure");
+    }
+    thread_free(&t);
+}
+
+static void bench_send_signal_fault_yield(k_cptr_t ut)
+{
+    /* We run below the children here (254 < 255), so waking one switches to it at once. */
+    k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, 254);
+
+    k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0), n = make_object(ut, K_NOTIFICATION_OBJECT, 0);
+    struct thread r = { 0 }, w = { 0 };
+    if (!child(&r, ut, "bench-recv", c_receiver, ep, 0, 255, 0) ||
+        !child(&w, ut, "bench-wait", c_waiter, n, 0, 255, 0)) {
+        printf("bench: setup failed for send/signal\n");
+        return;
+    }
+    uint64_t send = UINT64_MAX, sig = UINT64_MAX;
+    for (int i = 0; i < RUNS; i++) {
+        uint64_t t0 = rd();
+        k_send(ep, k_msginfo_new(0, 0, 0, 1), i, 0, 0, 0);
+        MIN(send, S(3) - t0);
+        t0 = rd();
+        k_signal(n);
+        MIN(sig, S(4) - t0);
+    }
+    report("ipc_send", send - ovh, "one-way Send to a higher-priority thread waiting in another address space, sender's ecall to receiver's return");
+    report("ntfn_signal", sig - ovh, "Signal of a notification a higher-priority thread waits on, signaller's ecall to waiter's return");
+    thread_free(&r);
+    thread_free(&w);
+
+    /* Faults: we are the handler, waiting in ReplyRecv; the faulter runs above us. */
+    k_cptr_t fep = make_object(ut, K_ENDPOINT_OBJECT, 0);
+    struct thread f = { 0 };
+    if (!fep || !child(&f, ut, "bench-faulter", c_faulter, 0, 0, 255, fep)) {
+        printf("bench: setup failed for faults\n");
+        return;
+    }
+    uint64_t deliver = UINT64_MAX, resume = UINT64_MAX;
+    k_word_t m0, m1, m2, m3;
+    k_recv(fep, 0, &m0, &m1, &m2, &m3);
+    for (int i = 0; i < RUNS; i++) {
+        uint64_t t1 = rd();
+        MIN(deliver, t1 - S(5));
+        /* Resume after the illegal instruction: FaultIP + 4, SP unchanged. */
+        m0 += 4;
+        uint64_t t2 = rd();
+        k_reply_recv(fep, k_msginfo_new(0, 0, 0, 2), 0, &m0, &m1, &m2, &m3);
+        MIN(resume, S(6) - t2);
+    }
+    report("fault_delivery", deliver - ovh, "user exception to the handler waiting on the fault endpoint, faulting instruction to handler's return");
+    report("fault_reply", resume - ovh, "handler's ReplyRecv resuming the faulter with a new pc, handler's ecall to faulter's next instruction");
+    thread_free(&f);
+    k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, 255);
+
+    /* Yield ping-pong with a thread of our priority in the other address space. */
+    struct thread y = { 0 };
+    if (!child(&y, ut, "bench-yield", c_yielder, 0, 0, 255, 0)) return;
+    k_yield();
+    uint64_t sw = UINT64_MAX;
+    for (int i = 0; i < RUNS; i++) {
+        uint64_t t0 = rd();
+        k_yield();
+        MIN(sw, S(7) - t0);
+    }
+    report("context_switch", sw - ovh, "seL4_Yield to a thread of equal priority in another address space, ecall to its return");
+    thread_free(&y);
+}
+
+static void bench_map_unmap(k_cptr_t ut)
+{
+    k_cptr_t frame = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0), l1, l2;
+    if (!frame || map_tables(ut, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, &l1, &l2) != K_NO_ERROR) {
+        printf("bench: setup failed for map\n");
+        return;
+    }
+    uint64_t map = UINT64_MAX, unmap = UINT64_MAX;
+    for (int i = 0; i < RUNS; i++) {
+        uint64_t t0 = rd();
+        k_riscv_page_map(frame, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, K_CAP_RIGHTS_ALL, 0);
+        uint64_t t1 = rd();
+        k_riscv_page_unmap(frame);
+        uint64_t t2 = rd();
+        MIN(map, t1 - t0);
+        MIN(unmap, t2 - t1);
+    }
+    report("page_map", map - ovh, "RISCVPage_Map of a 4 KiB frame into our VSpace (page tables present), through libk's wrapper");
+    report("page_unmap", unmap - ovh, "RISCVPage_Unmap of it, through libk's wrapper");
 }
 
 int main(void *bootinfo)
 {
-    (void)bootinfo;
-    uint64_t ovh = overhead();
-    printf("bench: null_syscall %lu seL4_Yield with no other runnable thread, user ecall to user return\n",
-           bench_yield(ovh));
-    printf("bench: timer_irq %lu timer interrupt entry + exit back to the same thread (includes re-arming the SBI timer)\n",
-           bench_timer_irq());
+    env_init(bootinfo);
+    ovh = overhead();
+    bench_null_syscall();
+    bench_timer_irq();
+    k_cptr_t ut = untyped_at_least(22);
+    if (!ut || vspace_new(&vs, ut, 0) != K_NO_ERROR) {
+        printf("bench: cannot build the second address space\n");
+        return 1;
+    }
+    bench_ipc_call(ut, 1, "ipc_call", "ipc_reply_recv");
+    bench_ipc_call(ut, 10, "ipc_call_10", "ipc_reply_recv_10");
+    bench_send_signal_fault_yield(ut);
+    bench_map_unmap(ut);
     return 0;
 }

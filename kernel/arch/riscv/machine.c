@@ -13,10 +13,8 @@ void arch_init(void)
     /* Kernel runs with interrupts masked; they are taken only in user mode (where
      * S-level interrupts are always enabled) or polled by the idle loop. */
     csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM);
-    /* User threads start with the FP unit usable; the kernel itself is built without
-     * F/D, so FP registers change only in user mode (see fpu.S). */
+    /* FP starts off: the first FP instruction of each thread claims the unit (fpu.c). */
     csr_clear(sstatus, SSTATUS_FS);
-    csr_set(sstatus, SSTATUS_FS_INITIAL);
     csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
     /* External interrupts join once IRQHandler caps can claim them (IPC issue). */
     csr_write(sie, SIE_STIE | SIE_SSIE);

@@ -25,6 +25,8 @@ NORETURN void trap_from_user(user_context_t *ctx, word_t scause, word_t stval)
         /* sepc points at the ecall; the thread continues after it. */
         ctx->regs[CTX_PC] += 4;
         syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    } else if (scause == EXC_ILLEGAL_INST && fpu_trap(cur)) {
+        /* FP was off for this thread: it has the FP unit now; retry. */
     } else {
         user_fault(cur, scause, stval);
     }

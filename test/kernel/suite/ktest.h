@@ -36,8 +36,9 @@ extern int ktest_failures;   /* failures in the current test */
         }                                                                            \
     } while (0)
 
-/* Environment shared by the tests. */
+/* Environment shared by the tests (env.c). */
 extern struct k_bootinfo *bi;
+void env_init(void *bootinfo);
 k_cptr_t slot_alloc(void);                 /* a free slot of the root CNode */
 void slot_free(k_cptr_t s);                /* give back a slot that is empty again */
 /* A RAM untyped of at least 2^bits bytes that the test may use (and must leave
