@@ -12,6 +12,7 @@
 #include <sbi.h>
 #include <fdt.h>
 #include <platform_info.h>
+#include <plic.h>
 
 #define FDT_MAX_SIZE (1u << 20)   /* device trees are a few KiB; refuse absurd headers */
 
@@ -63,14 +64,16 @@ static void read_device_tree(paddr_t dtb)
 }
 
 /* Device memory for the root task: the physical address space below 2^39 that is not
- * RAM, minus the devices the kernel drives itself (console UART, PLIC, CLINT). */
+ * RAM, minus the devices the kernel drives itself (PLIC, CLINT). The console UART is
+ * included, so a user-level driver can take its receive side (seL4 on qemu-riscv-virt
+ * leaves the UART to user level too): the kernel keeps writing its console through the
+ * same transmit registers and never reads the receive buffer, which is harmless. */
 static void device_regions(struct bootmem *dev)
 {
     bootmem_init(dev);
     bootmem_add(dev, 0, 1ull << 39);
     for (unsigned i = 0; i < plat.n_mem; i++) bootmem_reserve(dev, plat.mem[i].base, plat.mem[i].size);
     for (unsigned i = 0; i < plat.n_reserved; i++) bootmem_reserve(dev, plat.reserved[i].base, plat.reserved[i].size);
-    if (plat.uart.present) bootmem_reserve(dev, ALIGN_DOWN(plat.uart.base, PAGE_SIZE), ALIGN_UP(plat.uart.size, PAGE_SIZE));
     if (plat.plic.present) bootmem_reserve(dev, plat.plic.base, plat.plic.size);
     if (plat.clint.present) bootmem_reserve(dev, plat.clint.base, plat.clint.size);
 }
@@ -120,6 +123,7 @@ NORETURN void kernel_main(unsigned long hartid, paddr_t dtb)
     arch_vm_init();
     read_device_tree(dtb);
     banner((unsigned)hartid, dtb);
+    plic_init(&plat, (unsigned)hartid);
     if (!plat.timebase_hz) panic("device tree gives no timebase-frequency");
 
     unsigned n = boot_start_tasks(&mem, dtb, dtb_size);

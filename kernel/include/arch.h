@@ -15,7 +15,6 @@ NORETURN void arch_poweroff(void);       /* SBI shutdown; on boards without one,
 void arch_vm_init(void);
 void arch_vspace_init(pte_t *root);
 pte_t *arch_pt_walk(pte_t *root, vaddr_t va, int to_level, paddr_t (*alloc_pt)(void));
-void arch_set_vspace(paddr_t root, unsigned asid);
 
 /* threads */
 NORETURN void restore_user(user_context_t *ctx);
@@ -23,9 +22,9 @@ NORETURN void restore_user(user_context_t *ctx);
  * unit on a trap caused by FP being off (true: retry the instruction); forget a dying
  * owner. The TCB type is opaque here. */
 struct tcb;
-void fpu_switch_to(struct tcb *next);
 bool fpu_trap(struct tcb *cur);
 void fpu_forget(struct tcb *t);
+#include <arch/switch.h>   /* inline: fpu_switch_to, arch_set_vspace, arch_active_root */
 
 /* time: counts of the `time` CSR, timebase_hz per second */
 uint64_t arch_time_now(void);
@@ -41,5 +40,5 @@ void arch_tlb_flush_asid(unsigned asid);
 /* Boards whose ranged sfence.vma cannot be trusted (FU540/FU740): flush whole ASIDs. */
 extern bool arch_quirk_flush_whole_asid;
 /* The kernel-only root table: threads without a valid VSpace run on it. */
-paddr_t arch_kernel_root(void);
-paddr_t arch_active_root(void);
+extern paddr_t arch_kernel_root_pa;
+static inline paddr_t arch_kernel_root(void) { return arch_kernel_root_pa; }

@@ -5,7 +5,8 @@
 #include <object/tcb.h>
 
 void sched_init(uint64_t timebase_hz, uint64_t slice_us);
-tcb_t *sched_current(void);
+extern tcb_t *sched_cur;           /* the thread running (or that ran last) */
+static inline tcb_t *sched_current(void) { return sched_cur; }
 void sched_make_runnable(tcb_t *t);     /* -> RUNNING, queued (unless current) */
 void sched_block(tcb_t *t, tcb_state_t why);  /* RUNNING -> blocked state, dequeued */
 void sched_kill(tcb_t *t);              /* -> DEAD, off every queue */
@@ -13,6 +14,28 @@ void sched_yield(void);                 /* current goes to the back of its queue
 void sched_suspend(tcb_t *t);           /* -> INACTIVE, off every queue */
 void sched_set_priority(tcb_t *t, uint8_t prio);
 void sched_reload_vspace(void);         /* the current thread's VSpace cap changed */
+#define SCHED_BITMAP_WORDS 4
+extern uint64_t sched_bitmap[SCHED_BITMAP_WORDS];
+extern unsigned sched_bitmap_words;
+/* Is any ready thread of higher priority than prio waiting? (the fast path asks) */
+static inline bool sched_ready_above(unsigned prio)
+{
+    unsigned w = prio / 64;
+    return (sched_bitmap_words >> w >> 1) || ((sched_bitmap[w] >> (prio % 64)) >> 1);
+}
+/* Fast path: `from` (current, running) blocks as `why` and `to` (blocked, on no
+ * queue) runs next in the given address space. Neither touches a ready queue, so the
+ * queue invariant holds without any queue work. */
+static inline __attribute__((always_inline, noreturn))
+void sched_switch_direct(tcb_t *from, tcb_state_t why, tcb_t *to, paddr_t root, unsigned asid)
+{
+    from->state = why;
+    to->state = TCB_RUNNING;
+    sched_cur = to;
+    if (root != arch_active_root()) arch_set_vspace(root, asid);
+    fpu_switch_to(to);
+    restore_user(&to->ctx);
+}
 void timer_tick(void);
 uint64_t sched_ticks(void);
 NORETURN void schedule_and_return(void);

@@ -11,16 +11,11 @@
 #include <kprintf.h>
 #include <kstring.h>
 
-static paddr_t asid_table[ASID_POOLS];   /* pool physical address per pool index */
+paddr_t asid_table[ASID_POOLS];   /* pool physical address per pool index */
+uint64_t vspace_epoch = 1;        /* TCBs start with 0: never valid */
 
 static paddr_t *pool_entries(paddr_t pool) { return paddr_to_kva(pool); }
 
-paddr_t asid_lookup(unsigned asid)
-{
-    paddr_t pool = asid_table[asid >> ASID_POOL_BITS];
-    if (asid == ASID_INVALID || !pool) return 0;
-    return pool_entries(pool)[asid & MASK(ASID_POOL_BITS)];
-}
 
 void asid_boot(paddr_t pool, unsigned asid, paddr_t vspace)
 {
@@ -35,16 +30,6 @@ bool vspace_cap_valid(cap_t c)
            asid_lookup(cap_mapped_asid(c)) == cap_paddr(c);
 }
 
-paddr_t vspace_of_thread(tcb_t *t, unsigned *asid)
-{
-    cap_t c = tcb_slot(t, TCB_SLOT_VTABLE)->cap;
-    if (vspace_cap_valid(c)) {
-        *asid = cap_mapped_asid(c);
-        return cap_paddr(c);
-    }
-    *asid = ASID_INVALID;
-    return arch_kernel_root();
-}
 
 /* A VSpace is going away: no thread may reach it through this ASID any more. */
 void asid_delete(unsigned asid, paddr_t vspace)
@@ -52,6 +37,7 @@ void asid_delete(unsigned asid, paddr_t vspace)
     paddr_t pool = asid_table[asid >> ASID_POOL_BITS];
     if (!pool || pool_entries(pool)[asid & MASK(ASID_POOL_BITS)] != vspace) return;
     pool_entries(pool)[asid & MASK(ASID_POOL_BITS)] = 0;
+    vspace_changed();
     arch_tlb_flush_asid(asid);
     /* If it is the address space we are running in (a thread deleting its own
      * VSpace), leave it now: the thread resumes on the kernel-only table. */
@@ -113,6 +99,7 @@ word_t asid_pool_invoke(inv_t *iv, inv_error_t *e)
 
     arch_vspace_init(paddr_to_kva(cap_paddr(vs->cap)));   /* the kernel's half */
     pool_entries(pool)[i] = cap_paddr(vs->cap);
+    vspace_changed();
     vs->cap = cap_make(CAP_PAGE_TABLE, cap_paddr(vs->cap), cap_rights(vs->cap), 0, true,
                        mapping_word(base + i, 0));
     /* A previous owner of this ASID may have left translations behind. */

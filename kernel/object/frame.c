@@ -47,18 +47,19 @@ static word_t map(inv_t *iv, inv_error_t *e)
     unsigned asid;
     pte_t *root = inv_vspace(iv->extra[0]->cap, &asid, e);
     if (!root) return e->type;
+    /* seL4's order of checks: address range, alignment, page tables, then whether
+     * the frame is mapped elsewhere already. */
     uint64_t size = 1ull << cap_size(c);
-    bool remap = cap_mapped_asid(c) != ASID_INVALID;
-    if (remap) {
-        if (cap_mapped_asid(c) != asid) return err_invalid_cap(e, 1);
-        if (cap_mapped_vaddr(c) != va) return err_invalid_arg(e, 0);
-    } else if (va + size - 1 >= USER_TOP || va + size < va) {
-        return err_invalid_arg(e, 0);
-    }
+    if (va + size - 1 >= USER_TOP || va + size < va) return err_invalid_arg(e, 0);
     if (!IS_ALIGNED(va, size)) return err_simple(e, K_ALIGNMENT_ERROR);
     int level;
     pte_t *slot = arch_pt_lookup(root, va, &level);
     if (level != frame_level(c)) return err_missing_cap(e, false, PAGE_BITS + 9 * level);
+    bool remap = cap_mapped_asid(c) != ASID_INVALID;
+    if (remap) {
+        if (cap_mapped_asid(c) != asid) return err_invalid_cap(e, 1);
+        if (cap_mapped_vaddr(c) != va) return err_invalid_arg(e, 0);
+    }
     if (pte_valid(*slot) && !(remap && pte_paddr(*slot) == cap_paddr(c)))
         return err_simple(e, K_DELETE_FIRST);
 

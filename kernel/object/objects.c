@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <object/vspace.h>
 #include <object/endpoint.h>
+#include <irq.h>
 #include <kstring.h>
 #include <kprintf.h>
 
@@ -79,6 +80,8 @@ void object_finalise(cap_t c, bool final)
         frame_unmap(c);
         break;
     case CAP_PAGE_TABLE:
+        /* It may be a thread's VTABLE copy: threads look their VSpace up again. */
+        vspace_changed();
         if (!final || !cap_flag(c)) break;
         if (vspace_cap_valid(c)) asid_delete(cap_mapped_asid(c), cap_paddr(c));
         else page_table_unmap(c);
@@ -101,6 +104,7 @@ void object_finalise(cap_t c, bool final)
     case CAP_NOTIFICATION:
         if (final) ntfn_cancel_all(cap_ptr(c));
         break;
+    case CAP_IRQ_HANDLER: if (final) irq_handler_deleted(c.w1); break;
     default:
         /* Untyped, CNodes, reply caps and control caps need nothing. */
         break;

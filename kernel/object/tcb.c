@@ -90,6 +90,7 @@ static void install(inv_t *iv, tcb_t *t, unsigned which, cte_t *src, cap_t cap)
 {
     cte_t *slot = tcb_slot(t, which);
     cap_t src_before = src ? src->cap : cap_null();
+    if (which == TCB_SLOT_VTABLE) vspace_changed();
     if (!cap_is_null(slot->cap)) cte_delete(slot);
     if (!src || cap_is_null(cap)) return;
     if (iv->slot->cap.w0 != iv->cap.w0 || src->cap.w0 != src_before.w0) return;
@@ -104,10 +105,11 @@ static word_t set_space(inv_t *iv, inv_error_t *e, bool with_buffer)
     if (iv->length < need_len || iv->n_extra < need_caps) return err_simple(e, K_TRUNCATED_MESSAGE);
     tcb_t *t = cap_ptr(iv->cap);
     cap_t croot, vroot, buf = cap_null();
-    if (check_cspace(iv->extra[0], inv_mr(iv, 1), &croot, e)) return e->type;
-    if (check_vspace(iv->extra[1], &vroot, e)) return e->type;
+    /* seL4 checks the IPC buffer first, then the CSpace, then the VSpace. */
     vaddr_t buffer = with_buffer ? inv_mr(iv, 3) : 0;
     if (with_buffer && check_buffer(iv->extra[2], buffer, &buf, e)) return e->type;
+    if (check_cspace(iv->extra[0], inv_mr(iv, 1), &croot, e)) return e->type;
+    if (check_vspace(iv->extra[1], &vroot, e)) return e->type;
 
     t->fault_ep = inv_mr(iv, 0);
     install(iv, t, TCB_SLOT_CTABLE, iv->extra[0], croot);

@@ -11,8 +11,6 @@
 
 static struct {
     tcb_t *head[NPRIO], *tail[NPRIO];
-    uint64_t bitmap[NPRIO / 64];     /* bit p set iff queue p is non-empty */
-    tcb_t *current;
     bool resched;                    /* current must give up the CPU at the next exit */
     bool preempted_by_wakeup;        /* ...to a higher priority: it keeps its place */
     bool reload_vspace;              /* current's VSpace changed: set satp again */
@@ -21,6 +19,9 @@ static struct {
 } s;
 
 void (*sched_on_idle_forever)(void);
+tcb_t *sched_cur;
+uint64_t sched_bitmap[SCHED_BITMAP_WORDS];   /* bit p set iff ready queue p is non-empty */
+unsigned sched_bitmap_words;                  /* bit w set iff sched_bitmap[w] != 0 */
 
 static void rq_push(tcb_t *t, bool front)
 {
@@ -33,7 +34,8 @@ static void rq_push(tcb_t *t, bool front)
     } else {
         t->rq_prev = s.tail[p]; s.tail[p]->rq_next = t; s.tail[p] = t;
     }
-    s.bitmap[p / 64] |= BIT(p % 64);
+    sched_bitmap[p / 64] |= BIT(p % 64);
+    sched_bitmap_words |= 1u << (p / 64);
 }
 
 static void rq_remove(tcb_t *t)
@@ -42,13 +44,16 @@ static void rq_remove(tcb_t *t)
     if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else s.head[p] = t->rq_next;
     if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else s.tail[p] = t->rq_prev;
     t->rq_next = t->rq_prev = NULL;
-    if (!s.head[p]) s.bitmap[p / 64] &= ~BIT(p % 64);
+    if (!s.head[p]) {
+        sched_bitmap[p / 64] &= ~BIT(p % 64);
+        if (!sched_bitmap[p / 64]) sched_bitmap_words &= ~(1u << (p / 64));
+    }
 }
 
 static int highest_prio(void)
 {
     for (int w = NPRIO / 64 - 1; w >= 0; w--)
-        if (s.bitmap[w]) return w * 64 + (int)highest_bit(s.bitmap[w]);
+        if (sched_bitmap[w]) return w * 64 + (int)highest_bit(sched_bitmap[w]);
     return -1;
 }
 
@@ -62,7 +67,6 @@ void sched_init(uint64_t timebase_hz, uint64_t slice_us)
     arch_timer_set(s.next_deadline);
 }
 
-tcb_t *sched_current(void) { return s.current; }
 uint64_t sched_ticks(void) { return s.ticks; }
 
 void sched_make_runnable(tcb_t *t)
@@ -71,9 +75,9 @@ void sched_make_runnable(tcb_t *t)
     kassert(t->state != TCB_DEAD);
     if (!is_active(t->state)) s.nr_active++;
     t->state = TCB_RUNNING;
-    if (t == s.current) return;
+    if (t == sched_cur) return;
     rq_push(t, false);
-    if (s.current && t->priority > s.current->priority) {
+    if (sched_cur && t->priority > sched_cur->priority) {
         s.resched = true;
         s.preempted_by_wakeup = true;
     }
@@ -85,7 +89,7 @@ void sched_block(tcb_t *t, tcb_state_t why)
      * caller from waiting to send to waiting for the reply). */
     kassert(is_active(t->state) && why != TCB_RUNNING && is_active(why));
     if (t->state == TCB_RUNNING) {
-        if (t != s.current) rq_remove(t);
+        if (t != sched_cur) rq_remove(t);
         else s.resched = true;
     }
     t->state = why;
@@ -93,10 +97,10 @@ void sched_block(tcb_t *t, tcb_state_t why)
 
 static void make_inactive(tcb_t *t, tcb_state_t st)
 {
-    if (t->state == TCB_RUNNING && t != s.current) rq_remove(t);
+    if (t->state == TCB_RUNNING && t != sched_cur) rq_remove(t);
     if (is_active(t->state)) s.nr_active--;
     t->state = st;
-    if (t == s.current) s.resched = true;
+    if (t == sched_cur) s.resched = true;
 }
 
 void sched_kill(tcb_t *t)
@@ -111,7 +115,7 @@ void sched_reload_vspace(void) { s.reload_vspace = true; }
 
 void sched_set_priority(tcb_t *t, uint8_t prio)
 {
-    bool queued = t->state == TCB_RUNNING && t != s.current;
+    bool queued = t->state == TCB_RUNNING && t != sched_cur;
     if (queued) rq_remove(t);
     t->priority = prio;
     if (queued) rq_push(t, false);
@@ -136,7 +140,7 @@ void arch_poll_interrupts(void);
 
 NORETURN void schedule_and_return(void)
 {
-    tcb_t *prev = s.current;
+    tcb_t *prev = sched_cur;
     if (prev && prev->state == TCB_RUNNING && !s.resched && !s.reload_vspace)
         restore_user(&prev->ctx);
 
@@ -154,7 +158,7 @@ NORETURN void schedule_and_return(void)
     }
     tcb_t *next = s.head[p];
     rq_remove(next);
-    s.current = next;
+    sched_cur = next;
     /* The address space comes from the thread's VSpace cap each time, so a VSpace
      * deleted meanwhile is never entered again. */
     unsigned asid;

@@ -97,6 +97,8 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     case CAP_PAGE_TABLE: return page_table_invoke(iv, e);
     case CAP_ASID_CONTROL: return asid_control_invoke(iv, e);
     case CAP_ASID_POOL: return asid_pool_invoke(iv, e);
+    case CAP_IRQ_CONTROL: return irq_control_invoke(iv, e);
+    case CAP_IRQ_HANDLER: return irq_handler_invoke(iv, e);
     case CAP_NULL:
     case CAP_ZOMBIE:
     case CAP_ENDPOINT:        /* reached only without the right to send */

@@ -29,8 +29,25 @@ trap_entry:
     lla     sp, kernel_stack_top
     mv      a0, t6
     csrr    a1, scause
+    li      t0, 8                  /* ecall from U-mode: the common case goes straight */
+    beq     a1, t0, 3f             /* to the system call entry */
     csrr    a2, stval
     call    trap_from_user         /* does not return: leaves via restore_user */
+3:  /* Call (a7 = -1) and ReplyRecv (-2) try the IPC fast path, which returns only if it
+     * cannot complete the call; then the general path takes it from the start. */
+    ld      t0, CTX_REG(17)(t6)
+    addi    t0, t0, 2
+    li      t1, 1
+    bgtu    t0, t1, 4f
+    ld      a1, CTX_REG(10)(t6)
+    ld      a2, CTX_REG(11)(t6)
+    mv      s0, t6                 /* callee-saved: survives the call */
+    bnez    t0, 5f
+    call    fastpath_reply_recv
+    j       6f
+5:  call    fastpath_call
+6:  mv      a0, s0
+4:  call    trap_syscall           /* does not return either */
 1:  j       1b
 
 from_kernel:

@@ -13,17 +13,10 @@
 void arch_fpu_save(user_context_t *ctx);
 void arch_fpu_restore(user_context_t *ctx);
 
-static tcb_t *owner;
-static bool owner_dirty;      /* the registers hold changes not yet saved to owner */
-
-void fpu_switch_to(tcb_t *next)
-{
-    unsigned long st = csr_read(sstatus);
-    if ((st & SSTATUS_FS) == SSTATUS_FS_DIRTY) owner_dirty = true;
-    st &= ~SSTATUS_FS;
-    if (next == owner) st |= SSTATUS_FS_CLEAN;
-    csr_write(sstatus, st);
-}
+struct tcb *fpu_owner;
+bool fpu_owner_dirty;
+#define owner fpu_owner
+#define owner_dirty fpu_owner_dirty
 
 bool fpu_trap(tcb_t *cur)
 {

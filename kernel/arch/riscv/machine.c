@@ -16,8 +16,7 @@ void arch_init(void)
     /* FP starts off: the first FP instruction of each thread claims the unit (fpu.c). */
     csr_clear(sstatus, SSTATUS_FS);
     csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
-    /* External interrupts join once IRQHandler caps can claim them (IPC issue). */
-    csr_write(sie, SIE_STIE | SIE_SSIE);
+    csr_write(sie, SIE_STIE | SIE_SSIE | SIE_SEIE);
 }
 
 uint64_t arch_time_now(void)

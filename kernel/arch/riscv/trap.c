@@ -10,10 +10,19 @@
 #include <fault.h>
 #include <irq.h>
 
+/* ecall from user mode (entry.S comes here directly, after trying the IPC fast path
+ * for Call and ReplyRecv). sepc points at the ecall; the thread continues after it. */
+NORETURN void trap_syscall(user_context_t *ctx)
+{
+    tcb_t *cur = tcb_of_ctx(ctx);
+    ctx->regs[CTX_PC] += 4;
+    syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    schedule_and_return();
+}
+
 NORETURN void trap_from_user(user_context_t *ctx, word_t scause, word_t stval)
 {
-    tcb_t *cur = sched_current();
-    kassert(ctx == &cur->ctx);
+    tcb_t *cur = tcb_of_ctx(ctx);
 
     if (scause & SCAUSE_INTERRUPT) {
         switch (scause & ~SCAUSE_INTERRUPT) {
@@ -21,10 +30,6 @@ NORETURN void trap_from_user(user_context_t *ctx, word_t scause, word_t stval)
         case IRQ_S_EXT:   irq_external(); break;
         default:          csr_clear(sip, SIE_SSIE); break;   /* IPIs: nothing yet */
         }
-    } else if (scause == EXC_ECALL_U) {
-        /* sepc points at the ecall; the thread continues after it. */
-        ctx->regs[CTX_PC] += 4;
-        syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
     } else if (scause == EXC_ILLEGAL_INST && fpu_trap(cur)) {
         /* FP was off for this thread: it has the FP unit now; retry. */
     } else {

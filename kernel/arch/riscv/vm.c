@@ -15,6 +15,7 @@ void arch_vm_init(void)
      * nothing needs it now, and the lower half belongs to user space. */
     for (unsigned i = 0; i < PT_KERNEL_FIRST; i++) kernel_root_pt[i] = 0;
     asm volatile("sfence.vma" ::: "memory");
+    arch_kernel_root_pa = kva_to_paddr(kernel_root_pt);
 }
 
 void arch_vspace_init(pte_t *root)
@@ -26,22 +27,8 @@ void arch_vspace_init(pte_t *root)
            (PT_ENTRIES - PT_KERNEL_FIRST) * sizeof(pte_t));
 }
 
-/* Each VSpace has its own ASID, and every change to a live mapping flushes that ASID's
- * entries (below), so switching address spaces needs no flush. */
-void arch_set_vspace(paddr_t root, unsigned asid)
-{
-    csr_write(satp, SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
-}
+paddr_t arch_kernel_root_pa;
 
-paddr_t arch_active_root(void)
-{
-    return (csr_read(satp) & MASK(44)) << 12;
-}
-
-paddr_t arch_kernel_root(void)
-{
-    return kva_to_paddr(kernel_root_pt);
-}
 
 bool arch_quirk_flush_whole_asid;
 

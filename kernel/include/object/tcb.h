@@ -30,6 +30,11 @@ typedef struct tcb {
     struct tcb *rq_next, *rq_prev;   /* ready queue links, valid while queued */
     vaddr_t ipc_buffer;          /* user address of the UTCB (IPC buffer) */
     word_t fault_ep;             /* cptr of the fault endpoint, in the thread's CSpace */
+    /* The address space last found through the VTABLE slot, valid while vs_epoch
+     * equals vspace_epoch (object/vspace.h); 0 never matches. */
+    paddr_t vs_root;
+    unsigned vs_asid;
+    uint64_t vs_epoch;
 
     /* IPC: while BLOCKED_SEND/RECV/NOTIFICATION, the object waited on and the queue
      * links; for a sender, what its endpoint cap allowed. */

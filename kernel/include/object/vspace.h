@@ -15,6 +15,7 @@
 #pragma once
 #include <cap/cap.h>
 #include <object/tcb.h>
+#include <arch.h>
 
 #define ASID_BITS       16
 #define ASID_POOL_BITS  9                    /* 512 ASIDs per pool */
@@ -25,15 +26,50 @@ static inline unsigned cap_mapped_asid(cap_t c) { return (unsigned)(c.w1 >> 48);
 static inline vaddr_t cap_mapped_vaddr(cap_t c) { return c.w1 & MASK(48); }
 static inline uint64_t mapping_word(unsigned asid, vaddr_t va) { return ((uint64_t)asid << 48) | va; }
 
-/* The root table of an ASID, or 0 if the ASID is not in use. */
-paddr_t asid_lookup(unsigned asid);
+/* The ASID table: the physical address of each pool (asid.c). */
+extern paddr_t asid_table[];
+
+/* The root table of an ASID, or 0 if the ASID is not in use. Inline: every switch
+ * between address spaces asks (through vspace_of_thread). */
+static inline paddr_t asid_lookup(unsigned asid)
+{
+    paddr_t pool = asid_table[asid >> ASID_POOL_BITS];
+    if (asid == ASID_INVALID || !pool) return 0;
+    return ((paddr_t *)paddr_to_kva(pool))[asid & MASK(ASID_POOL_BITS)];
+}
 /* Boot: install the first pool and give the root task's VSpace its ASID. */
 void asid_boot(paddr_t pool, unsigned asid, paddr_t vspace);
 /* Is this page-table cap a VSpace root with a live ASID? */
 bool vspace_cap_valid(cap_t c);
 
-/* The root table and ASID to run thread t in (kernel-only table if it has none). */
-paddr_t vspace_of_thread(tcb_t *t, unsigned *asid);
+/* Bumped whenever an ASID stops naming its VSpace or a thread's VTABLE slot changes:
+ * every thread's cached address space is then looked up again. */
+extern uint64_t vspace_epoch;
+static inline void vspace_changed(void) { vspace_epoch++; }
+
+/* The root table and ASID to run thread t in (kernel-only table if it has none).
+ * Every switch asks; the answer is cached in the TCB until vspace_epoch moves. */
+static inline paddr_t vspace_of_thread(tcb_t *t, unsigned *asid)
+{
+    if (likely(t->vs_epoch == vspace_epoch)) {
+        *asid = t->vs_asid;
+        return t->vs_root;
+    }
+    cap_t c = tcb_slot(t, TCB_SLOT_VTABLE)->cap;
+    unsigned a = cap_mapped_asid(c);
+    paddr_t root;
+    if (cap_type(c) == CAP_PAGE_TABLE && cap_flag(c) && asid_lookup(a) == cap_paddr(c)) {
+        root = cap_paddr(c);
+    } else {
+        a = ASID_INVALID;
+        root = arch_kernel_root();
+    }
+    t->vs_root = root;
+    t->vs_asid = a;
+    t->vs_epoch = vspace_epoch;
+    *asid = a;
+    return root;
+}
 
 /* Undo a mapping described by a frame or page-table cap (finalise, unmap). */
 void frame_unmap(cap_t c);

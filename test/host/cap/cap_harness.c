@@ -71,12 +71,15 @@ void page_table_unmap(cap_t c) { (void)c; }
 void asid_delete(unsigned asid, paddr_t vspace) { (void)asid; (void)vspace; }
 void asid_pool_delete(cap_t pool) { (void)pool; }
 bool vspace_cap_valid(cap_t c) { (void)c; return false; }
+uint64_t vspace_epoch = 1;
 /* IPC objects: the CDT tests create endpoints and notifications but never block
  * threads on them, so there is nothing to cancel. */
 void ipc_cancel(tcb_t *t) { (void)t; }
 void ntfn_unbind(tcb_t *t) { (void)t; }
 void ep_cancel_all(endpoint_t *ep) { (void)ep; }
 void ntfn_cancel_all(notification_t *n) { (void)n; }
+/* Interrupt lines have no hardware here. */
+void irq_handler_deleted(word_t irq) { (void)irq; }
 
 void sched_kill(tcb_t *t)
 {

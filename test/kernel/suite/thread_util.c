@@ -293,3 +293,13 @@ void child_count(k_word_t idx, k_word_t unused1, k_word_t unused2, k_cptr_t self
     (void)self;
     for (;;) shared.word[idx]++;
 }
+
+void child_read_loop(k_word_t idx, k_word_t addr, k_word_t unused, k_cptr_t self)
+{
+    (void)unused;
+    (void)self;
+    for (;;) {
+        shared.word[idx + 1] = *(volatile k_word_t *)addr;
+        shared.word[idx]++;
+    }
+}

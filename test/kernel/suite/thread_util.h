@@ -22,6 +22,7 @@
 #include "ktest.h"
 
 #define IMAGE_BASE 0x10000ul
+#define RW_RIGHTS (K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE)
 #define PAGE_SIZE_4K 4096ul
 
 /* In a VSpace made by vspace_new(): per-thread areas from AREA_BASE, AREA_SIZE apart:
@@ -128,3 +129,5 @@ bool untyped_range(k_cptr_t ut, k_word_t *base, k_word_t *size);
 /* Child functions shared by the test files (they follow the rules above). */
 void child_store(k_word_t idx, k_word_t value, k_word_t unused, k_cptr_t self);
 void child_count(k_word_t idx, k_word_t unused1, k_word_t unused2, k_cptr_t self);
+/* Read addr forever: shared[idx] counts the reads, shared[idx + 1] holds the last value. */
+void child_read_loop(k_word_t idx, k_word_t addr, k_word_t unused, k_cptr_t self);

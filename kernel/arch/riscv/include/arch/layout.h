@@ -25,6 +25,7 @@
 #include <types.h>
 static inline void *paddr_to_kva(paddr_t pa) { return (void *)(uintptr_t)pa; }
 static inline paddr_t kva_to_paddr(const void *va) { return (paddr_t)(uintptr_t)va; }
+static inline paddr_t kwin_to_paddr(const void *va) { return (paddr_t)(uintptr_t)va; }
 #elif !defined(__ASSEMBLER__)
 #include <types.h>
 static inline void *paddr_to_kva(paddr_t pa) { return (void *)(pa + PHYS_WINDOW); }
@@ -34,4 +35,6 @@ static inline paddr_t kva_to_paddr(const void *va)
     /* Kernel image addresses and window addresses both translate. */
     return v >= KERNEL_VBASE ? v - KERNEL_VOFFSET : v - PHYS_WINDOW;
 }
+/* For objects known to be in the window (everything made from untyped memory). */
+static inline paddr_t kwin_to_paddr(const void *va) { return (vaddr_t)va - PHYS_WINDOW; }
 #endif

@@ -1,0 +1,32 @@
+/* What every thread switch does to the hart, inline because the IPC fast path and
+ * the scheduler run it on each switch: the address space (satp) and FP access. */
+#pragma once
+#include <types.h>
+#include <arch/csr.h>
+
+/* Each VSpace has its own ASID, and every change to a live mapping flushes that ASID's
+ * entries (vm.c), so switching address spaces needs no flush. */
+static inline __attribute__((always_inline)) void arch_set_vspace(paddr_t root, unsigned asid)
+{
+    csr_write(satp, SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
+}
+
+static inline paddr_t arch_active_root(void)
+{
+    return (csr_read(satp) & MASK(44)) << 12;
+}
+
+/* Lazy FP (fpu.c): only the owner of the FP registers runs with FP on; remember if it
+ * changed them, so they are saved before anyone else's are loaded. */
+struct tcb;
+extern struct tcb *fpu_owner;
+extern bool fpu_owner_dirty;
+
+static inline __attribute__((always_inline)) void fpu_switch_to(struct tcb *next)
+{
+    unsigned long st = csr_read(sstatus);
+    if ((st & SSTATUS_FS) == SSTATUS_FS_DIRTY) fpu_owner_dirty = true;
+    st &= ~SSTATUS_FS;
+    if (next == fpu_owner) st |= SSTATUS_FS_CLEAN;
+    csr_write(sstatus, st);
+}
