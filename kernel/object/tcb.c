@@ -29,21 +29,33 @@ static const uint8_t reg_order[32] = {
 #define N_FRAME_REGS 16
 #define N_REGS 32
 
-static void restart(tcb_t *t)
+static bool is_blocked(tcb_t *t)
 {
-    if (t->state == TCB_INACTIVE) sched_make_runnable(t);
+    return t->state >= TCB_BLOCKED_SEND && t->state <= TCB_BLOCKED_NOTIFICATION;
 }
 
-/* Suspend: out of any IPC it is blocked in (its pending reply cap dies), then off the
- * run queue. As in seL4, a thread suspended inside a system call starts that call
- * again when resumed; one stopped in a fault retries the faulting instruction. */
-static void suspend(tcb_t *t)
+/* Take t out of the IPC it is blocked in (its pending reply cap dies). As in seL4, a
+ * thread stopped inside a system call starts that call again when it next runs; one
+ * stopped in a fault retries the faulting instruction. */
+static void stop_blocked(tcb_t *t)
 {
-    bool in_syscall = t->state >= TCB_BLOCKED_SEND && t->state <= TCB_BLOCKED_NOTIFICATION &&
-                      !t->fault_type;
+    bool in_syscall = !t->fault_type;
     ipc_cancel(t);
     t->fault_type = 0;
     if (in_syscall) t->ctx.regs[CTX_PC] -= 4;
+}
+
+/* seL4's restart(): any stopped thread (inactive, or blocked in IPC) runs again,
+ * re-issuing the system call it was blocked in. A running thread is left alone. */
+static void restart(tcb_t *t)
+{
+    if (is_blocked(t)) stop_blocked(t);
+    if (t->state == TCB_INACTIVE || is_blocked(t)) sched_make_runnable(t);
+}
+
+static void suspend(tcb_t *t)
+{
+    if (is_blocked(t)) stop_blocked(t);
     sched_suspend(t);
 }
 

@@ -18,6 +18,18 @@ k_cptr_t slot_alloc(void)
     return next_free++;
 }
 
+k_cptr_t slot_alloc_range(unsigned n)
+{
+    /* Never from the freed list: those slots are scattered. */
+    if (free_end - next_free < n) {
+        printf("  out of root CNode slots\n");
+        return 0;
+    }
+    k_cptr_t first = next_free;
+    next_free += n;
+    return first;
+}
+
 void slot_free(k_cptr_t s)
 {
     if (n_freed < 64) freed[n_freed++] = s;

@@ -40,6 +40,7 @@ extern int ktest_failures;   /* failures in the current test */
 extern struct k_bootinfo *bi;
 void env_init(void *bootinfo);
 k_cptr_t slot_alloc(void);                 /* a free slot of the root CNode */
+k_cptr_t slot_alloc_range(unsigned n);     /* n consecutive free slots (a retype window) */
 void slot_free(k_cptr_t s);                /* give back a slot that is empty again */
 /* A RAM untyped of at least 2^bits bytes that the test may use (and must leave
  * revocable): returns its slot, or 0. */

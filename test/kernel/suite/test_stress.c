@@ -65,7 +65,7 @@ TEST(stress_thread_lifecycles)
     CHECK_EQ(done, LIFECYCLES);
     CHECK_EQ(shared.word[SHARED_SUSPEND_RETURNED], 0);
 
-    k_cptr_t whole = slot_alloc();
+    k_cptr_t whole = tslot_alloc();
     CHECK_EQ(k_untyped_retype(u, K_UNTYPED_OBJECT, 20, ROOT, 0, 0, whole, 1), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, u, ROOT_DEPTH), K_NO_ERROR);
     thread_free(&t);
@@ -75,8 +75,8 @@ TEST(stress_thread_lifecycles)
     if (untyped_range(ut, &base, &size))
         CHECK_EQ(k_untyped_retype(ut, K_UNTYPED_OBJECT, log2_of(size), ROOT, 0, 0, whole, 1), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(whole);
-    slot_free(u);
+    tslot_free(whole);
+    tslot_free(u);
     shared_clear();
 }
 
@@ -270,8 +270,8 @@ TEST(stress_map_unmap_churn)
         if (owner[p] >= 0)
             CHECK_EQ(*(volatile k_word_t *)(SCRATCH_VA + p * PAGE_SIZE_4K), 0x1000 + (k_word_t)owner[p]);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    for (unsigned i = 0; i < CHURN_FRAMES; i++) slot_free(f[i]);
-    slot_free(l1);
-    slot_free(l2);
+    for (unsigned i = 0; i < CHURN_FRAMES; i++) tslot_free(f[i]);
+    tslot_free(l1);
+    tslot_free(l2);
     printf("  %u map/unmap operations in %lu rdtime ticks\n", MAP_OPS, rdtime() - start);
 }

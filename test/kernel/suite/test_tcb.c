@@ -75,6 +75,23 @@ static void child_priority_via_buffer(k_word_t idx, k_word_t buf_va, k_word_t u,
     shared.word[idx] = k_msginfo_label(info) + 1;
 }
 
+/* Send id on endpoint ep (a register-only message), then set shared[idx]. */
+static void child_send_id(k_word_t ep, k_word_t id, k_word_t idx, k_cptr_t self)
+{
+    (void)self;
+    k_send(ep, k_msginfo_new(0, 0, 0, 1), id, 0, 0, 0);
+    shared.word[idx] = 1;
+}
+
+/* Call ep with id, then store the reply's MR0 in shared[idx]. */
+static void child_call_id(k_word_t ep, k_word_t id, k_word_t idx, k_cptr_t self)
+{
+    (void)self;
+    k_word_t mr0 = id;
+    k_call(ep, k_msginfo_new(0, 0, 0, 1), &mr0, 0, 0, 0);
+    shared.word[idx] = mr0;
+}
+
 /* regs_dump: stores x1..x31 at 8*i(x31) (so shared.word[base + i] = x_i when t6 =
  * &shared.word[base]) and spins. Touches no other register, so afterwards every
  * register still holds what WriteRegisters put there. */
@@ -182,7 +199,7 @@ TEST(tcb_registers_round_trip)
     CHECK_EQ(r.pc, w2.pc);
     CHECK_EQ(r.ra, w2.ra);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(t);
+    tslot_free(t);
 }
 
 TEST(tcb_write_registers_sets_each_register)
@@ -252,8 +269,8 @@ TEST(tcb_register_errors)
     CHECK_EQ(k_tcb_read_registers(f, false, 0, 1, &r), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_tcb_resume(f), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(t);
-    slot_free(f);
+    tslot_free(t);
+    tslot_free(f);
 }
 
 TEST(tcb_read_suspends_and_write_redirects)
@@ -343,9 +360,9 @@ TEST(tcb_copy_registers)
     thread_free(&ta);
     thread_free(&tb);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(a);
-    slot_free(b);
-    slot_free(ep);
+    tslot_free(a);
+    tslot_free(b);
+    tslot_free(ep);
     shared_clear();
 }
 
@@ -357,7 +374,7 @@ TEST(tcb_priority_and_mcp_limits)
      * TCB has priority 0 and MCP 0. */
     k_cptr_t ut = untyped_at_least(16);
     k_cptr_t a = tcb_new(ut), b = tcb_new(ut), fresh = tcb_new(ut);
-    k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0), empty = slot_alloc();
+    k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0), empty = tslot_alloc();
     k_cptr_t f = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0);
     CHECK_EQ(k_tcb_set_priority(a, K_CAP_INIT_THREAD_TCB, 256), K_RANGE_ERROR);
     CHECK_EQ(k_last_mr(0), 0);
@@ -403,7 +420,7 @@ TEST(tcb_priority_and_mcp_limits)
     CHECK_EQ(k_tcb_set_priority(f, K_CAP_INIT_THREAD_TCB, 0), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { a, b, fresh, ep, empty, f };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(tcb_priority_change_takes_effect)
@@ -556,6 +573,72 @@ TEST(tcb_suspend_resume)
     shared_clear();
 }
 
+TEST(tcb_resume_restarts_blocked_ipc)
+{
+    /* seL4's Resume (restart()) acts on every "stopped" thread, blocked ones too: it
+     * cancels the IPC the thread waits in and makes it issue its system call again.
+     * (1) A and B wait to send on an endpoint, A first; resuming A takes it out of
+     * the queue and it sends again, now behind B: we receive B's message first.
+     * (2) C called us and waits for our reply; resuming C deletes our reply cap and
+     * C calls again: our Reply then goes nowhere, and we receive C's call a second
+     * time; the reply to that one reaches C. */
+    k_cptr_t ut = untyped_at_least(22);
+    k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
+    struct vspace vs = { 0 };
+    struct thread a = { 0 }, b = { 0 }, c = { 0 };
+    k_word_t badge, m0, info;
+    shared_clear();
+    int e = vspace_new(&vs, ut, 0);
+    if (e == K_NO_ERROR) e = thread_new(&a, ut, &vs, 0, "restart-send-a");
+    if (e == K_NO_ERROR) e = thread_new(&b, ut, &vs, 0, "restart-send-b");
+    if (e == K_NO_ERROR) e = thread_new(&c, ut, &vs, 0, "restart-call");
+    CHECK_EQ(e, K_NO_ERROR);
+    if (e == K_NO_ERROR) {
+        CHECK_EQ(thread_start(&a, child_send_id, ep, 0xa, 10, 255, true), K_NO_ERROR);
+        yield_n(3);
+        CHECK_EQ(thread_start(&b, child_send_id, ep, 0xb, 11, 255, true), K_NO_ERROR);
+        yield_n(3);
+        CHECK_EQ(shared.word[10] + shared.word[11], 0);   /* both blocked */
+        CHECK_EQ(k_tcb_resume(a.tcb), K_NO_ERROR);
+        yield_n(3);
+        m0 = 0;
+        info = k_nb_recv(ep, &badge, &m0, 0, 0, 0);
+        CHECK_EQ(k_msginfo_length(info), 1);
+        CHECK_EQ(m0, 0xb);
+        m0 = 0;
+        info = k_nb_recv(ep, &badge, &m0, 0, 0, 0);
+        CHECK_EQ(k_msginfo_length(info), 1);
+        CHECK_EQ(m0, 0xa);
+        CHECK(YIELD_UNTIL(shared.word[10] && shared.word[11], 20));
+
+        CHECK_EQ(thread_start(&c, child_call_id, ep, 0xc, 12, 255, true), K_NO_ERROR);
+        yield_n(3);
+        m0 = 0;
+        info = k_nb_recv(ep, &badge, &m0, 0, 0, 0);       /* C now waits for our reply */
+        CHECK_EQ(k_msginfo_length(info), 1);
+        CHECK_EQ(m0, 0xc);
+        CHECK_EQ(k_tcb_resume(c.tcb), K_NO_ERROR);
+        yield_n(3);
+        k_reply(k_msginfo_new(0, 0, 0, 1), 0x1111, 0, 0, 0);   /* our reply cap is gone */
+        yield_n(3);
+        CHECK_EQ(shared.word[12], 0);
+        m0 = 0;
+        info = k_nb_recv(ep, &badge, &m0, 0, 0, 0);       /* C's call, again */
+        CHECK_EQ(k_msginfo_length(info), 1);
+        CHECK_EQ(m0, 0xc);
+        if (m0 == 0xc) k_reply(k_msginfo_new(0, 0, 0, 1), 0x2222, 0, 0, 0);
+        CHECK(YIELD_UNTIL(shared.word[12] != 0, 20));
+        CHECK_EQ(shared.word[12], 0x2222);
+    }
+    thread_free(&a);
+    thread_free(&b);
+    thread_free(&c);
+    vspace_free(&vs);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(ep);
+    shared_clear();
+}
+
 TEST(tcb_set_tls_base)
 {
     /* SetTLSBase sets tp: ReadRegisters shows it (word 31), a running child sees
@@ -589,7 +672,7 @@ TEST(tcb_set_tls_base)
     CHECK_EQ(now, 0x5eed);
     CHECK_EQ(k_tcb_set_tls_base(K_CAP_INIT_THREAD_TCB, old), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(a);
+    tslot_free(a);
     shared_clear();
 }
 
@@ -604,7 +687,7 @@ TEST(tcb_configure_set_space_set_ipc_buffer_errors)
     k_cptr_t ut = untyped_at_least(20);
     k_cptr_t t = tcb_new(ut), v = make_object(ut, K_RISCV_PAGE_TABLE_OBJECT, 0);
     k_cptr_t ep = make_object(ut, K_ENDPOINT_OBJECT, 0), f = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0);
-    k_cptr_t empty = slot_alloc();
+    k_cptr_t empty = tslot_alloc();
     const k_cptr_t vs = K_CAP_INIT_THREAD_VSPACE;
     const k_word_t buf = 0x1f0400;
 
@@ -649,12 +732,12 @@ TEST(tcb_configure_set_space_set_ipc_buffer_errors)
         CHECK_EQ(k_tcb_set_ipc_buffer(t, buf, df), K_ILLEGAL_OPERATION);
         CHECK_EQ(k_tcb_configure(t, 0, ROOT, 0, vs, 0, buf, df), K_ILLEGAL_OPERATION);
         CHECK_EQ(k_cnode_revoke(ROOT, dev, ROOT_DEPTH), K_NO_ERROR);
-        slot_free(df);
+        tslot_free(df);
         break;
     }
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { t, v, ep, f, empty };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(tcb_set_space_switches_vspace)
@@ -667,7 +750,7 @@ TEST(tcb_set_space_switches_vspace)
     struct thread t = { 0 }, other = { 0 };
     k_cptr_t o1, o2, a1, a2, b1, b2;
     k_cptr_t fx = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0), fy = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0);
-    k_cptr_t fx1 = slot_alloc(), fy2 = slot_alloc();
+    k_cptr_t fx1 = tslot_alloc(), fy2 = tslot_alloc();
     shared_clear();
     int e = map_tables(ut, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, &o1, &o2);
     if (e == K_NO_ERROR) e = k_riscv_page_map(fx, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, RW_RIGHTS, K_RISCV_EXECUTE_NEVER);
@@ -735,7 +818,7 @@ TEST(tcb_set_ipc_buffer_is_where_caps_are_read)
     thread_free(&kept);
     vspace_free(&vs);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(x);
+    tslot_free(x);
     shared_clear();
 }
 

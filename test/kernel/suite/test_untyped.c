@@ -33,8 +33,7 @@ TEST(retype_each_object_type)
 TEST(retype_many_objects_at_once)
 {
     k_cptr_t ut = untyped_at_least(20);
-    k_cptr_t first = slot_alloc();
-    for (int i = 1; i < 16; i++) slot_alloc();   /* slots are handed out in order */
+    k_cptr_t first = slot_alloc_range(16);
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, first, 16), K_NO_ERROR);
     for (int i = 0; i < 16; i++) CHECK_EQ(k_debug_cap_identify(first + i), 4);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
@@ -124,8 +123,7 @@ TEST(untyped_reuse_after_revoke)
     k_cptr_t ut = untyped_at_least(16);
     k_cptr_t child = make_object(ut, K_UNTYPED_OBJECT, 16);
     CHECK(child != 0);
-    k_cptr_t first = slot_alloc();
-    for (int i = 1; i < 16; i++) slot_alloc();
+    k_cptr_t first = slot_alloc_range(16);
     for (int round = 0; round < 3; round++) {
         CHECK_EQ(k_untyped_retype(child, K_RISCV_4K_PAGE_OBJECT, 0, ROOT, 0, 0, first, 16), K_NO_ERROR);
         k_cptr_t extra = slot_alloc();

@@ -122,9 +122,9 @@ TEST(vspace_boot_paging_is_occupied)
     }
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_debug_cap_identify(pt2), 0);
-    slot_free(f);
-    slot_free(pt2);
-    slot_free(pt);
+    tslot_free(f);
+    tslot_free(pt2);
+    tslot_free(pt);
 }
 
 TEST(vspace_map_frames_in_own_vspace)
@@ -143,7 +143,7 @@ TEST(vspace_map_frames_in_own_vspace)
     /* Both levels below the root exist: a third table has no place. */
     CHECK_EQ(k_riscv_page_table_map(l3, vs, SCRATCH_VA + 0x5000, 0), K_DELETE_FIRST);
 
-    k_cptr_t f = frame_new(ut), g = frame_new(ut), h = frame_new(ut), f2 = slot_alloc();
+    k_cptr_t f = frame_new(ut), g = frame_new(ut), h = frame_new(ut), f2 = tslot_alloc();
     volatile k_word_t *p0 = (volatile k_word_t *)SCRATCH_VA;
     volatile k_word_t *p1 = (volatile k_word_t *)(SCRATCH_VA + 0x1000);
     volatile k_word_t *p2 = (volatile k_word_t *)(SCRATCH_VA + 0x2000);
@@ -206,7 +206,7 @@ TEST(vspace_map_frames_in_own_vspace)
     CHECK_EQ(k_riscv_page_table_map(again, vs, SCRATCH_VA, 0), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { l1, l2, l3, f, g, h, f2, m, again };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(vspace_map_errors)
@@ -215,7 +215,7 @@ TEST(vspace_map_errors)
     k_cptr_t ut = untyped_at_least(22);
     k_cptr_t v = pt_new(ut), v2 = pt_new(ut), l1 = pt_new(ut), l2 = pt_new(ut), l3 = pt_new(ut);
     k_cptr_t f = frame_new(ut), g = frame_new(ut), ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
-    k_cptr_t empty = slot_alloc(), l2c = slot_alloc(), l3c = slot_alloc();
+    k_cptr_t empty = tslot_alloc(), l2c = tslot_alloc(), l3c = tslot_alloc();
 
     /* A table without an ASID is no VSpace: InvalidCapability, naming argument cap 1. */
     CHECK_EQ(k_riscv_page_map(f, v, SCRATCH_VA, RW, 0), K_INVALID_CAPABILITY);
@@ -329,7 +329,7 @@ TEST(vspace_map_errors)
     check_paddr(g, ut, 12);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { v, v2, l1, l2, l3, f, g, ep, empty, l2c, l3c, l1b, t1, t2 };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(vspace_mega_pages)
@@ -358,10 +358,10 @@ TEST(vspace_mega_pages)
     CHECK_EQ(k_riscv_page_map(m, v, SCRATCH_VA + MEGA, RW, 0), K_NO_ERROR);
     check_paddr(m, ut, K_LARGE_PAGE_BITS);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(m);
-    slot_free(l2);
-    slot_free(l1);
-    slot_free(v);
+    tslot_free(m);
+    tslot_free(l2);
+    tslot_free(l1);
+    tslot_free(v);
 }
 
 TEST(vspace_rights_are_masked_not_refused)
@@ -374,7 +374,7 @@ TEST(vspace_rights_are_masked_not_refused)
     k_cptr_t ut = untyped_at_least(22);
     k_cptr_t l1, l2;
     CHECK_EQ(map_tables(ut, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, &l1, &l2), K_NO_ERROR);
-    k_cptr_t f = frame_new(ut), ro = slot_alloc(), rw = slot_alloc();
+    k_cptr_t f = frame_new(ut), ro = tslot_alloc(), rw = tslot_alloc();
     CHECK_EQ(k_cnode_copy(ROOT, ro, ROOT_DEPTH, ROOT, f, ROOT_DEPTH, K_CAP_RIGHT_READ), K_NO_ERROR);
     CHECK_EQ(k_cnode_copy(ROOT, rw, ROOT_DEPTH, ROOT, f, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
     int e0 = k_riscv_page_map(f, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, RW, XN);
@@ -414,11 +414,11 @@ TEST(vspace_rights_are_masked_not_refused)
     thread_free(&bad_cap);
     thread_free(&bad_req);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(f);
-    slot_free(ro);
-    slot_free(rw);
-    slot_free(l1);
-    slot_free(l2);
+    tslot_free(f);
+    tslot_free(ro);
+    tslot_free(rw);
+    tslot_free(l1);
+    tslot_free(l2);
     shared_clear();
 }
 
@@ -429,7 +429,7 @@ TEST(vspace_execute_never_attribute)
      * in the execute-never alias takes an instruction page fault at its first
      * instruction (and ReadRegisters shows it stopped there). */
     k_cptr_t ut = untyped_at_least(20);
-    k_cptr_t l1, l2, x = slot_alloc(), nx = slot_alloc();
+    k_cptr_t l1, l2, x = tslot_alloc(), nx = tslot_alloc();
     CHECK_EQ(map_tables(ut, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, &l1, &l2), K_NO_ERROR);
     k_word_t fn = (k_word_t)alias_store, off = fn & 0xfff;
     k_cptr_t code = image_frame_of((const void *)fn);
@@ -468,10 +468,10 @@ TEST(vspace_execute_never_attribute)
     k_cnode_delete(ROOT, x, ROOT_DEPTH);
     k_cnode_delete(ROOT, nx, ROOT_DEPTH);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(x);
-    slot_free(nx);
-    slot_free(l1);
-    slot_free(l2);
+    tslot_free(x);
+    tslot_free(nx);
+    tslot_free(l1);
+    tslot_free(l2);
     shared_clear();
 }
 
@@ -506,9 +506,9 @@ TEST(vspace_address_spaces_are_separate)
     thread_free(&b);
     vspace_free(&vs);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(f);
-    if (l1) slot_free(l1);
-    if (l2) slot_free(l2);
+    tslot_free(f);
+    if (l1) tslot_free(l1);
+    if (l2) tslot_free(l2);
     shared_clear();
 }
 
@@ -555,10 +555,10 @@ TEST(vspace_unmap_and_remap_take_effect_at_once)
     thread_free(&a);
     thread_free(&b);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(f);
-    slot_free(g);
-    slot_free(l1);
-    slot_free(l2);
+    tslot_free(f);
+    tslot_free(g);
+    tslot_free(l1);
+    tslot_free(l2);
     shared_clear();
 }
 
@@ -597,10 +597,10 @@ TEST(vspace_unmap_stops_reading_child)
     thread_free(&b);
     vspace_free(&vs);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(fa);
-    slot_free(fb);
-    if (l1) slot_free(l1);
-    if (l2) slot_free(l2);
+    tslot_free(fa);
+    tslot_free(fb);
+    if (l1) tslot_free(l1);
+    if (l2) tslot_free(l2);
     shared_clear();
 }
 
@@ -614,7 +614,7 @@ TEST(vspace_fault_then_resume_retries)
     k_cptr_t ut = untyped_at_least(22);
     struct vspace vs = { 0 };
     struct thread t = { 0 };
-    k_cptr_t l1 = 0, l2 = 0, alias = slot_alloc();
+    k_cptr_t l1 = 0, l2 = 0, alias = tslot_alloc();
     shared_clear();
     int e = vspace_new(&vs, ut, 0);
     CHECK_EQ(e, K_NO_ERROR);
@@ -637,9 +637,9 @@ TEST(vspace_fault_then_resume_retries)
     k_cnode_delete(ROOT, alias, ROOT_DEPTH);
     vspace_free(&vs);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(alias);
-    if (l1) slot_free(l1);
-    if (l2) slot_free(l2);
+    tslot_free(alias);
+    if (l1) tslot_free(l1);
+    if (l2) tslot_free(l2);
     shared_clear();
 }
 
@@ -683,7 +683,7 @@ TEST(vspace_deleted_under_running_thread)
     thread_free(&t);
     vspace_free(&vs);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(vs_ut);
+    tslot_free(vs_ut);
     shared_clear();
 }
 
@@ -695,7 +695,7 @@ TEST(asid_control_and_pool_errors)
     k_cptr_t ut = untyped_at_least(20);
     k_cptr_t u4 = make_object(ut, K_UNTYPED_OBJECT, 12), u8 = make_object(ut, K_UNTYPED_OBJECT, 13);
     k_cptr_t used = make_object(ut, K_UNTYPED_OBJECT, 12), ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
-    k_cptr_t pool = slot_alloc(), pool2 = slot_alloc();
+    k_cptr_t pool = tslot_alloc(), pool2 = tslot_alloc();
     k_cptr_t inside = make_object(used, K_ENDPOINT_OBJECT, 0);
     CHECK(inside != 0);
 
@@ -714,7 +714,7 @@ TEST(asid_control_and_pool_errors)
         CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, dev4, ROOT, pool, ROOT_DEPTH),
                  K_INVALID_CAPABILITY);
         CHECK_EQ(k_cnode_revoke(ROOT, dev, ROOT_DEPTH), K_NO_ERROR);
-        slot_free(dev4);
+        tslot_free(dev4);
         break;
     }
     CHECK_EQ(k_debug_cap_identify(pool), 0);   /* no failure made anything */
@@ -725,7 +725,7 @@ TEST(asid_control_and_pool_errors)
     CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, u4, ROOT, pool2, ROOT_DEPTH), K_REVOKE_FIRST);
 
     /* Wrong operation for the object. */
-    k_cptr_t v = pt_new(ut), l1 = pt_new(ut), f = frame_new(ut), empty = slot_alloc();
+    k_cptr_t v = pt_new(ut), l1 = pt_new(ut), f = frame_new(ut), empty = tslot_alloc();
     CHECK_EQ(k_riscv_asid_pool_assign(K_CAP_ASID_CONTROL, v), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_riscv_asid_control_make_pool(pool, u8, ROOT, pool2, ROOT_DEPTH), K_ILLEGAL_OPERATION);
     /* Assign: only a page table, not assigned, not mapped below another. */
@@ -746,7 +746,7 @@ TEST(asid_control_and_pool_errors)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_debug_cap_identify(pool), 0);
     k_cptr_t slots[] = { u4, u8, used, ep, pool, pool2, inside, v, l1, f, empty, l2 };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(asid_pool_full_then_freed)
@@ -755,7 +755,7 @@ TEST(asid_pool_full_then_freed)
      * DeleteFirst. Deleting a VSpace gives its ASID back. The VSpaces are parked in a
      * 1024-slot CNode after assignment (moving a cap keeps its ASID). */
     k_cptr_t ut = untyped_at_least(23);
-    k_cptr_t u4 = make_object(ut, K_UNTYPED_OBJECT, 12), pool = slot_alloc(), tmp = slot_alloc();
+    k_cptr_t u4 = make_object(ut, K_UNTYPED_OBJECT, 12), pool = tslot_alloc(), tmp = tslot_alloc();
     k_cptr_t park = make_object(ut, K_CAPTABLE_OBJECT, 10);
     int e = k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, u4, ROOT, pool, ROOT_DEPTH);
     CHECK_EQ(e, K_NO_ERROR);
@@ -789,10 +789,10 @@ TEST(asid_pool_full_then_freed)
     /* Revoking deletes the pool (a child of u4) and all 512 VSpaces. */
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_debug_cap_identify(pool), 0);
-    slot_free(u4);
-    slot_free(pool);
-    slot_free(tmp);
-    slot_free(park);
+    tslot_free(u4);
+    tslot_free(pool);
+    tslot_free(tmp);
+    tslot_free(park);
 }
 
 TEST(asid_pools_run_out_and_come_back)
@@ -802,7 +802,7 @@ TEST(asid_pools_run_out_and_come_back)
      * after revoking them all, pools can be made again (deleting a pool frees its
      * place in the ASID table). */
     k_cptr_t ut = untyped_at_least(22);
-    k_cptr_t park = make_object(ut, K_CAPTABLE_OBJECT, 8), tu = slot_alloc(), tp = slot_alloc();
+    k_cptr_t park = make_object(ut, K_CAPTABLE_OBJECT, 8), tu = tslot_alloc(), tp = tslot_alloc();
     unsigned made = 0;
     int e = K_NO_ERROR;
     for (unsigned i = 0; i < 130; i++) {
@@ -824,13 +824,13 @@ TEST(asid_pools_run_out_and_come_back)
         CHECK_EQ(k_riscv_asid_pool_assign(tp, v), K_NO_ERROR);
     }
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    if (v) slot_free(v);
+    if (v) tslot_free(v);
     CHECK_EQ(k_untyped_retype(ut, K_UNTYPED_OBJECT, 12, ROOT, 0, 0, tu, 1), K_NO_ERROR);
     CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, tu, ROOT, tp, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(park);
-    slot_free(tu);
-    slot_free(tp);
+    tslot_free(park);
+    tslot_free(tu);
+    tslot_free(tp);
 }
 
 TEST(asid_reuse_after_delete)
@@ -838,7 +838,7 @@ TEST(asid_reuse_after_delete)
     /* Our pool has at most 511 free ASIDs. Making, assigning and deleting a VSpace
      * 1100 times only works if deleting a VSpace returns its ASID to the pool. */
     k_cptr_t ut = untyped_at_least(16);
-    k_cptr_t tmp = slot_alloc();
+    k_cptr_t tmp = tslot_alloc();
     unsigned failures = 0, first_failure = 0;
     int err = 0;
     for (unsigned i = 0; i < 1100; i++) {
@@ -853,7 +853,7 @@ TEST(asid_reuse_after_delete)
     if (failures) printf("  first failure at %u: error %d\n", first_failure, err);
     CHECK_EQ(failures, 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    slot_free(tmp);
+    tslot_free(tmp);
 }
 
 TEST(vspace_of_deleted_pool_fails_lookup)
@@ -862,7 +862,7 @@ TEST(vspace_of_deleted_pool_fails_lookup)
      * ASID leads nowhere: PageMap and PageTableMap answer FailedLookup (seL4's
      * findVSpaceForASID failure). Deleting it later is harmless. */
     k_cptr_t ut = untyped_at_least(20);
-    k_cptr_t u4 = make_object(ut, K_UNTYPED_OBJECT, 12), pool = slot_alloc();
+    k_cptr_t u4 = make_object(ut, K_UNTYPED_OBJECT, 12), pool = tslot_alloc();
     k_cptr_t v = pt_new(ut), l1 = pt_new(ut), l2 = pt_new(ut), f = frame_new(ut);
     CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, u4, ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_riscv_asid_pool_assign(pool, v), K_NO_ERROR);
@@ -877,7 +877,7 @@ TEST(vspace_of_deleted_pool_fails_lookup)
     CHECK_EQ(k_cnode_delete(ROOT, v, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { u4, pool, v, l1, l2, f };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(stale_mapping_caps_leave_new_vspace_alone)
@@ -912,7 +912,7 @@ TEST(stale_mapping_caps_leave_new_vspace_alone)
 
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { v1, a1, a2, f, p, v2, b1, b2, g, q, h };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }
 
 TEST(page_table_unmap_empties_the_table)
@@ -939,5 +939,5 @@ TEST(page_table_unmap_empties_the_table)
     CHECK_EQ(k_riscv_page_table_unmap(spare), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t slots[] = { v, l1, l2, f, g, h, spare };
-    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) slot_free(slots[i]);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) tslot_free(slots[i]);
 }

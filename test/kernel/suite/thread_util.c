@@ -18,6 +18,19 @@ static bool area_used[STATIC_AREAS];
 
 _Static_assert(sizeof(struct static_area) == 4096, "one page per static area");
 
+static k_cptr_t pool[1024];
+static unsigned pooled;
+
+k_cptr_t tslot_alloc(void)
+{
+    return pooled ? pool[--pooled] : slot_alloc();
+}
+
+void tslot_free(k_cptr_t s)
+{
+    if (s && pooled < sizeof pool / sizeof pool[0]) pool[pooled++] = s;
+}
+
 void shared_clear(void)
 {
     for (unsigned i = 0; i < 512; i++) shared.word[i] = 0;
@@ -93,8 +106,8 @@ k_word_t raw_invoke(k_cptr_t service, k_word_t label, k_word_t length, unsigned 
 
 int map_tables(k_cptr_t ut, k_cptr_t vspace, k_word_t va, k_cptr_t *l1, k_cptr_t *l2)
 {
-    *l1 = slot_alloc();
-    *l2 = slot_alloc();
+    *l1 = tslot_alloc();
+    *l2 = tslot_alloc();
     TRY(retype_into(ut, K_RISCV_PAGE_TABLE_OBJECT, 0, *l1));
     TRY(k_riscv_page_table_map(*l1, vspace, va, K_RISCV_DEFAULT_VM_ATTRIBUTES));
     TRY(retype_into(ut, K_RISCV_PAGE_TABLE_OBJECT, 0, *l2));
@@ -109,10 +122,10 @@ int vspace_new(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut)
     unsigned n = image_pages();
     if (!n) return K_INVALID_ARGUMENT;
     if (!vs->have_slots) {
-        vs->root = slot_alloc();
-        vs->pt_l1 = slot_alloc();
-        vs->pt_l2 = slot_alloc();
-        for (unsigned i = 0; i < n; i++) vs->img[i] = slot_alloc();
+        vs->root = tslot_alloc();
+        vs->pt_l1 = tslot_alloc();
+        vs->pt_l2 = tslot_alloc();
+        for (unsigned i = 0; i < n; i++) vs->img[i] = tslot_alloc();
         vs->n_img = n;
         vs->have_slots = true;
     }
@@ -155,10 +168,10 @@ void vspace_free(struct vspace *vs)
 {
     if (!vs->have_slots) return;
     vspace_destroy(vs);
-    for (unsigned i = 0; i < vs->n_img; i++) slot_free(vs->img[i]);
-    slot_free(vs->pt_l2);
-    slot_free(vs->pt_l1);
-    slot_free(vs->root);
+    for (unsigned i = 0; i < vs->n_img; i++) tslot_free(vs->img[i]);
+    tslot_free(vs->pt_l2);
+    tslot_free(vs->pt_l1);
+    tslot_free(vs->root);
     vs->have_slots = false;
 }
 
@@ -167,10 +180,10 @@ void vspace_free(struct vspace *vs)
 int thread_new(struct thread *t, k_cptr_t ut, struct vspace *vs, unsigned flags, const char *name)
 {
     if (!t->have_slots) {
-        t->tcb = slot_alloc();
-        t->stack = slot_alloc();
-        t->ipc = slot_alloc();
-        t->cnode = slot_alloc();
+        t->tcb = tslot_alloc();
+        t->stack = tslot_alloc();
+        t->ipc = tslot_alloc();
+        t->cnode = tslot_alloc();
         t->have_slots = true;
     }
     t->vs = vs;
@@ -260,10 +273,10 @@ void thread_free(struct thread *t)
 {
     if (!t->have_slots) return;
     thread_destroy(t);
-    slot_free(t->cnode);
-    slot_free(t->ipc);
-    slot_free(t->stack);
-    slot_free(t->tcb);
+    tslot_free(t->cnode);
+    tslot_free(t->ipc);
+    tslot_free(t->stack);
+    tslot_free(t->tcb);
     t->have_slots = false;
 }
 

@@ -72,6 +72,12 @@ struct thread {
 #define THREAD_OWN_CSPACE 1u  /* a 16-slot CNode (guard 60 bits) holding its TCB cap at 1 */
 #define OWN_CSPACE_SELF 1
 
+/* Root CNode slots for these tests. Slots given back go to a pool of our own, not to
+ * main.c's free list, so the tests of other files find that list as they left it
+ * (some rely on slot_alloc() handing out consecutive slots). */
+k_cptr_t tslot_alloc(void);
+void tslot_free(k_cptr_t s);
+
 /* Frames of our image, 0 if the layout is not as assumed (then say why). */
 unsigned image_pages(void);
 /* The image frame cap that holds the page at p (an address in our image). */
