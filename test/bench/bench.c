@@ -37,37 +37,18 @@ static void report(const char *key, uint64_t v, const char *what)
 
 #define MIN(m, v) do { uint64_t v_ = (v); if (v_ < (m)) (m) = v_; } while (0)
 
-/* Call and ReplyRecv with instret read right next to the ecall, so the difference
- * between a reading before one thread's ecall and one after another thread's ecall is
- * the kernel path alone (entry to exit, plus the ecall), comparable with seL4's
- * "kernel entry to exit" figures. Register-only messages. */
-static inline k_word_t call_timed(k_cptr_t ep, k_word_t info, k_word_t m0, uint64_t *before,
-                                  uint64_t *after)
+/* Call or ReplyRecv (sysno) with instret read right before and right after the ecall,
+ * so the difference between a reading before one thread's ecall and one after another
+ * thread's ecall is the kernel path alone (entry to exit, plus the ecall), comparable
+ * with seL4's "kernel entry to exit" figures. Register-only messages. */
+static inline k_word_t ipc_timed(long sysno, k_cptr_t ep, k_word_t info, k_word_t m0,
+                                 uint64_t *before, uint64_t *after)
 {
     register k_word_t a0 __asm__("a0") = ep;
     register k_word_t a1 __asm__("a1") = info;
     register k_word_t a2 __asm__("a2") = m0;
     register k_word_t a3 __asm__("a3") = 0, a4 __asm__("a4") = 0, a5 __asm__("a5") = 0;
-    register long a7 __asm__("a7") = SYS_CALL;
-    uint64_t t0, t1;
-    __asm__ volatile("rdinstret %[t0]\n\tecall\n\trdinstret %[t1]"
-                     : [t0] "=&r"(t0), [t1] "=&r"(t1), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
-                       "+r"(a4), "+r"(a5)
-                     : "r"(a7) : "memory");
-    *before = t0;
-    *after = t1;
-    return a2;
-}
-
-/* ReplyRecv; *after = instret right after the ecall returns (the next message). */
-static inline k_word_t reply_recv_timed(k_cptr_t ep, k_word_t info, k_word_t m0, uint64_t *before,
-                                        uint64_t *after)
-{
-    register k_word_t a0 __asm__("a0") = ep;
-    register k_word_t a1 __asm__("a1") = info;
-    register k_word_t a2 __asm__("a2") = m0;
-    register k_word_t a3 __asm__("a3") = 0, a4 __asm__("a4") = 0, a5 __asm__("a5") = 0;
-    register long a7 __asm__("a7") = SYS_REPLY_RECV;
+    register long a7 __asm__("a7") = sysno;
     uint64_t t0, t1;
     __asm__ volatile("rdinstret %[t0]\n\tecall\n\trdinstret %[t1]"
                      : [t0] "=&r"(t0), [t1] "=&r"(t1), "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
@@ -124,7 +105,7 @@ static void c_server(k_word_t ep, k_word_t len, k_word_t unused, k_cptr_t self)
     S(1) = rd();
     for (;;) {
         uint64_t before, after;
-        m0 = reply_recv_timed(ep, k_msginfo_new(0, 0, 0, len), m0 + 1, &before, &after);
+        m0 = ipc_timed(SYS_REPLY_RECV, ep, k_msginfo_new(0, 0, 0, len), m0 + 1, &before, &after);
         S(2) = before;
         S(1) = after;
     }
@@ -200,7 +181,7 @@ static void bench_ipc_call(k_cptr_t ut, k_word_t len, const char *call_key, cons
         /* The server records when its ReplyRecv for round i-1 started only when that
          * ReplyRecv returns with our round-i call: pair it with round i-1's return. */
         uint64_t t0, back;
-        call_timed(ep, k_msginfo_new(0, 0, 0, len), i, &t0, &back);
+        ipc_timed(SYS_CALL, ep, k_msginfo_new(0, 0, 0, len), i, &t0, &back);
         MIN(call, S(1) - t0);
         if (i) MIN(rr, prev_back - S(2));
         prev_back = back;
