@@ -153,6 +153,9 @@ NORETURN void schedule_and_return(void)
     int p;
     while ((p = highest_prio()) < 0) {
         if (s.nr_active == 0 && sched_on_idle_forever) sched_on_idle_forever();
+        /* Idle: nobody is current, so a thread an interrupt wakes goes on a ready queue
+         * (sched_make_runnable leaves the current thread off the queues). */
+        sched_cur = NULL;
         arch_wait_for_interrupt();
         arch_poll_interrupts();
     }
