@@ -541,3 +541,21 @@ TEST(ipc_priority_inversion_is_not_hidden)
     CHECK_EQ(inversion_run(ut, 250), 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
 }
+
+TEST(ipc_deleting_notification_fails_its_waiters)
+{
+    /* As for endpoints: a thread waiting on a notification that is deleted retries its
+     * Wait, finds no capability and takes a capability fault (reported). */
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t n = make_object(ut, K_NOTIFICATION_OBJECT, 0);
+    struct thread t = { 0 };
+    shared_clear();
+    CHECK(thread_new(&t, ut, NULL, 0, "xf-ntfn-orphan") == K_NO_ERROR);
+    CHECK(thread_start(&t, c_recv, n, 0, 0, PRIO, true) == K_NO_ERROR);
+    k_yield();
+    CHECK_EQ(k_cnode_delete(ROOT, n, ROOT_DEPTH), K_NO_ERROR);
+    yield_n(3);
+    CHECK_EQ(W(3), 0);
+    thread_free(&t);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}

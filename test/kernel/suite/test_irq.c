@@ -436,9 +436,18 @@ TEST(irq_uart_receive_interrupt)
         while (extra < 64 && uart_getc(&u) >= 0) extra++;     /* anything else typed */
         printf("  received '%c' (%d more bytes) after %lu ms blocked\n", c > 32 ? c : '?', extra, waited);
         CHECK_EQ(k_irq_handler_ack(h), K_NO_ERROR);
-        /* Quiet now (the FIFO is empty): the Ack brings no new signal. */
+        /* Quiet now (the FIFO is empty). QEMU's PLIC keeps a pending bit that the UART
+         * raised again while the claim was open, so one more signal can follow the Ack
+         * with nothing to read (a real PLIC gateway drops it). Accept that one, and
+         * only with an empty FIFO; then the line must be quiet. */
         yield_n(20);
-        CHECK_EQ(k_poll(ntfn), 0);
+        k_word_t again = k_poll(ntfn);
+        CHECK(again == 0 || (again == IRQ_BADGE && uart_getc(&u) < 0));
+        if (again) {
+            CHECK_EQ(k_irq_handler_ack(h), K_NO_ERROR);
+            yield_n(20);
+            CHECK_EQ(k_poll(ntfn), 0);
+        }
         uart_rx_irq(&u, false);
     }
 
