@@ -59,6 +59,7 @@ word_t frame_invoke(inv_t *iv, inv_error_t *e);
 word_t page_table_invoke(inv_t *iv, inv_error_t *e);
 word_t asid_control_invoke(inv_t *iv, inv_error_t *e);
 word_t asid_pool_invoke(inv_t *iv, inv_error_t *e);
+word_t domain_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_control_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_handler_invoke(inv_t *iv, inv_error_t *e);
 

@@ -97,6 +97,7 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     case CAP_PAGE_TABLE: return page_table_invoke(iv, e);
     case CAP_ASID_CONTROL: return asid_control_invoke(iv, e);
     case CAP_ASID_POOL: return asid_pool_invoke(iv, e);
+    case CAP_DOMAIN:  return domain_invoke(iv, e);
     case CAP_IRQ_CONTROL: return irq_control_invoke(iv, e);
     case CAP_IRQ_HANDLER: return irq_handler_invoke(iv, e);
     case CAP_NULL:
@@ -106,8 +107,8 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     case CAP_REPLY:           /* a master reply cap */
         return err_invalid_cap(e, 0);
     default:
-        /* Objects whose invocations arrive with later work (endpoints, notifications,
-         * IRQs, domains) answer as seL4 does to an invocation it does not know. */
+        /* Caps with no invocations of their own (reply masters reach here only through
+         * the cases above) answer as seL4 does to an invocation it does not know. */
         return err_simple(e, K_ILLEGAL_OPERATION);
     }
 }

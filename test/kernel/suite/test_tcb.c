@@ -853,3 +853,17 @@ TEST(tcb_delete_running_thread)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     shared_clear();
 }
+
+TEST(domain_set_set)
+{
+    /* One scheduling domain: domain 0 is accepted, anything else is an invalid
+     * argument (MR0 = 0), and the thread argument must be a TCB (MR0 = 1). */
+    k_cptr_t ut = untyped_at_least(16);
+    k_cptr_t t = make_object(ut, K_TCB_OBJECT, 0), ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
+    CHECK_EQ(k_domain_set_set(K_CAP_DOMAIN, 0, t), K_NO_ERROR);
+    CHECK_EQ(k_domain_set_set(K_CAP_DOMAIN, 1, t), K_INVALID_ARGUMENT);
+    CHECK_EQ(k_last_mr(0), 0);
+    CHECK_EQ(k_domain_set_set(K_CAP_DOMAIN, 0, ep), K_INVALID_ARGUMENT);
+    CHECK_EQ(k_last_mr(0), 1);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}
