@@ -48,28 +48,38 @@ static inline void k_yield(void)
     __asm__ __volatile__("ecall" :: "r"(a7) : "memory", "a0", "a1", "a2", "a3", "a4", "a5");
 }
 
+/* The round trip shared by Call and ReplyRecv: a0 = capability in, badge out; a1 =
+ * message info in and out; MR0..3 out through a2..a5 and back the same way. */
+static inline k_word_t k_ipc_round_trip(long n, k_cptr_t cap, k_word_t info, k_word_t *badge,
+                                        k_word_t *mr0, k_word_t *mr1, k_word_t *mr2,
+                                        k_word_t *mr3)
+{
+    register k_word_t a0 __asm__("a0") = cap;
+    register k_word_t a1 __asm__("a1") = info;
+    register k_word_t a2 __asm__("a2") = mr0 ? *mr0 : 0;
+    register k_word_t a3 __asm__("a3") = mr1 ? *mr1 : 0;
+    register k_word_t a4 __asm__("a4") = mr2 ? *mr2 : 0;
+    register k_word_t a5 __asm__("a5") = mr3 ? *mr3 : 0;
+    register long a7 __asm__("a7") = n;
+    __asm__ __volatile__("ecall"
+                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+                 : "r"(a7)
+                 : "memory");
+    if (badge) *badge = a0;
+    if (mr0) *mr0 = a2;
+    if (mr1) *mr1 = a3;
+    if (mr2) *mr2 = a4;
+    if (mr3) *mr3 = a5;
+    return a1;
+}
+
 /* Call: send on dest and wait for the reply in one step (dest is an endpoint, or any
  * kernel object for an invocation). Returns the reply's message info; MR0..3 go out
  * and the reply's come back through mr0..mr3. */
 static inline k_word_t k_call(k_cptr_t dest, k_word_t info, k_word_t *mr0, k_word_t *mr1,
                               k_word_t *mr2, k_word_t *mr3)
 {
-    register k_word_t a0 __asm__("a0") = dest;
-    register k_word_t a1 __asm__("a1") = info;
-    register k_word_t a2 __asm__("a2") = mr0 ? *mr0 : 0;
-    register k_word_t a3 __asm__("a3") = mr1 ? *mr1 : 0;
-    register k_word_t a4 __asm__("a4") = mr2 ? *mr2 : 0;
-    register k_word_t a5 __asm__("a5") = mr3 ? *mr3 : 0;
-    register long a7 __asm__("a7") = SYS_CALL;
-    __asm__ __volatile__("ecall"
-                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-                 : "r"(a7)
-                 : "memory");
-    if (mr0) *mr0 = a2;
-    if (mr1) *mr1 = a3;
-    if (mr2) *mr2 = a4;
-    if (mr3) *mr3 = a5;
-    return a1;
+    return k_ipc_round_trip(SYS_CALL, dest, info, 0, mr0, mr1, mr2, mr3);
 }
 
 /* The two sends differ in what happens when no receiver is waiting: Send blocks,
@@ -161,23 +171,7 @@ static inline k_word_t k_reply_recv(k_cptr_t src, k_word_t info, k_word_t *badge
                                     k_word_t *mr0, k_word_t *mr1, k_word_t *mr2,
                                     k_word_t *mr3)
 {
-    register k_word_t a0 __asm__("a0") = src;
-    register k_word_t a1 __asm__("a1") = info;
-    register k_word_t a2 __asm__("a2") = mr0 ? *mr0 : 0;
-    register k_word_t a3 __asm__("a3") = mr1 ? *mr1 : 0;
-    register k_word_t a4 __asm__("a4") = mr2 ? *mr2 : 0;
-    register k_word_t a5 __asm__("a5") = mr3 ? *mr3 : 0;
-    register long a7 __asm__("a7") = SYS_REPLY_RECV;
-    __asm__ __volatile__("ecall"
-                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-                 : "r"(a7)
-                 : "memory");
-    if (badge) *badge = a0;
-    if (mr0) *mr0 = a2;
-    if (mr1) *mr1 = a3;
-    if (mr2) *mr2 = a4;
-    if (mr3) *mr3 = a5;
-    return a1;
+    return k_ipc_round_trip(SYS_REPLY_RECV, src, info, badge, mr0, mr1, mr2, mr3);
 }
 
 #else /* not RISC-V: provided by the host test */
