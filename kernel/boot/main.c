@@ -107,7 +107,8 @@ static void banner(unsigned hartid, paddr_t dtb)
         kprintf("plic: @ 0x%lx, %u sources\n", plat.plic.base, plat.plic.ndev);
     if (plat.clint.present)
         kprintf("clint: @ 0x%lx\n", plat.clint.base);
-    kprintf("timebase: %lu Hz\n", plat.timebase_hz);
+    kprintf("timebase: %lu Hz, timer %s\n", plat.timebase_hz,
+            arch_timer_direct() ? "stimecmp (Sstc)" : "SBI set_timer");
     unsigned smode = 0;
     for (unsigned i = 0; i < plat.n_harts; i++)
         if (plat.harts[i].s_mode && plat.harts[i].enabled) smode++;

@@ -29,6 +29,7 @@ void fpu_forget(struct tcb *t);
 /* time: counts of the `time` CSR, timebase_hz per second */
 uint64_t arch_time_now(void);
 void arch_timer_set(uint64_t deadline);
+bool arch_timer_direct(void);          /* Sstc: the kernel writes stimecmp itself */
 void arch_wait_for_interrupt(void);      /* idle: wfi with interrupts masked, then poll */
 
 /* The deepest page-table slot for va in the tree at root: walks down while entries

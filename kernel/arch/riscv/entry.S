@@ -51,8 +51,23 @@ trap_entry:
 1:  j       1b
 
 from_kernel:
-    /* Put t6 back (sscratch becomes zero again) and report on the current stack. */
+    /* Put t6 back (sscratch becomes zero again). */
     csrrw   t6, sscratch, t6
+    /* A CSR probe (arch_probe_csr in machine.c) expects an illegal-instruction trap:
+     * note it, skip the 4-byte instruction and go back. t5 is parked in sscratch. */
+    csrw    sscratch, t5
+    lla     t5, csr_probe_state
+    lw      t5, 0(t5)
+    beqz    t5, 7f
+    lla     t5, csr_probe_state
+    sw      zero, 0(t5)            /* 0 = "it trapped" */
+    csrr    t5, sepc
+    addi    t5, t5, 4
+    csrw    sepc, t5
+    csrrw   t5, sscratch, zero
+    sret
+7:  csrrw   t5, sscratch, zero
+    /* Anything else is a kernel bug: report on the current stack. */
     addi    sp, sp, -32
     sd      ra, 0(sp)
     csrr    a0, scause

@@ -6,6 +6,22 @@
 
 extern char trap_entry[];
 
+/* Set while a CSR probe runs; entry.S clears it if the probed instruction traps. */
+volatile int csr_probe_state;
+
+/* Can S-mode read stimecmp (the Sstc extension, enabled by the firmware)? The read
+ * either works or traps as an illegal instruction, which entry.S turns into "no". */
+static bool probe_stimecmp(void)
+{
+    csr_probe_state = 1;
+    asm volatile("csrr t0, 0x14d" ::: "t0", "memory");   /* stimecmp */
+    bool ok = csr_probe_state == 1;
+    csr_probe_state = 0;
+    return ok;
+}
+
+static bool have_sstc;
+
 void arch_init(void)
 {
     csr_write(stvec, (uintptr_t)trap_entry);
@@ -16,6 +32,7 @@ void arch_init(void)
     /* FP starts off: the first FP instruction of each thread claims the unit (fpu.c). */
     csr_clear(sstatus, SSTATUS_FS);
     csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+    have_sstc = probe_stimecmp();
     csr_write(sie, SIE_STIE | SIE_SSIE | SIE_SEIE);
 }
 
@@ -26,8 +43,13 @@ uint64_t arch_time_now(void)
 
 void arch_timer_set(uint64_t deadline)
 {
-    sbi_set_timer(deadline);
+    /* With Sstc the kernel programs its own timer compare register; otherwise it asks
+     * the firmware, a round trip through M-mode. */
+    if (have_sstc) asm volatile("csrw 0x14d, %0" :: "r"(deadline));
+    else sbi_set_timer(deadline);
 }
+
+bool arch_timer_direct(void) { return have_sstc; }
 
 void arch_wait_for_interrupt(void)
 {
