@@ -12,6 +12,7 @@
 #include <sbi.h>
 #include <fdt.h>
 #include <platform_info.h>
+#include <quirks.h>
 #include <plic.h>
 
 #define FDT_MAX_SIZE (1u << 20)   /* device trees are a few KiB; refuse absurd headers */
@@ -21,6 +22,7 @@ extern char __kernel_start[], __kernel_end[];
 static struct plat_info plat;     /* static: boot structures never live on a heap */
 static struct bootmem mem, devmem;
 static uint32_t dtb_size;
+static struct board_quirks quirks;
 
 static void print_size(uint64_t bytes)
 {
@@ -42,6 +44,8 @@ static void read_device_tree(paddr_t dtb)
     if (size > FDT_MAX_SIZE) panic("device tree at 0x%lx claims %u bytes", dtb, size);
     int err = plat_info_from_fdt(blob, size, &plat);
     if (err) panic("device tree at 0x%lx: %s", dtb, fdt_strerror(err));
+    quirks = board_quirks(blob);
+    arch_quirk_flush_whole_asid = quirks.flags & QUIRK_FLUSH_WHOLE_ASID;
 
     if (plat.uart.present &&
         console_use(plat.uart.compatible, (uintptr_t)paddr_to_kva(plat.uart.base),
@@ -82,6 +86,7 @@ static void banner(unsigned hartid, paddr_t dtb)
 {
     kprintf("\nkernel: capability microkernel for RISC-V (seL4 ABI), booting on hart %u\n", hartid);
     kprintf("platform: %s%s\n", plat.model, plat.model_truncated ? "..." : "");
+    kprintf("quirks: %s\n", quirks.name);
     kprintf("sbi: spec %ld.%ld, implementation %ld version 0x%lx\n",
             (sbi_spec_version() >> 24) & 0x7f, sbi_spec_version() & 0xffffff,
             sbi_impl_id(), sbi_impl_version());
