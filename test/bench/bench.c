@@ -90,7 +90,7 @@ static void bench_timer_irq(void)
             seen++;
         }
     }
-    report("timer_irq", seen ? best : 0, "timer interrupt entry + exit back to the same thread (includes re-arming the SBI timer in M-mode)");
+    report("timer_irq", seen ? best : 0, "timer interrupt entry + exit back to the same thread, re-arming the timer (stimecmp on virt, which has Sstc)");
 }
 
 /* --- children (in their own address space; they touch only `shared`) ------------- */
