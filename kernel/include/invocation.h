@@ -51,6 +51,10 @@ word_t err_memory(inv_error_t *e, word_t bytes_left);
  * and exactly depth bits must resolve. NULL with *e filled on failure. */
 cte_t *inv_lookup_slot(cap_t root, word_t index, word_t depth, bool is_source, inv_error_t *e);
 
+/* The VSpace an invocation names as an extra cap: a root table with a live ASID. NULL
+ * with *e filled as seL4 reports each way it can be wrong (page_table.c). */
+pte_t *inv_vspace(cap_t vs, unsigned *asid, inv_error_t *e);
+
 /* Decoders: return K_NO_ERROR after performing, or the error with *e filled in. */
 word_t untyped_invoke(inv_t *iv, inv_error_t *e);
 word_t cnode_invoke(inv_t *iv, inv_error_t *e);

@@ -6,8 +6,6 @@
 #include <object/objects.h>
 #include <arch.h>
 
-pte_t *inv_vspace(cap_t vs, unsigned *asid, inv_error_t *e);
-
 static int frame_level(cap_t c) { return ((int)cap_size(c) - PAGE_BITS) / 9; }
 
 void frame_unmap(cap_t c)

@@ -136,7 +136,6 @@ void timer_tick(void)
     s.resched = true;
 }
 
-void arch_poll_interrupts(void);
 
 NORETURN void schedule_and_return(void)
 {

@@ -1,5 +1,6 @@
-/* Sv39 mechanics: the kernel's own mappings and the page-table walk used to build
- * user address spaces. Policy (who may map what) lives in the object layer. */
+/* Sv39 mechanics: the kernel's own root table, the kernel half every VSpace copies,
+ * and TLB maintenance. The walks are in pt.c; policy (who may map what) lives in the
+ * object layer. */
 #include <arch.h>
 #include <arch/sv39.h>
 #include <arch/layout.h>
@@ -28,7 +29,6 @@ void arch_vspace_init(pte_t *root)
 }
 
 paddr_t arch_kernel_root_pa;
-
 
 bool arch_quirk_flush_whole_asid;
 
