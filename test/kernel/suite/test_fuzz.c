@@ -1,0 +1,123 @@
+/* Random invocations must never hurt the kernel. A child thread in its own address
+ * space and its own 16-slot CSpace (holding its TCB, its CNode, an untyped, an
+ * endpoint, a notification, its VSpace and an ASID pool) makes thousands of kernel
+ * invocations with random labels, random capabilities and random arguments biased
+ * towards the interesting ranges. Whatever it does to itself (suspend itself, delete its
+ * caps, point its CSpace or VSpace elsewhere and fault), the kernel must go on: we
+ * restart fuzzers with new seeds, and at the end everything made from the untyped must
+ * come back with one revoke. Seeds are fixed, so a failure reproduces. */
+#include "thread_util.h"
+
+#define FUZZ_SLOTS 16
+#define FUZZ_CALLS 3000
+#define ROUNDS 20
+#define PROGRESS 100              /* shared.word[] index of the progress counter */
+
+static inline k_word_t rnd(k_word_t *s)
+{
+    *s ^= *s << 13; *s ^= *s >> 7; *s ^= *s << 17;   /* xorshift64 */
+    return *s;
+}
+
+/* An argument: mostly small values that mean something (types, sizes, slots,
+ * depths, rights, addresses), sometimes anything at all. */
+static k_word_t arg(k_word_t *s)
+{
+    switch (rnd(s) % 8) {
+    case 0: return rnd(s) % 10;                       /* object types, small sizes */
+    case 1: return rnd(s) % FUZZ_SLOTS;               /* slots */
+    case 2: return (rnd(s) & 1) ? 64 : 4;             /* depths */
+    case 3: return rnd(s) % 40;                       /* size bits */
+    case 4: return 0x40000000ul + (rnd(s) % 64) * 4096;   /* user addresses */
+    case 5: return rnd(s) % 16;                       /* rights */
+    case 6: return 0;
+    default: return rnd(s);
+    }
+}
+
+/* The fuzzer: runs in its own VSpace; its IPC buffer is at ipc. */
+static void c_fuzz(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr_t self)
+{
+    (void)unused; (void)self;
+    struct k_ipc_buffer *b = (struct k_ipc_buffer *)ipc;
+    k_word_t s = seed;
+    for (unsigned i = 0; i < FUZZ_CALLS; i++) {
+        k_cptr_t service = rnd(&s) % FUZZ_SLOTS;
+        /* A Call on an endpoint is a message and would wait for a receiver forever;
+         * signal notifications and invoke everything else. */
+        k_word_t tag = k_debug_cap_identify(service);
+        if (tag == 4) continue;
+        k_word_t label = 1 + rnd(&s) % 37;
+        /* Spare our own thread the few calls that would simply stop the run early
+         * (suspend, priority 0 under our MCP of 0, a new CSpace or VSpace): on a TCB cap
+         * (ours, or one we made) they become a harmless register read. */
+        if (tag == 12 && label >= K_TCB_CONFIGURE && label <= K_TCB_SUSPEND) label = K_TCB_READ_REGISTERS;
+        unsigned n_caps = rnd(&s) % 4;
+        for (unsigned c = 0; c < 3; c++) b->caps_or_badges[c] = rnd(&s) % FUZZ_SLOTS;
+        for (unsigned m = 4; m < 10; m++) b->msg[m] = arg(&s);
+        k_word_t m0 = arg(&s), m1 = arg(&s), m2 = arg(&s), m3 = arg(&s);
+        k_word_t len = rnd(&s) % 11;
+        k_word_t info = k_call(service, k_msginfo_new(label, 0, n_caps, len), &m0, &m1, &m2, &m3);
+        if (k_msginfo_label(info) == K_NO_ERROR) shared.word[PROGRESS + 2]++;
+        shared.word[PROGRESS]++;
+    }
+    shared.word[PROGRESS + 1] = 1;   /* finished */
+}
+
+TEST(fuzz_random_invocations_never_break_the_kernel)
+{
+    k_cptr_t ut = untyped_at_least(22);
+    k_cptr_t pool = make_object(ut, K_UNTYPED_OBJECT, 21);
+    CHECK(pool != 0);
+    unsigned finished = 0, stalled = 0;
+    k_word_t total = 0, succeeded = 0;
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        struct vspace vs = { 0 };
+        struct thread t = { 0 };
+        k_cptr_t fuzz_ut = slot_alloc(), ep = slot_alloc(), n = slot_alloc();
+        shared.word[PROGRESS] = shared.word[PROGRESS + 1] = shared.word[PROGRESS + 2] = 0;
+        bool ok = vspace_new(&vs, pool, 0) == K_NO_ERROR &&
+                  thread_new(&t, pool, &vs, THREAD_OWN_CSPACE, "xf-fuzz") == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_UNTYPED_OBJECT, 16, ROOT, 0, 0, fuzz_ut, 1) == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_NOTIFICATION_OBJECT, 0, ROOT, 0, 0, n, 1) == K_NO_ERROR;
+        CHECK(ok);
+        if (!ok) break;
+        /* Its CSpace: 1 its TCB (thread_new), 2 its CNode, 3 untyped, 4 endpoint,
+         * 5 notification, 6 its VSpace, 7 our ASID pool; the rest empty. */
+        CHECK_EQ(k_cnode_copy(t.cnode, 2, 4, ROOT, t.cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK_EQ(k_cnode_move(t.cnode, 3, 4, ROOT, fuzz_ut, ROOT_DEPTH), K_NO_ERROR);
+        CHECK_EQ(k_cnode_copy(t.cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK_EQ(k_cnode_copy(t.cnode, 5, 4, ROOT, n, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK_EQ(k_cnode_copy(t.cnode, 6, 4, ROOT, vs.root, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK_EQ(k_cnode_copy(t.cnode, 7, 4, ROOT, K_CAP_INIT_THREAD_ASID_POOL, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK(thread_start(&t, c_fuzz, 0x9e3779b97f4a7c15ul * (round + 1), t.ipc_va, 0, 255, true) == K_NO_ERROR);
+        /* Let it run until it finishes or stops making progress (it may well have
+         * suspended itself or faulted: that is its business). */
+        k_word_t last = 0;
+        unsigned idle = 0;
+        while (!shared.word[PROGRESS + 1] && idle < 20) {
+            yield_n(5);
+            if (shared.word[PROGRESS] == last) idle++;
+            else { idle = 0; last = shared.word[PROGRESS]; }
+        }
+        if (shared.word[PROGRESS + 1]) finished++; else stalled++;
+        total += shared.word[PROGRESS];
+        succeeded += shared.word[PROGRESS + 2];
+        thread_free(&t);
+        vspace_free(&vs);
+        /* Everything it made (and everything we made for it) goes with one revoke. */
+        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+        CHECK_EQ(k_debug_cap_identify(ep), 0);
+        slot_free(fuzz_ut); slot_free(ep); slot_free(n);
+    }
+    printf("  %lu random invocations in %u rounds, %lu of them succeeded (%u rounds ran to the end, %u stopped themselves)\n",
+           total, ROUNDS, succeeded, finished, stalled);
+    CHECK(total >= 1000);
+    /* Not only errors: a fair share must get past the checks and change things. */
+    CHECK(succeeded * 20 >= total);
+    /* Nothing leaked: the whole pool can be carved again. */
+    k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
+    CHECK(again != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}
