@@ -121,3 +121,97 @@ TEST(fuzz_random_invocations_never_break_the_kernel)
     CHECK(again != 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
 }
+
+/* Random system calls, not just invocations: non-blocking sends and receives, replies,
+ * yields, unknown numbers, capability pointers that resolve to nothing. The fuzzer's
+ * fault endpoint is its endpoint (slot 4); we are the handler and resume it after
+ * every fault, so fault delivery, fault replies and restarts are exercised too. */
+static void c_fuzz_syscalls(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr_t self)
+{
+    (void)unused; (void)self; (void)ipc;
+    k_word_t s = seed;
+    static const long calls[] = { SYS_NB_SEND, SYS_NB_RECV, SYS_REPLY, SYS_YIELD, SYS_CALL,
+                                  SYS_DEBUG_CAP_IDENTIFY, 5, 100, -50 };
+    for (unsigned i = 0; i < FUZZ_CALLS / 3; i++) {
+        long n = calls[rnd(&s) % (sizeof(calls) / sizeof(calls[0]))];
+        /* Mostly our own slots; sometimes pointers with guard bits set (lookup fails). */
+        k_word_t cptr = (rnd(&s) % 4) ? rnd(&s) % FUZZ_SLOTS : rnd(&s);
+        k_word_t tag = cptr < FUZZ_SLOTS ? k_debug_cap_identify(cptr) : 0;
+        if (n == SYS_CALL && (cptr >= FUZZ_SLOTS || tag == 4)) n = SYS_NB_SEND;
+        /* Sends to our own TCB are invocations that could simply suspend us: the
+         * invocation fuzzer above covers TCBs. */
+        if (tag == 12 && (n == SYS_CALL || n == SYS_NB_SEND)) continue;
+        /* Compute everything first: a function call between setting the register
+         * variables and the ecall would overwrite them. */
+        k_word_t info = k_msginfo_new(rnd(&s) % 40, 0, rnd(&s) % 4, rnd(&s) % 8);
+        k_word_t v2 = arg(&s), v3 = arg(&s), v4 = arg(&s), v5 = arg(&s);
+        register k_word_t a0 __asm__("a0") = cptr;
+        register k_word_t a1 __asm__("a1") = info;
+        register k_word_t a2 __asm__("a2") = v2, a3 __asm__("a3") = v3;
+        register k_word_t a4 __asm__("a4") = v4, a5 __asm__("a5") = v5;
+        register long a7 __asm__("a7") = n;
+        __asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+                         : "r"(a7) : "memory");
+        shared.word[PROGRESS]++;
+    }
+    shared.word[PROGRESS + 1] = 1;
+}
+
+TEST(fuzz_random_system_calls_and_faults)
+{
+    k_cptr_t ut = untyped_at_least(22);
+    k_cptr_t pool = make_object(ut, K_UNTYPED_OBJECT, 21);
+    CHECK(pool != 0);
+    k_word_t total = 0, faults = 0;
+    for (unsigned round = 0; round < ROUNDS / 2; round++) {
+        struct vspace vs = { 0 };
+        struct thread t = { 0 };
+        k_cptr_t ep = slot_alloc(), fuzz_ut = slot_alloc();
+        shared.word[PROGRESS] = shared.word[PROGRESS + 1] = 0;
+        bool ok = vspace_new(&vs, pool, 0) == K_NO_ERROR &&
+                  thread_new(&t, pool, &vs, THREAD_OWN_CSPACE, "xf-fuzz-sys") == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_UNTYPED_OBJECT, 14, ROOT, 0, 0, fuzz_ut, 1) == K_NO_ERROR;
+        CHECK(ok);
+        if (!ok) break;
+        CHECK_EQ(k_cnode_copy(t.cnode, 2, 4, ROOT, t.cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        CHECK_EQ(k_cnode_move(t.cnode, 3, 4, ROOT, fuzz_ut, ROOT_DEPTH), K_NO_ERROR);
+        CHECK_EQ(k_cnode_copy(t.cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        /* Its fault endpoint: slot 4 of its own CSpace, the endpoint we listen on. */
+        CHECK_EQ(k_tcb_set_space(t.tcb, 4, t.cnode, k_cnode_cap_data(0, 60), vs.root, 0), K_NO_ERROR);
+        CHECK(thread_start(&t, c_fuzz_syscalls, 0xd1b54a32d192ed03ul * (round + 1), t.ipc_va, 0, 255, true) == K_NO_ERROR);
+        k_word_t last = 0;
+        unsigned idle = 0;
+        while (!shared.word[PROGRESS + 1] && idle < 20) {
+            /* Serve its faults: resume it after the faulting instruction. */
+            k_word_t m[4];
+            k_word_t info = k_nb_recv(ep, 0, &m[0], &m[1], &m[2], &m[3]);
+            k_word_t label = k_msginfo_label(info);
+            if (info && (label == K_FAULT_CAP || label == K_FAULT_UNKNOWN_SYSCALL ||
+                         label == K_FAULT_USER_EXCEPTION || label == K_FAULT_VM)) {
+                faults++;
+                /* Leave it stopped (label 1), then restart it after the instruction. */
+                k_reply(k_msginfo_new(1, 0, 0, 0), 0, 0, 0, 0);
+                struct k_user_context r;
+                if (k_tcb_read_registers(t.tcb, false, 0, K_USER_CONTEXT_WORDS, &r) == K_NO_ERROR) {
+                    r.pc = m[0] + 4;
+                    k_tcb_write_registers(t.tcb, true, 0, K_USER_CONTEXT_WORDS, &r);
+                }
+            }
+            yield_n(2);
+            if (shared.word[PROGRESS] == last) idle++;
+            else { idle = 0; last = shared.word[PROGRESS]; }
+        }
+        total += shared.word[PROGRESS];
+        thread_free(&t);
+        vspace_free(&vs);
+        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+        slot_free(ep); slot_free(fuzz_ut);
+    }
+    printf("  %lu random system calls, %lu faults handled and resumed\n", total, faults);
+    CHECK(total >= 1000);
+    CHECK(faults >= 10);
+    k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
+    CHECK(again != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}
