@@ -60,6 +60,8 @@ word_t page_table_invoke(inv_t *iv, inv_error_t *e)
     if (cap_flag(c)) return err_invalid_cap(e, 0);
     vaddr_t va = inv_mr(iv, 0);
     cap_t vs = iv->extra[0]->cap;
+    /* seL4 reports a VSpace cap of the wrong kind before a bad address, and a bad
+     * address before a stale ASID, hence this check ahead of inv_vspace's. */
     if (cap_type(vs) != CAP_PAGE_TABLE || !cap_flag(vs)) return err_invalid_cap(e, 1);
     if (va >= USER_TOP) return err_invalid_arg(e, 0);
     unsigned asid;

@@ -76,11 +76,6 @@ static inline cap_t cap_with_rights(cap_t c, unsigned rights)
     c.w0 = (c.w0 & ~((uint64_t)15 << CAP_RIGHTS_SHIFT)) | ((uint64_t)(rights & 15) << CAP_RIGHTS_SHIFT);
     return c;
 }
-static inline cap_t cap_with_size(cap_t c, unsigned size)
-{
-    c.w0 = (c.w0 & ~((uint64_t)63 << CAP_SIZE_SHIFT)) | ((uint64_t)(size & 63) << CAP_SIZE_SHIFT);
-    return c;
-}
 
 /* Endpoint and notification caps: w1 is the badge (0 = unbadged). */
 static inline uint64_t cap_badge(cap_t c) { return c.w1; }
