@@ -1,0 +1,22 @@
+/* Start of a POSIX process. mm0 enters with sp at argc (argv, envp above it, as the
+ * System V psABI lays out the initial stack) and nothing else set. */
+    .section .text.start, "ax"
+    .global _start
+_start:
+    .option push
+    .option norelax
+    lla     gp, __global_pointer$
+    .option pop
+    mv      a0, sp
+    andi    sp, sp, -16
+    call    __posix_start
+1:  j       1b
+
+/* First instruction of a forked child (see fork() in process.c): mm0 starts it with
+ * a0 = the parent's jmp_buf, sp below the parent's frame, gp and tp as the parent's. */
+    .text
+    .global __posix_fork_child
+__posix_fork_child:
+    li      a1, 1
+    call    longjmp
+2:  j       2b

@@ -1,0 +1,56 @@
+/* The request protocol between processes (through libposix) and mm0, and the fixed
+ * layout mm0 gives every process. docs/mm0.md describes it in prose.
+ *
+ * A request is a Call on the process's service endpoint (CSpace slot
+ * MM0_SLOT_SERVICE, badged by mm0 per thread: the badge, never the message, names
+ * the sender). Label = enum mm0_request, arguments in message registers. The reply
+ * has label 0 and MR0 = the result: >= 0 on success, -errno on failure; some
+ * requests return more in MR1. Capabilities sent with a request are ignored (mm0
+ * receives with no receive slot). */
+#pragma once
+
+enum mm0_request {
+    MM0_WRITE = 1,     /* MR0 fd, MR1 len, MR2.. bytes (len <= MM0_WRITE_MAX) -> bytes written */
+    MM0_READ = 2,      /* MR0 fd, MR1 len -> bytes read (into MR1..; 0 = end of file) */
+    MM0_EXIT = 3,      /* MR0 status: no reply; the whole process ends */
+    MM0_FORK = 4,      /* MR0 pc, MR1 sp, MR2 a0, MR3 gp, MR4 tp of the child's first
+                        * instruction -> child pid (the child starts there, not here) */
+    MM0_EXEC = 5,      /* MR0 block address, MR1 block length, MR2 argc, MR3 envc: the
+                        * block holds path, argv[0..argc), envp[0..envc) as consecutive
+                        * NUL-terminated strings -> no reply on success, -errno else */
+    MM0_WAIT = 6,      /* MR0 pid (-1 any child), MR1 options (WNOHANG) -> pid (0 if WNOHANG
+                        * and none has exited), MR1 wait status */
+    MM0_GETPID = 7,    /* -> pid */
+    MM0_GETPPID = 8,   /* -> parent's pid */
+    MM0_KILL = 9,      /* MR0 pid, MR1 signal -> 0 (only the caller or its descendants) */
+    MM0_SBRK = 10,     /* MR0 increment (signed) -> old break */
+    MM0_MMAP = 11,     /* MR0 addr hint, MR1 len, MR2 prot, MR3 flags -> address */
+    MM0_MUNMAP = 12,   /* MR0 addr, MR1 len -> 0 */
+    MM0_MPROTECT = 13, /* MR0 addr, MR1 len, MR2 prot -> 0 */
+    MM0_MEMINFO = 14,  /* -> free pages, MR1 total pages, MR2 live tasks */
+    MM0_SHUTDOWN = 15, /* MR0 status: init (pid 1) only; the system powers off */
+    MM0_REQUEST_COUNT
+};
+
+/* Whole bytes of a MM0_WRITE: the message registers after MR0 and MR1. */
+#define MM0_MSG_WORDS 120
+#define MM0_WRITE_MAX ((MM0_MSG_WORDS - 2) * 8)
+#define MM0_READ_MAX  ((MM0_MSG_WORDS - 1) * 8)
+/* Longest MM0_EXEC block (path, arguments and environment together). */
+#define MM0_EXEC_MAX 16384
+
+/* A process's CSpace: one CNode of 2^MM0_PROC_CNODE_BITS slots, guard to 64 bits. */
+#define MM0_PROC_CNODE_BITS 4
+#define MM0_SLOT_SERVICE 1   /* badged endpoint: requests to mm0 */
+#define MM0_SLOT_FAULT   2   /* badged endpoint: the kernel sends our faults here */
+
+/* A process's address space. Programs are linked at 0x10000 (static ELF). */
+#define MM0_IPC_BUFFER_VA 0x3ffffe0000ul    /* the thread's IPC buffer, outside any VMA */
+#define MM0_STACK_TOP     0x3fff000000ul    /* initial sp is below this */
+#define MM0_STACK_SIZE    (8ul << 20)       /* stack VMA, grown on demand page by page */
+#define MM0_MMAP_BASE     0x2000000000ul    /* anonymous mappings from here up */
+#define MM0_MMAP_END      0x3f00000000ul
+#define MM0_HEAP_MAX      (1ul << 30)       /* brk may grow this far past the image */
+
+/* The initial stack a process starts with (sp points at argc), as the System V psABI
+ * lays it out: argc, argv[0..argc), NULL, envp[0..envc), NULL, then the strings. */

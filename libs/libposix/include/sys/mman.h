@@ -1,0 +1,21 @@
+/* Memory mappings (POSIX <sys/mman.h>), which picolibc does not have: anonymous
+ * mappings served by mm0. Values are Linux's, so ported code finds what it expects. */
+#pragma once
+#include <sys/types.h>
+
+#define PROT_NONE  0x0
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC  0x4
+
+#define MAP_SHARED    0x01
+#define MAP_PRIVATE   0x02
+#define MAP_FIXED     0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_ANON      MAP_ANONYMOUS
+
+#define MAP_FAILED ((void *)-1)
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);

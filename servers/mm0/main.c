@@ -1,0 +1,110 @@
+/* mm0, the memory manager and process server. Root starts it with the capabilities
+ * of mm0_boot.h and the boot page; mm0 splits its memory into pages, starts its fault
+ * thread, runs the archive's `init` as pid 1 and then serves requests for ever. */
+#include <stdio.h>
+#include <string.h>
+#include <picotls.h>
+#include "mm0.h"
+#include "task.h"
+#include <mm0/protocol.h>
+
+#define FAULT_IPC_VA (MM0_IPC_VA - 2 * PAGE_SIZE)
+
+static const struct mm0_boot *boot = (const struct mm0_boot *)MM0_BOOT_VA;
+static uint8_t tls_block[512] __attribute__((aligned(64)));
+extern char __tls_size[];
+static k_cptr_t lock_ntfn, lock_signal;
+static struct mm0_thread service_thread = {"service", (struct k_ipc_buffer *)MM0_IPC_VA};
+static struct mm0_thread fault_thread = {"fault", (struct k_ipc_buffer *)FAULT_IPC_VA};
+static uint8_t fault_stack[16384] __attribute__((aligned(16)));
+
+void mm0_lock(const struct mm0_thread *self)
+{
+    k_wait(lock_ntfn);
+    k_ipc_buffer_set(self->ipc);
+}
+
+void mm0_unlock(void) { k_signal(lock_signal); }
+
+void mm0_poweroff(int status)
+{
+    k_word_t m0 = (k_word_t)status;
+    k_call(MM0_CAP_ROOT_EP, k_msginfo_new(ROOT_REQ_POWEROFF, 0, 0, 1), &m0, 0, 0, 0);
+}
+
+static void fault_entry(void)
+{
+    fault_loop(&fault_thread);
+}
+
+static int start_fault_thread(void)
+{
+    page_t tcb = page_new(K_TCB_OBJECT, 0), ipc = page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    if (tcb == NO_PAGE || ipc == NO_PAGE) return K_NOT_ENOUGH_MEMORY;
+    int e;
+    if ((e = space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(ipc), FAULT_IPC_VA,
+                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER)))
+        return e;
+    if ((e = k_tcb_configure(page_cap(tcb), MM0_CAP_ROOT_EP, MM0_CAP_CNODE, 0, MM0_CAP_VSPACE, 0,
+                             FAULT_IPC_VA, page_cap(ipc))) ||
+        (e = k_tcb_set_sched_params(page_cap(tcb), MM0_CAP_TCB, boot->priority, boot->priority)))
+        return e;
+    k_debug_name_thread(page_cap(tcb), "mm0-fault");
+    struct k_user_context r;
+    memset(&r, 0, sizeof r);
+    r.pc = (k_word_t)fault_entry;
+    r.sp = (k_word_t)(fault_stack + sizeof fault_stack);
+    __asm__ volatile("mv %0, gp" : "=r"(r.gp));
+    __asm__ volatile("mv %0, tp" : "=r"(r.tp));
+    return k_tcb_write_registers(page_cap(tcb), true, 0, K_USER_CONTEXT_WORDS, &r);
+}
+
+static int start_init(void)
+{
+    int e;
+    struct task *t = task_new(0, "init", &e);
+    if (!t) return e;
+    static const char args[] = "init\0";
+    e = task_exec(t, "init", args, sizeof args - 1, 1, 0);
+    return e;
+}
+
+int main(void *unused)
+{
+    (void)unused;
+    if ((uintptr_t)__tls_size > sizeof tls_block) return 1;
+    _init_tls(tls_block);
+    _set_tls(tls_block);
+    k_ipc_buffer_set(service_thread.ipc);
+    if (boot->magic != MM0_BOOT_MAGIC) {
+        printf("mm0: no boot page from root\n");
+        return 1;
+    }
+    int e = pages_init(boot);
+    if (e) return 1;
+    tasks_init();
+    exec_init((const void *)MM0_ARCHIVE_VA, boot->archive_len);
+    /* The lock: a notification, signalled once (free). Signals go through a badged
+     * copy so that the notification word is never 0 when it is free. */
+    page_t n = page_new(K_NOTIFICATION_OBJECT, 0);
+    if (n == NO_PAGE) return 1;
+    lock_ntfn = page_cap(n);
+    lock_signal = misc_slot(0);
+    if (k_cnode_mint(MM0_CAP_CNODE, lock_signal, MM0_DEPTH, MM0_CAP_CNODE, lock_ntfn, MM0_DEPTH,
+                     K_CAP_RIGHT_WRITE, 1))
+        return 1;
+    mm0_unlock();
+    printf("mm0: %lu pages (%lu KiB) for processes\n", pages_free(), pages_free() * 4);
+    mm0_lock(&service_thread);
+    if ((e = start_fault_thread())) {
+        printf("mm0: cannot start the fault thread: error %d\n", e);
+        return 1;
+    }
+    if ((e = start_init())) {
+        printf("mm0: cannot start init: error %d\n", e);
+        return 1;
+    }
+    mm0_unlock();
+    service_loop(&service_thread);
+    return 0;
+}

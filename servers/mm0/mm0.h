@@ -1,0 +1,18 @@
+/* mm0's two threads and the lock between them. The service thread answers requests
+ * (service.c), the fault thread page faults (fault.c); all of mm0's state is shared
+ * and guarded by one lock, a notification used as a binary semaphore. libk keeps one
+ * IPC-buffer pointer for the whole program, so the lock holder points it at its own
+ * buffer: every kernel invocation mm0 makes happens with the lock held. */
+#pragma once
+#include <k/k.h>
+
+struct mm0_thread {
+    const char *name;
+    struct k_ipc_buffer *ipc;
+};
+
+void mm0_lock(const struct mm0_thread *self);
+void mm0_unlock(void);
+
+void service_loop(const struct mm0_thread *self);
+void fault_loop(const struct mm0_thread *self);

@@ -1,0 +1,78 @@
+/* The page pool (pages.h). Slots of mm0's CNode, from MM0_CAP_FIRST_FREE:
+ *   [ut_base, ut_base + total)          the 4 KiB untyped of page p
+ *   [obj_base, obj_base + total)        the object made from page p
+ *   [extra_base, ...)                   reply slots, window slots, misc slots */
+#include "pages.h"
+#include <stdio.h>
+
+#define MAX_PAGES 65536u
+
+static page_t free_stack[MAX_PAGES];
+static unsigned long n_free, n_total;
+static k_cptr_t ut_base, obj_base, extra_base, slot_end;
+
+unsigned long pages_free(void) { return n_free; }
+unsigned long pages_total(void) { return n_total; }
+k_cptr_t page_cap(page_t p) { return obj_base + p; }
+k_cptr_t reply_slot(unsigned i) { return extra_base + i; }
+k_cptr_t window_slot(unsigned w) { return extra_base + MAX_TASKS + w; }
+k_cptr_t misc_slot(unsigned i) { return extra_base + MAX_TASKS + WINDOW_SLOTS + i; }
+
+int pages_init(const struct mm0_boot *boot)
+{
+    ut_base = MM0_CAP_FIRST_FREE;
+    unsigned long total = 0;
+    for (k_word_t i = 0; i < boot->n_untyped && i < MM0_MAX_UNTYPED; i++)
+        if (boot->untyped[i].size_bits >= K_PAGE_BITS)
+            total += 1ul << (boot->untyped[i].size_bits - K_PAGE_BITS);
+    if (total > MAX_PAGES) total = MAX_PAGES;
+    obj_base = ut_base + total;
+    extra_base = obj_base + total;
+    slot_end = 1ul << boot->cnode_bits;
+    if (misc_slot(MISC_SLOTS) > slot_end) {
+        printf("mm0: CNode of 2^%lu slots too small for %lu pages\n", boot->cnode_bits, total);
+        return K_RANGE_ERROR;
+    }
+    page_t p = 0;
+    for (k_word_t i = 0; i < boot->n_untyped && p < total; i++) {
+        if (boot->untyped[i].size_bits < K_PAGE_BITS) continue;
+        unsigned long n = 1ul << (boot->untyped[i].size_bits - K_PAGE_BITS);
+        while (n && p < total) {
+            unsigned long chunk = n < K_RETYPE_FAN_OUT_LIMIT ? n : K_RETYPE_FAN_OUT_LIMIT;
+            if (chunk > total - p) chunk = total - p;
+            int e = k_untyped_retype(MM0_CAP_FIRST_UNTYPED + i, K_UNTYPED_OBJECT, K_PAGE_BITS,
+                                     MM0_CAP_CNODE, 0, 0, ut_base + p, chunk);
+            if (e) {
+                printf("mm0: splitting untyped %lu failed: error %d\n", i, e);
+                return e;
+            }
+            p += (page_t)chunk;
+            n -= chunk;
+        }
+    }
+    n_total = p;
+    /* Highest pages on top of the stack go out last: order does not matter. */
+    for (page_t q = 0; q < p; q++) free_stack[n_free++] = p - 1 - q;
+    return K_NO_ERROR;
+}
+
+page_t page_new(k_word_t type, k_word_t size_bits)
+{
+    if (!n_free) return NO_PAGE;
+    page_t p = free_stack[--n_free];
+    int e = k_untyped_retype(ut_base + p, type, size_bits, MM0_CAP_CNODE, 0, 0, obj_base + p, 1);
+    if (e) {
+        printf("mm0: retype of page %u into type %lu failed: error %d\n", p, type, e);
+        free_stack[n_free++] = p;
+        return NO_PAGE;
+    }
+    return p;
+}
+
+void page_release(page_t p)
+{
+    if (p == NO_PAGE) return;
+    int e = k_cnode_delete(MM0_CAP_CNODE, obj_base + p, MM0_DEPTH);
+    if (e) printf("mm0: deleting the object of page %u failed: error %d\n", p, e);
+    free_stack[n_free++] = p;
+}

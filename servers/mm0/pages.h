@@ -1,0 +1,35 @@
+/* mm0's memory: every page of the untyped memory root gave it, split into 4 KiB
+ * untyped capabilities at start. A page is one kernel object (a frame, a page table,
+ * a TCB, a CNode...): made by retyping the page's untyped into the page's object
+ * slot, given back by deleting that object, which leaves the untyped childless and
+ * reusable. See docs/mm0.md for the slot layout. */
+#pragma once
+#include <stdint.h>
+#include <k/k.h>
+#include "mm0_boot.h"
+
+#define PAGE_SIZE 4096ul
+#define MAX_TASKS 256          /* task table entries (index 0 unused) */
+#define WINDOW_SLOTS 4         /* temporary mappings of process pages in mm0 */
+
+typedef uint32_t page_t;       /* page number, 0 .. pages_total() - 1 */
+#define NO_PAGE UINT32_MAX
+
+/* Split the untypeds root gave us; returns K_NO_ERROR or the kernel's error. */
+int pages_init(const struct mm0_boot *boot);
+unsigned long pages_free(void);
+unsigned long pages_total(void);
+
+/* A new object of that type (size_bits for CNodes) on a free page, or NO_PAGE. */
+page_t page_new(k_word_t type, k_word_t size_bits);
+/* Delete the page's object (a frame is unmapped with it) and free the page. */
+void page_release(page_t p);
+/* The capability to the page's object in mm0's CSpace. */
+k_cptr_t page_cap(page_t p);
+
+/* Other slots: one per task (a saved reply capability), a few for the window, and
+ * mm0's own objects. */
+k_cptr_t reply_slot(unsigned task_index);
+k_cptr_t window_slot(unsigned w);
+k_cptr_t misc_slot(unsigned i);
+#define MISC_SLOTS 16

@@ -1,0 +1,253 @@
+/* The service thread: POSIX requests from processes (mm0/protocol.h). The badge
+ * names the caller; every argument is checked; a bad request gets -errno and
+ * changes nothing. Requests that end or replace the caller (exit, a successful
+ * exec, kill of itself) and waits that must block are not answered here. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <mm0/protocol.h>
+#include "mm0.h"
+#include "task.h"
+
+struct reply {
+    bool send;
+    k_word_t mr[3];
+    unsigned len;
+};
+
+static struct reply ret(long v) { return (struct reply){true, {(k_word_t)v, 0, 0}, 1}; }
+static const struct reply no_reply = {false, {0, 0, 0}, 0};
+
+/* Minimum (and, for fixed-size requests, exact) message lengths, by label. */
+static const unsigned req_len[MM0_REQUEST_COUNT] = {
+    [MM0_WRITE] = 2, [MM0_READ] = 2, [MM0_EXIT] = 1, [MM0_FORK] = 5, [MM0_EXEC] = 4,
+    [MM0_WAIT] = 2, [MM0_GETPID] = 0, [MM0_GETPPID] = 0, [MM0_KILL] = 2, [MM0_SBRK] = 1,
+    [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
+    [MM0_SHUTDOWN] = 1,
+};
+
+/* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
+ * a mapping that could not be backed now is refused with ENOMEM (docs/mm0.md). */
+#define MEM_MARGIN_PAGES 64
+
+static bool can_back(k_word_t bytes)
+{
+    k_word_t pages = bytes / PAGE_SIZE;
+    return pages_free() > MEM_MARGIN_PAGES && pages <= pages_free() - MEM_MARGIN_PAGES;
+}
+
+static struct reply do_write(struct task *t, const k_word_t *w, unsigned len)
+{
+    k_word_t fd = w[0], n = w[1];
+    if (n > MM0_WRITE_MAX || len != 2 + (n + 7) / 8) return ret(-EINVAL);
+    if (fd != 1 && fd != 2) return ret(-EBADF);
+    const char *bytes = (const char *)&w[2];
+    for (k_word_t i = 0; i < n; i++) k_debug_putchar(bytes[i]);
+    (void)t;
+    return ret((long)n);
+}
+
+static struct reply do_fork(struct task *t, const k_word_t *w)
+{
+    int e;
+    struct task *c = task_new(t->pid, t->name, &e);
+    if (!c) return ret(e);
+    c->brk_start = t->brk_start;
+    c->brk = t->brk;
+    if ((e = mem_fork(&c->mem, &t->mem)) ||
+        (e = task_start(c, w[0], w[1], w[2], w[3], w[4]))) {
+        /* Never started: it goes without a trace (no zombie, no status). */
+        int pid = c->pid;
+        task_exit(c, 0);
+        struct task *z = task_by_pid(pid);
+        if (z) task_reap(z);
+        return ret(e == -EINVAL ? -EAGAIN : e);
+    }
+    return ret(c->pid);
+}
+
+static char exec_buf[MM0_EXEC_MAX];
+
+static struct reply do_exec(struct task *t, const k_word_t *w)
+{
+    k_word_t va = w[0], len = w[1], argc = w[2], envc = w[3];
+    if (len == 0 || len > MM0_EXEC_MAX) return ret(len ? -E2BIG : -EINVAL);
+    if (mem_copy_in(&t->mem, va, exec_buf, len)) return ret(-EFAULT);
+    /* Exactly 1 + argc + envc strings, the last one ending the block. */
+    k_word_t strings = 0;
+    for (k_word_t i = 0; i < len; i++) strings += exec_buf[i] == '\0';
+    if (exec_buf[len - 1] != '\0' || argc > len || envc > len || strings != 1 + argc + envc)
+        return ret(-EINVAL);
+    k_word_t plen = strlen(exec_buf) + 1;
+    int e = task_exec(t, exec_buf, exec_buf + plen, len - plen, argc, envc);
+    return e ? ret(e) : no_reply;
+}
+
+static struct reply do_wait(struct task *t, const k_word_t *w)
+{
+    int pid = (int)(long)w[0];
+    k_word_t options = w[1];
+    if ((pid < -1 || pid == 0) || options & ~(k_word_t)WNOHANG) return ret(-EINVAL);
+    bool any;
+    struct task *z = task_zombie_child(t, pid, &any);
+    if (!any) return ret(-ECHILD);
+    if (z) {
+        struct reply r = {true, {(k_word_t)z->pid, (k_word_t)z->status, 0}, 2};
+        task_reap(z);
+        return r;
+    }
+    if (options & WNOHANG) return (struct reply){true, {0, 0, 0}, 2};
+    if (k_cnode_save_caller(MM0_CAP_CNODE, reply_slot(t->idx), MM0_DEPTH)) return ret(-EAGAIN);
+    t->waiting = true;
+    t->wait_pid = pid;
+    return no_reply;
+}
+
+static bool is_descendant(struct task *c, const struct task *anc)
+{
+    for (int depth = 0; c && depth < MAX_TASKS; depth++) {
+        if (c->ppid == anc->pid) return true;
+        c = task_by_pid(c->ppid);
+    }
+    return false;
+}
+
+static struct reply do_kill(struct task *t, const k_word_t *w)
+{
+    int pid = (int)(long)w[0];
+    k_word_t sig = w[1];
+    if (sig >= NSIG) return ret(-EINVAL);
+    struct task *v = task_by_pid(pid);
+    if (!v || v->state != TASK_LIVE) return ret(-ESRCH);
+    if (v != t && !is_descendant(v, t)) return ret(-EPERM);
+    if (sig == 0) return ret(0);   /* the permission check only */
+    /* No handlers yet: every signal but the ignored-by-default ones terminates. */
+    if (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH) return ret(0);
+    printf("mm0: pid %d (%s) killed by signal %lu from pid %d\n", v->pid, v->name, sig, t->pid);
+    task_exit(v, W_SIGNALED((int)sig));
+    return v == t ? no_reply : ret(0);
+}
+
+static struct reply do_sbrk(struct task *t, const k_word_t *w)
+{
+    long incr = (long)w[0];
+    k_word_t old = t->brk, want = old + (k_word_t)incr;
+    if (incr == 0) return ret((long)old);
+    if ((incr > 0 && (want < old || want > t->brk_start + MM0_HEAP_MAX)) ||
+        (incr < 0 && (want > old || want < t->brk_start)))
+        return ret(-ENOMEM);
+    k_word_t old_end = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    k_word_t new_end = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (new_end > old_end) {
+        if (!can_back(new_end - old_end)) return ret(-ENOMEM);
+        struct vma *h = old_end > t->brk_start ? mem_find(&t->mem, old_end - 1) : NULL;
+        if (h && h->kind == VMA_HEAP && h->end == old_end) {
+            if (mem_find_gap(&t->mem, new_end - old_end, old_end, new_end) != old_end)
+                return ret(-ENOMEM);
+            h->end = new_end;
+        } else {
+            struct vma v = {.start = old_end, .end = new_end, .prot = VMA_R | VMA_W, .kind = VMA_HEAP};
+            if (mem_add_vma(&t->mem, &v)) return ret(-ENOMEM);
+        }
+    } else if (new_end < old_end) {
+        mem_unmap(&t->mem, new_end, old_end - new_end);
+    }
+    t->brk = want;
+    return ret((long)old);
+}
+
+static struct reply do_mmap(struct task *t, const k_word_t *w)
+{
+    k_word_t hint = w[0], len = w[1], prot = w[2], flags = w[3];
+    if (len == 0 || len > MM0_MMAP_END - MM0_MMAP_BASE || prot & ~(k_word_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return ret(-EINVAL);
+    if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) || flags & MAP_SHARED ||
+        flags & ~(k_word_t)(MAP_ANONYMOUS | MAP_PRIVATE | MAP_FIXED))
+        return ret(-EINVAL);   /* shared and file mappings come with the VM objects */
+    len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (!can_back(len)) return ret(-ENOMEM);
+    k_word_t at;
+    if (flags & MAP_FIXED) {
+        if (hint & (PAGE_SIZE - 1) || hint < MM0_MMAP_BASE || hint > MM0_MMAP_END - len)
+            return ret(-EINVAL);
+        mem_unmap(&t->mem, hint, len);
+        at = hint;
+    } else {
+        at = mem_find_gap(&t->mem, len, MM0_MMAP_BASE, MM0_MMAP_END);
+        if (!at) return ret(-ENOMEM);
+    }
+    struct vma v = {.start = at, .end = at + len, .prot = (unsigned)prot, .kind = VMA_ANON};
+    int e = mem_add_vma(&t->mem, &v);
+    return e ? ret(e) : ret((long)at);
+}
+
+static struct reply do_munmap(struct task *t, const k_word_t *w)
+{
+    return ret(mem_unmap(&t->mem, w[0], w[1]));
+}
+
+static struct reply do_mprotect(struct task *t, const k_word_t *w)
+{
+    return ret(mem_protect(&t->mem, w[0], w[1], (unsigned)w[2]));
+}
+
+static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const k_word_t *w)
+{
+    if (label == 0 || label >= MM0_REQUEST_COUNT) return ret(-ENOSYS);
+    if (len < req_len[label] || (label != MM0_WRITE && len != req_len[label])) return ret(-EINVAL);
+    switch (label) {
+    case MM0_WRITE: return do_write(t, w, len);
+    case MM0_READ:
+        return ret(w[0] == 0 ? 0 : -EBADF);   /* console input comes with fs0: end of file */
+    case MM0_EXIT:
+        task_exit(t, W_EXITED((int)w[0]));
+        return no_reply;
+    case MM0_FORK: return do_fork(t, w);
+    case MM0_EXEC: return do_exec(t, w);
+    case MM0_WAIT: return do_wait(t, w);
+    case MM0_GETPID: return ret(t->pid);
+    case MM0_GETPPID: return ret(t->ppid);
+    case MM0_KILL: return do_kill(t, w);
+    case MM0_SBRK: return do_sbrk(t, w);
+    case MM0_MMAP: return do_mmap(t, w);
+    case MM0_MUNMAP: return do_munmap(t, w);
+    case MM0_MPROTECT: return do_mprotect(t, w);
+    case MM0_MEMINFO:
+        return (struct reply){true, {pages_free(), pages_total(), tasks_live()}, 3};
+    case MM0_SHUTDOWN:
+        if (t->pid != 1) return ret(-EPERM);
+        printf("mm0: init asks for power-off (status %ld)\n", (long)w[0]);
+        mm0_poweroff((int)w[0]);
+        return ret(0);
+    }
+    return ret(-ENOSYS);
+}
+
+void service_loop(const struct mm0_thread *self)
+{
+    k_word_t badge, w[MM0_MSG_WORDS];
+    k_word_t info = k_recv(MM0_CAP_SERVICE_EP, &badge, &w[0], &w[1], &w[2], &w[3]);
+    for (;;) {
+        unsigned len = (unsigned)k_msginfo_length(info);
+        if (len > MM0_MSG_WORDS) len = MM0_MSG_WORDS;
+        for (unsigned i = 4; i < len; i++) w[i] = self->ipc->msg[i];
+        for (unsigned i = len; i < MM0_MSG_WORDS; i++) w[i] = 0;
+        mm0_lock(self);
+        struct task *t = task_by_badge(badge);
+        struct reply r = t ? dispatch(t, k_msginfo_label(info), len, w) : no_reply;
+        mm0_unlock();
+        if (r.send) {
+            w[0] = r.mr[0];
+            w[1] = r.mr[1];
+            w[2] = r.mr[2];
+            w[3] = 0;
+            info = k_reply_recv(MM0_CAP_SERVICE_EP, k_msginfo_new(0, 0, 0, r.len), &badge, &w[0],
+                                &w[1], &w[2], &w[3]);
+        } else {
+            info = k_recv(MM0_CAP_SERVICE_EP, &badge, &w[0], &w[1], &w[2], &w[3]);
+        }
+    }
+}
