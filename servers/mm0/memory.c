@@ -81,6 +81,13 @@ int mem_add_vma(struct mem *m, const struct vma *v)
     while (at < m->n_vma && m->vma[at].start < v->start) at++;
     if (at > 0 && m->vma[at - 1].end > v->start) return -EINVAL;
     if (at < m->n_vma && m->vma[at].start < v->end) return -EINVAL;
+    /* Anonymous memory next to anonymous memory of the same protection grows that VMA
+     * (successive mmaps, the heap), so the VMA count stays small. */
+    if (v->kind == VMA_ANON && at > 0 && m->vma[at - 1].kind == VMA_ANON &&
+        m->vma[at - 1].end == v->start && m->vma[at - 1].prot == v->prot) {
+        m->vma[at - 1].end = v->end;
+        return 0;
+    }
     if (m->n_vma == MEM_MAX_VMAS) return -ENOMEM;
     memmove(&m->vma[at + 1], &m->vma[at], (m->n_vma - at) * sizeof m->vma[0]);
     m->vma[at] = *v;

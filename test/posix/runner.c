@@ -1,0 +1,407 @@
+/* The posix suite (test0): ordinary C programs run as processes on mm0. This is the
+ * suite's init (pid 1); each test prints `ok N - name` or `not ok N - name: why`, and
+ * the expect file checks what only the console shows (mm0's kill messages). */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <k/k.h>
+#include <mm0/mm0.h>
+#include <mm0/protocol.h>
+
+static int test_no, failures;
+static char why[160];
+
+#define FAIL(...)                                                                     \
+    do {                                                                              \
+        snprintf(why, sizeof why, __VA_ARGS__);                                       \
+        return 1;                                                                     \
+    } while (0)
+#define CHECK(cond, ...)                                                              \
+    do {                                                                              \
+        if (!(cond)) FAIL(__VA_ARGS__);                                               \
+    } while (0)
+
+/* Fork a child running fn(arg) and exiting with its value; wait for it; the status. */
+static int run_child(int (*fn)(long), long arg, int *status)
+{
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) _exit(fn(arg));
+    pid_t got = waitpid(pid, status, 0);
+    return got == pid ? 0 : -1;
+}
+
+static int exited_with(int status, int code)
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+/* ------------------------------------------------------------ the tests */
+
+static int t_fork_wait(void)
+{
+    pid_t me = getpid();
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork: errno %d", errno);
+    if (pid == 0) _exit(getppid() == me && getpid() != me ? 42 : 1);
+    CHECK(pid != me, "child pid %d is ours", (int)pid);
+    int st = -1;
+    pid_t got = waitpid(pid, &st, 0);
+    CHECK(got == pid, "waitpid returned %d, want %d", (int)got, (int)pid);
+    CHECK(exited_with(st, 42), "status 0x%x, want exit 42", st);
+    CHECK(waitpid(pid, &st, 0) == -1 && errno == ECHILD, "second wait did not fail with ECHILD");
+    return 0;
+}
+
+static volatile int shared_global = 1;
+static char big[64 * 1024];
+
+static int t_fork_isolation(void)
+{
+    memset(big, 'p', sizeof big);
+    char *heap = malloc(10000);
+    CHECK(heap, "malloc");
+    memset(heap, 'h', 10000);
+    volatile int on_stack = 5;
+    shared_global = 1;
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid == 0) {
+        /* Whatever the parent does after fork, we see the values at the fork. */
+        int ok = shared_global == 1 && on_stack == 5 && heap[9999] == 'h' && big[0] == 'p' &&
+                 big[sizeof big - 1] == 'p';
+        shared_global = 2;
+        on_stack = 6;
+        memset(heap, 'c', 10000);
+        memset(big, 'c', sizeof big);
+        _exit(ok ? 0 : 3);
+    }
+    shared_global = 3;
+    on_stack = 7;
+    big[100] = 'P';
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+    CHECK(exited_with(st, 0), "child saw the parent's writes (status 0x%x)", st);
+    CHECK(shared_global == 3 && on_stack == 7, "child's writes leaked into the parent");
+    CHECK(heap[0] == 'h' && big[0] == 'p' && big[100] == 'P' && big[sizeof big - 1] == 'p',
+          "child's heap or data writes leaked into the parent");
+    free(heap);
+    return 0;
+}
+
+/* Each generation writes its own value into the same page, forks the next and checks
+ * after the wait that its value survived; the exit code says which level failed. */
+static char gen_page[4096] __attribute__((aligned(4096)));
+
+static int generation(int level)
+{
+    memset(gen_page, 'a' + level, sizeof gen_page);
+    if (level == 3) return gen_page[0] == 'd' && gen_page[4095] == 'd' ? 0 : 13;
+    pid_t pid = fork();
+    if (pid < 0) return 20 + level;
+    if (pid == 0) _exit(generation(level + 1));
+    int st;
+    if (waitpid(pid, &st, 0) != pid) return 30 + level;
+    if (!WIFEXITED(st)) return 40 + level;
+    if (WEXITSTATUS(st)) return WEXITSTATUS(st);
+    for (unsigned i = 0; i < sizeof gen_page; i++)
+        if (gen_page[i] != 'a' + level) return 10 + level;
+    return 0;
+}
+
+static int t_fork_tree(void)
+{
+    int r = generation(0);
+    CHECK(r == 0, "generation failed with code %d", r);
+    return 0;
+}
+
+static int t_exec(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid == 0) {
+        char *argv[] = {"child", "alpha", "two words", NULL};
+        char *envp[] = {"KEY=value", "EMPTY=", NULL};
+        execve("child", argv, envp);
+        _exit(99);
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+    CHECK(exited_with(st, 42), "exec'd program reported status 0x%x (42 = all as expected)", st);
+    /* A failed exec leaves the caller intact. */
+    char *argv[] = {"x", NULL};
+    CHECK(execve("no-such-program", argv, argv) == -1 && errno == ENOENT, "exec of a missing program");
+    return 0;
+}
+
+static int orphan(long unused)
+{
+    (void)unused;
+    pid_t pid = fork();
+    if (pid < 0) return 2;
+    if (pid == 0) {
+        /* Wait (bounded) for our parent to exit and init to adopt us. */
+        for (long i = 0; i < 200000 && getppid() != 1; i++) {}
+        _exit(getppid() == 1 ? 7 : 8);
+    }
+    return 0;   /* exit at once, with the child still running */
+}
+
+static int t_reparent(void)
+{
+    int st;
+    CHECK(run_child(orphan, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "middle process status 0x%x", st);
+    pid_t got = wait(&st);   /* the orphan: now our child */
+    CHECK(got > 0, "init could not wait for the orphan (errno %d)", errno);
+    CHECK(exited_with(st, 7), "orphan status 0x%x (7 = saw init as its parent)", st);
+    return 0;
+}
+
+static int t_wnohang(void)
+{
+    int st = 0;
+    CHECK(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, "WNOHANG without children");
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid == 0) {
+        for (long i = 0; i < 20000; i++) getppid();
+        _exit(5);
+    }
+    pid_t r = waitpid(pid, &st, WNOHANG);
+    CHECK(r == 0, "WNOHANG on a running child returned %d", (int)r);
+    CHECK(waitpid(pid, &st, 0) == pid && exited_with(st, 5), "blocking wait: status 0x%x", st);
+    return 0;
+}
+
+static int t_malloc_mib(void)
+{
+    size_t n = 6u << 20;
+    uint32_t *p = malloc(n);
+    CHECK(p, "malloc of 6 MiB failed");
+    for (size_t i = 0; i < n / 4; i++) p[i] = (uint32_t)(i * 2654435761u);
+    for (size_t i = 0; i < n / 4; i++)
+        CHECK(p[i] == (uint32_t)(i * 2654435761u), "word %zu reads back wrong", i);
+    free(p);
+    CHECK(malloc((size_t)1 << 36) == NULL, "malloc of 64 GiB did not fail");
+    return 0;
+}
+
+static char zero_bss[3 * 4096 + 123];
+
+static int t_zero_fill(void)
+{
+    for (unsigned i = 0; i < sizeof zero_bss; i++) CHECK(!zero_bss[i], ".bss byte %u not zero", i);
+    size_t n = 64 * 1024;
+    unsigned char *m = mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED, "mmap: errno %d", errno);
+    for (size_t i = 0; i < n; i++) CHECK(!m[i], "mmap byte %zu not zero", i);
+    memset(m, 0xff, n);
+    CHECK(munmap(m, n) == 0, "munmap");
+    /* The same range again: fresh zero pages, not the old contents. */
+    unsigned char *m2 = mmap(m, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECK(m2 == m, "MAP_FIXED gave %p, want %p", (void *)m2, (void *)m);
+    for (size_t i = 0; i < n; i++) CHECK(!m2[i], "remapped byte %zu not zero", i);
+    munmap(m2, n);
+    return 0;
+}
+
+static volatile unsigned char *victim;
+
+static int touch_unmapped(long write)
+{
+    victim = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (victim == MAP_FAILED) return 2;
+    victim[0] = 1;
+    victim[4096] = 1;
+    if (munmap((void *)victim, 4096)) return 3;
+    if (victim[4096] != 1) return 4;   /* the other page stays */
+    if (write) victim[0] = 2;
+    else (void)victim[0];
+    return 5;   /* not reached: the access above ends us */
+}
+
+static int write_readonly(long unused)
+{
+    (void)unused;
+    unsigned char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return 2;
+    m[0] = 1;
+    if (mprotect(m, 4096, PROT_READ)) return 3;
+    if (m[0] != 1) return 4;
+    m[0] = 2;
+    return 5;
+}
+
+static int null_deref(long unused)
+{
+    (void)unused;
+    volatile int *volatile p = (volatile int *)8;   /* hidden from the optimiser */
+    return *p;
+}
+
+static int t_munmap_segv(void)
+{
+    int st;
+    long before = 0;
+    struct mm0_meminfo mi;
+    CHECK(mm0_meminfo(&mi) == 0, "meminfo");
+    before = mi.tasks;
+    CHECK(run_child(touch_unmapped, 0, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "read after munmap: status 0x%x", st);
+    CHECK(run_child(touch_unmapped, 1, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "write after munmap: status 0x%x", st);
+    CHECK(run_child(write_readonly, 0, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "write to read-only: status 0x%x", st);
+    CHECK(run_child(null_deref, 0, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "NULL read: status 0x%x", st);
+    CHECK(mm0_meminfo(&mi) == 0 && mi.tasks == before, "tasks %ld after, %ld before", mi.tasks, before);
+    return 0;
+}
+
+static int spin(long unused)
+{
+    (void)unused;
+    for (;;) getppid();
+    return 0;
+}
+
+static int t_kill(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid == 0) _exit(spin(0));
+    CHECK(kill(pid, SIGKILL) == 0, "kill: errno %d", errno);
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status 0x%x", st);
+    CHECK(kill(pid, SIGKILL) == -1 && errno == ESRCH, "kill of a reaped pid");
+    return 0;
+}
+
+/* mmap and touch 1 MiB at a time until mm0 says ENOMEM. */
+static int exhaust(long unused)
+{
+    (void)unused;
+    long chunks = 0;
+    for (;;) {
+        unsigned char *m = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) break;
+        for (unsigned i = 0; i < 1 << 20; i += 4096) m[i] = (unsigned char)i;
+        chunks++;
+    }
+    if (errno != ENOMEM) return 2;
+    printf("posix: ENOMEM after %ld MiB of mappings\n", chunks);
+    /* Still alive, and still served: the memory already mapped is intact. */
+    return chunks > 64 && getppid() > 0 ? 0 : 3;
+}
+
+static int t_enomem(void)
+{
+    struct mm0_meminfo a, b;
+    int st;
+    /* The first run takes mm0's own heap to its high-water mark (its page-tracking
+     * nodes; the heap does not shrink), the second is measured. */
+    CHECK(run_child(exhaust, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "first exhausting child: status 0x%x", st);
+    CHECK(mm0_meminfo(&a) == 0, "meminfo");
+    CHECK(run_child(exhaust, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "exhausting child: status 0x%x", st);
+    CHECK(mm0_meminfo(&b) == 0, "meminfo");
+    CHECK(b.free_pages == a.free_pages, "free pages %ld after, %ld before", b.free_pages, a.free_pages);
+    /* The system goes on: a fork and a malloc work. */
+    CHECK(run_child(null_deref, 0, &st) == 0 && WIFSIGNALED(st), "fork after exhaustion");
+    void *p = malloc(1 << 20);
+    CHECK(p, "malloc after exhaustion");
+    free(p);
+    return 0;
+}
+
+static int hostile_child(long unused)
+{
+    (void)unused;
+    char *argv[] = {"hostile", NULL};
+    execve("hostile", argv, argv + 1);
+    return 99;
+}
+
+static int forge_fault(long label)
+{
+    k_word_t m0 = 0x1234, m1 = 0x10, m2 = 0, m3 = 13;
+    k_call(MM0_SLOT_FAULT, k_msginfo_new((k_word_t)label, 0, 0, 4), &m0, &m1, &m2, &m3);
+    return 50;   /* mm0 ends us instead of answering */
+}
+
+static int t_hostile(void)
+{
+    int st;
+    CHECK(run_child(hostile_child, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "hostile client: status 0x%x (failed check number)", st);
+    CHECK(run_child(forge_fault, 77, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "forged fault label: status 0x%x", st);
+    CHECK(run_child(forge_fault, K_FAULT_VM, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "forged VM fault at 0x10: status 0x%x", st);
+    CHECK(getpid() == 1, "mm0 stopped serving us");
+    return 0;
+}
+
+/* The loop runs in a freshly exec'd small program (child.c, "forkloop"), so that
+ * each eager fork copies a few pages, not the runner's heap. */
+static int t_fork_loop(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork");
+    if (pid == 0) {
+        char *argv[] = {"child", "forkloop", NULL};
+        execve("child", argv, argv + 2);
+        _exit(99);
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+    CHECK(exited_with(st, 0), "fork loop: status 0x%x (see its line above)", st);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(void);
+} tests[] = {
+    {"fork and wait with exit status", t_fork_wait},
+    {"writes after fork do not leak either way", t_fork_isolation},
+    {"fork tree three generations deep", t_fork_tree},
+    {"exec with arguments and environment", t_exec},
+    {"exit with live children reparents them to init", t_reparent},
+    {"waitpid WNOHANG", t_wnohang},
+    {"malloc of 6 MiB, written and read back", t_malloc_mib},
+    {"zero-filled pages read zeros", t_zero_fill},
+    {"access after munmap kills that process only", t_munmap_segv},
+    {"kill with SIGKILL", t_kill},
+    {"mmap until memory runs out gets ENOMEM", t_enomem},
+    {"hostile client, mm0 keeps serving", t_hostile},
+    {"1000 fork+exit+wait, free memory unchanged", t_fork_loop},
+};
+
+int main(void)
+{
+    printf("posix: %d tests, pid %d\n", (int)(sizeof tests / sizeof tests[0]), (int)getpid());
+    for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        why[0] = '\0';
+        int r = tests[i].fn();
+        test_no++;
+        if (r) {
+            failures++;
+            printf("not ok %d - %s: %s\n", test_no, tests[i].name, why);
+        } else {
+            printf("ok %d - %s\n", test_no, tests[i].name);
+        }
+    }
+    printf("posix: %d passed, %d failed\n", test_no - failures, failures);
+    return failures ? 1 : 0;
+}
