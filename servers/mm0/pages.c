@@ -11,12 +11,21 @@ static page_t free_stack[MAX_PAGES];
 static unsigned long n_free, n_total;
 static k_cptr_t ut_base, obj_base, extra_base, slot_end;
 
-unsigned long pages_free(void) { return n_free; }
 unsigned long pages_total(void) { return n_total; }
 k_cptr_t page_cap(page_t p) { return obj_base + p; }
 k_cptr_t reply_slot(unsigned i) { return extra_base + i; }
 k_cptr_t window_slot(unsigned w) { return extra_base + MAX_TASKS + w; }
 k_cptr_t misc_slot(unsigned i) { return extra_base + MAX_TASKS + WINDOW_SLOTS + i; }
+
+/* The untypeds are split into pages lazily, 256 at a time, as the free pages run out:
+ * splitting all of them at start took seconds of kernel time. */
+static const struct mm0_boot *src;
+static k_word_t cur_ut;            /* untyped being split */
+static unsigned long cur_left;     /* its pages not split yet */
+static page_t n_split;             /* pages [0, n_split) have their untyped */
+
+/* Free: on the stack, or not split yet. */
+unsigned long pages_free(void) { return n_free + (n_total - n_split); }
 
 int pages_init(const struct mm0_boot *boot)
 {
@@ -33,32 +42,41 @@ int pages_init(const struct mm0_boot *boot)
         printf("mm0: CNode of 2^%lu slots too small for %lu pages\n", boot->cnode_bits, total);
         return K_RANGE_ERROR;
     }
-    page_t p = 0;
-    for (k_word_t i = 0; i < boot->n_untyped && p < total; i++) {
-        if (boot->untyped[i].size_bits < K_PAGE_BITS) continue;
-        unsigned long n = 1ul << (boot->untyped[i].size_bits - K_PAGE_BITS);
-        while (n && p < total) {
-            unsigned long chunk = n < K_RETYPE_FAN_OUT_LIMIT ? n : K_RETYPE_FAN_OUT_LIMIT;
-            if (chunk > total - p) chunk = total - p;
-            int e = k_untyped_retype(MM0_CAP_FIRST_UNTYPED + i, K_UNTYPED_OBJECT, K_PAGE_BITS,
-                                     MM0_CAP_CNODE, 0, 0, ut_base + p, chunk);
-            if (e) {
-                printf("mm0: splitting untyped %lu failed: error %d\n", i, e);
-                return e;
-            }
-            p += (page_t)chunk;
-            n -= chunk;
-        }
-    }
-    n_total = p;
-    /* Highest pages on top of the stack go out last: order does not matter. */
-    for (page_t q = 0; q < p; q++) free_stack[n_free++] = p - 1 - q;
+    src = boot;
+    cur_ut = 0;
+    cur_left = 0;
+    n_total = total;
     return K_NO_ERROR;
+}
+
+/* Split up to 256 more pages onto the free stack; false when nothing is left. */
+static bool refill(void)
+{
+    while (!cur_left) {
+        if (cur_ut >= src->n_untyped || n_split >= n_total) return false;
+        if (src->untyped[cur_ut].size_bits >= K_PAGE_BITS)
+            cur_left = 1ul << (src->untyped[cur_ut].size_bits - K_PAGE_BITS);
+        if (!cur_left) cur_ut++;
+    }
+    unsigned long chunk = cur_left < K_RETYPE_FAN_OUT_LIMIT ? cur_left : K_RETYPE_FAN_OUT_LIMIT;
+    if (chunk > n_total - n_split) chunk = n_total - n_split;
+    int e = k_untyped_retype(MM0_CAP_FIRST_UNTYPED + cur_ut, K_UNTYPED_OBJECT, K_PAGE_BITS,
+                             MM0_CAP_CNODE, 0, 0, ut_base + n_split, chunk);
+    if (e) {
+        printf("mm0: splitting untyped %lu failed: error %d\n", cur_ut, e);
+        n_total = n_split;   /* never again */
+        return false;
+    }
+    for (unsigned long q = chunk; q > 0; q--) free_stack[n_free++] = n_split + (page_t)q - 1;
+    n_split += (page_t)chunk;
+    cur_left -= chunk;
+    if (!cur_left) cur_ut++;
+    return true;
 }
 
 page_t page_new(k_word_t type, k_word_t size_bits)
 {
-    if (!n_free) return NO_PAGE;
+    if (!n_free && !refill()) return NO_PAGE;
     page_t p = free_stack[--n_free];
     int e = k_untyped_retype(ut_base + p, type, size_bits, MM0_CAP_CNODE, 0, 0, obj_base + p, 1);
     if (e) {

@@ -19,6 +19,8 @@ typedef uint32_t page_t;       /* page number, 0 .. pages_total() - 1 */
 int pages_init(const struct mm0_boot *boot);
 unsigned long pages_free(void);
 unsigned long pages_total(void);
+/* Pages mm0's own heap holds (runtime.c): it grows to a high-water mark, never shrinks. */
+unsigned long heap_pages(void);
 
 /* A new object of that type (size_bits for CNodes) on a free page, or NO_PAGE. */
 page_t page_new(k_word_t type, k_word_t size_bits);

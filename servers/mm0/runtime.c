@@ -20,6 +20,8 @@ FILE *const stderr = &console;
 
 static k_word_t heap_top = MM0_HEAP_VA, heap_mapped = MM0_HEAP_VA;
 
+unsigned long heap_pages(void) { return (heap_mapped - MM0_HEAP_VA) / PAGE_SIZE; }
+
 /* malloc's source of memory: pages mapped at the end of our heap as it grows. The
  * heap never shrinks; its pages stay mm0's (docs/mm0.md, limits). */
 void *sbrk(ptrdiff_t incr)

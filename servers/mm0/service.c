@@ -14,12 +14,12 @@
 
 struct reply {
     bool send;
-    k_word_t mr[3];
+    k_word_t mr[4];
     unsigned len;
 };
 
-static struct reply ret(long v) { return (struct reply){true, {(k_word_t)v, 0, 0}, 1}; }
-static const struct reply no_reply = {false, {0, 0, 0}, 0};
+static struct reply ret(long v) { return (struct reply){true, {(k_word_t)v, 0, 0, 0}, 1}; }
+static const struct reply no_reply = {false, {0, 0, 0, 0}, 0};
 
 /* Minimum (and, for fixed-size requests, exact) message lengths, by label. */
 static const unsigned req_len[MM0_REQUEST_COUNT] = {
@@ -95,11 +95,11 @@ static struct reply do_wait(struct task *t, const k_word_t *w)
     struct task *z = task_zombie_child(t, pid, &any);
     if (!any) return ret(-ECHILD);
     if (z) {
-        struct reply r = {true, {(k_word_t)z->pid, (k_word_t)z->status, 0}, 2};
+        struct reply r = {true, {(k_word_t)z->pid, (k_word_t)z->status, 0, 0}, 2};
         task_reap(z);
         return r;
     }
-    if (options & WNOHANG) return (struct reply){true, {0, 0, 0}, 2};
+    if (options & WNOHANG) return (struct reply){true, {0, 0, 0, 0}, 2};
     if (k_cnode_save_caller(MM0_CAP_CNODE, reply_slot(t->idx), MM0_DEPTH)) return ret(-EAGAIN);
     t->waiting = true;
     t->wait_pid = pid;
@@ -216,7 +216,7 @@ static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const
     case MM0_MUNMAP: return do_munmap(t, w);
     case MM0_MPROTECT: return do_mprotect(t, w);
     case MM0_MEMINFO:
-        return (struct reply){true, {pages_free(), pages_total(), tasks_live()}, 3};
+        return (struct reply){true, {pages_free(), pages_total(), tasks_live(), heap_pages()}, 4};
     case MM0_SHUTDOWN:
         if (t->pid != 1) return ret(-EPERM);
         printf("mm0: init asks for power-off (status %ld)\n", (long)w[0]);
@@ -243,7 +243,7 @@ void service_loop(const struct mm0_thread *self)
             w[0] = r.mr[0];
             w[1] = r.mr[1];
             w[2] = r.mr[2];
-            w[3] = 0;
+            w[3] = r.mr[3];
             info = k_reply_recv(MM0_CAP_SERVICE_EP, k_msginfo_new(0, 0, 0, r.len), &badge, &w[0],
                                 &w[1], &w[2], &w[3]);
         } else {

@@ -10,6 +10,7 @@ int mm0_meminfo(struct mm0_meminfo *m)
     m->free_pages = (long)m0;
     m->total_pages = (long)m1;
     m->tasks = (long)m2;
+    m->mm0_heap_pages = (long)m3;
     return 0;
 }
 

@@ -4,6 +4,7 @@
 
 struct mm0_meminfo {
     long free_pages, total_pages, tasks;
+    long mm0_heap_pages;   /* mm0's own heap: grows to a high-water mark, never shrinks */
 };
 
 /* mm0's page counts (for tests: free memory before and after). 0 or -errno. */

@@ -27,7 +27,8 @@ enum mm0_request {
     MM0_MMAP = 11,     /* MR0 addr hint, MR1 len, MR2 prot, MR3 flags -> address */
     MM0_MUNMAP = 12,   /* MR0 addr, MR1 len -> 0 */
     MM0_MPROTECT = 13, /* MR0 addr, MR1 len, MR2 prot -> 0 */
-    MM0_MEMINFO = 14,  /* -> free pages, MR1 total pages, MR2 live tasks */
+    MM0_MEMINFO = 14,  /* -> free pages, MR1 total pages, MR2 live tasks, MR3 pages of
+                        * mm0's own heap */
     MM0_SHUTDOWN = 15, /* MR0 status: init (pid 1) only; the system powers off */
     MM0_REQUEST_COUNT
 };
