@@ -312,6 +312,7 @@ int main(void *bootinfo)
 {
     bi = bootinfo;
     next_slot = bi->empty.start;
+    printf("root: hello from user mode\n");
     printf("root: starting mm0 from the boot archive (%lu KiB)\n",
            (k_word_t)(boot_archive_end - boot_archive) >> 10);
     int e = start_mm0();
