@@ -182,6 +182,7 @@ int vm_brk(vm_space_t *s, uintptr_t new_end, uintptr_t *cur)
         vma_t *h = old_top > s->brk_start ? vma_find(s, old_top - 1) : NULL;
         uint64_t lo = h ? h->pgoff + ((old_top - h->start) >> VM_PAGE_SHIFT) : 0;
         if (h && h->end == old_top && (h->flags & VMA_HEAP) && !(h->flags & VMA_SHARED) &&
+            h->prot == (VM_PROT_READ | VM_PROT_WRITE) &&
             chain_clean(h, lo, lo + ((new_top - old_top) >> VM_PAGE_SHIFT))) {
             h->end = new_top;   /* grow in place: the new indices are untouched zeros */
         } else {

@@ -1,7 +1,7 @@
 /* Randomized model test of the VM core.
  *
  * Up to six tasks over a 48-page window do random mmap (anonymous or file, private or
- * shared, replacing what was there), munmap, mprotect, reads, writes, fork, exit and
+ * shared, replacing what was there), munmap, mprotect, brk, reads, writes, fork, exit and
  * exec. The model is flat: each task's page is unmapped, its own cell (private), a
  * cell shared with others (shared mappings, file pages), or a view of a file cell
  * until written (private file mappings), with values in a cell array. After every step:
@@ -32,7 +32,10 @@ typedef struct {
 typedef struct {
     task_t *t;
     mpage_t pg[W];
+    int brk_top;      /* heap end in pages from BASE (the heap starts at HEAP) */
 } mtask_t;
+
+#define HEAP 32       /* the heap's first page in the window; it may grow to W */
 
 static uint64_t *cells;
 static size_t ncells, capcells;
@@ -67,12 +70,19 @@ static uint64_t file_value(uint64_t i) { return 0xf11e000000ull + i; }
 /* Where a value's second copy lives in a page: a word that depends on the value. */
 static uintptr_t check_word(uint64_t v) { return (uintptr_t)(v % 511 + 1) * 8; }
 
+static void heap_init(mtask_t *m)
+{
+    if (vm_brk_init(m->t->s, BASE + HEAP * P) != VM_OK) { printf("FAIL brk_init\n"); exit(1); }
+    m->brk_top = HEAP;
+}
+
 static void spawn(void)
 {
     task_t *t = task_new(&env);
     if (!t) { printf("FAIL task_new\n"); exit(1); }
     memset(&tasks[ntasks], 0, sizeof tasks[ntasks]);
-    tasks[ntasks++].t = t;
+    tasks[ntasks].t = t;
+    heap_init(&tasks[ntasks++]);
 }
 
 static const char *opname;
@@ -223,6 +233,7 @@ static int op_fork(mtask_t *m)
     if (!c) return err;
     mtask_t *cm = &tasks[ntasks++];
     cm->t = c;
+    cm->brk_top = m->brk_top;
     for (int i = 0; i < W; i++) {
         cm->pg[i] = m->pg[i];
         if (m->pg[i].mode == M_OWN) cm->pg[i].cell = cell_new(cells[m->pg[i].cell]);
@@ -242,6 +253,32 @@ static void op_exec(mtask_t *m)
     opname = "exec";
     task_exec(&env, m->t);
     for (int i = 0; i < W; i++) m->pg[i].mode = M_NONE;
+    heap_init(m);
+}
+
+/* brk to a random end within the window: growth blocked by anything mapped in the
+ * way; new heap pages are private, read-write and zero; released ones are unmapped. */
+static int op_brk(mtask_t *m)
+{
+    opname = "brk";
+    int top = HEAP + (int)(rnd() % (W - HEAP + 1));
+    uintptr_t end = BASE + (uintptr_t)top * P, cur;
+    if (top > HEAP && rnd() % 2) end -= 1 + rnd() % (P - 1);   /* mid-page: same page top */
+    bool blocked = false;
+    for (int i = m->brk_top; i < top; i++) blocked |= m->pg[i].mode != M_NONE;
+    int r = vm_brk(m->t->s, end, &cur);
+    if (r == VM_OK && blocked) expect_rc(r, VM_ENOMEM);
+    if (r == VM_ENOMEM && blocked) return VM_OK;
+    if (r != VM_OK) return r;
+    if (cur != end) { printf("FAIL brk returned %#lx\n", (unsigned long)cur); failures++; }
+    for (int i = m->brk_top; i < top; i++) {
+        m->pg[i].mode = M_OWN;
+        m->pg[i].prot = VM_PROT_READ | VM_PROT_WRITE;
+        m->pg[i].cell = cell_new(0);
+    }
+    for (int i = top; i < m->brk_top; i++) m->pg[i].mode = M_NONE;
+    m->brk_top = top;
+    return VM_OK;
 }
 
 /* --- the checks after every step ---------------------------------------------------- */
@@ -315,14 +352,16 @@ int main(int argc, char **argv)
         if (injected) env_fail_after(&env, (long)(rnd() % 6), rnd() % 2);
         int r = VM_OK;
         unsigned op = (unsigned)(rnd() % 100);
-        if (op < 14) r = op_mmap(m);
+        if (op < 6) r = op_brk(m);
+        else if (op < 14) r = op_mmap(m);
         else if (op < 22) r = op_munmap(m);
         else if (op < 28) r = op_mprotect(m);
         else if (op < 58) r = op_write(m);
         else if (op < 84) r = op_read(m);
         else if (op < 92) { r = op_fork(m); forks += r == VM_OK; }
-        else if (op < 98) { if (ntasks > 1 || rnd() % 4 == 0) { op_exit(ti); exits++; } }
-        else op_exec(m);
+        else if (op < 97) { if (ntasks > 1 || rnd() % 4 == 0) { op_exit(ti); exits++; } }
+        else if (op < 98) op_exec(m);
+        else r = op_brk(m);
         env_fail_off(&env);
         if (r == VM_ENOMEM && injected) enomem++;
         else if (r != VM_OK) {
