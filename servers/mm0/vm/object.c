@@ -124,15 +124,16 @@ void obj_punch(vm_object_t *o, uint64_t lo, uint64_t hi)
 static vm_object_t *obj_destroy(vm_object_t *o)
 {
     vm_t *vm = o->vm;
-    obj_punch(o, 0, UINT64_MAX);
+    uint64_t k = 0;
     uintptr_t v;
-    uint64_t k;
-    if (radix_next(&o->pages, UINT64_MAX, &k, &v)) {   /* the one key punch skips */
-        radix_remove(&o->pages, k, &vm->a);
-        page_put(vm, (vm_page_t *)v);
-        o->npages--;
+    while (radix_next(&o->pages, k, &k, &v)) {
+        vm_page_t *pg = (vm_page_t *)v;
+        if (pg->refs != 1) vm->bugs++;   /* still mapped: an invariant broke */
+        page_put(vm, pg);
+        if (++k == 0) break;
     }
-    radix_destroy(&o->pages, &vm->a);
+    radix_destroy(&o->pages, &vm->a);   /* frees the nodes in one pass */
+    o->npages = 0;
     if (o->collapse_pending) vm->collapse_pending--;
     vm_object_t *b = obj_unset_backing(o);
     obj_unlink_free(o);
