@@ -521,6 +521,20 @@ static void test_lean_fault(void)
     allocs = e.allocs;
     CHECK_EQ(rd(&e, t, A + P), 0);
     CHECK_EQ(e.allocs, allocs);
+    /* A copy-on-write fault next to pages already held: one page record and one frame,
+     * nothing else (the top object's and the record's tree paths exist). */
+    map(&e, t, A + 4 * P, 2, RW, PRIV_ANON);
+    wr(&e, t, A + 4 * P, 4);
+    wr(&e, t, A + 5 * P, 5);
+    task_t *c = fork_ok(&e, t);
+    wr(&e, t, A + 4 * P, 6);                        /* t's new shadow gets its tree path */
+    allocs = e.allocs;
+    frames = e.frames_total;
+    wr(&e, t, A + 5 * P, 7);
+    CHECK_EQ(e.allocs - allocs, 1);
+    CHECK_EQ(e.frames_total - frames, 1);
+    CHECK_EQ(rd(&e, c, A + 5 * P), 5);
+    task_exit(&e, c);
     task_exit(&e, t);
     env_fini(&e);
 }
