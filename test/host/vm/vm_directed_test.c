@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vm_env.h"
+#include "vm_internal.h"   /* only to reuse a live vm's callbacks */
 
 #define P VM_PAGE_SIZE
 #define A ((uintptr_t)0x10000000)
@@ -471,6 +472,44 @@ static void test_exec_and_args(void)
     CHECK_EQ(vm_mmap(t->s, ((uintptr_t)1 << 38) - P, 2 * P, RW, PRIV_ANON, NULL, 0, &got), VM_EINVAL);
     CHECK_EQ(vm_mmap(t->s, A, P, RW, VM_MAP_PRIVATE, NULL, 0, &got), VM_EINVAL);
     CHECK_EQ(stats(&e).vmas, 0);
+    /* NULL and foreign arguments. */
+    vm_fault_result_t fr;
+    vm_space_t *child;
+    CHECK_EQ(vm_fault(NULL, A, VM_ACCESS_READ, &fr), VM_EINVAL);
+    CHECK_EQ(vm_fault(t->s, A, VM_ACCESS_READ, NULL), VM_EINVAL);
+    CHECK_EQ(vm_fork(NULL, NULL, &child), VM_EINVAL);
+    CHECK_EQ(vm_mmap(NULL, A, P, RW, PRIV_ANON, NULL, 0, &got), VM_EINVAL);
+    CHECK_EQ(vm_munmap(NULL, A, P), VM_EINVAL);
+    CHECK_EQ(vm_mprotect(NULL, A, P, RW), VM_EINVAL);
+    CHECK_EQ(vm_object_supply(NULL, 0, (vm_frame_t)1), VM_EINVAL);
+    CHECK_EQ(vm_object_supply(vm_zero_object(e.vm), 0, (vm_frame_t)1), VM_EINVAL);
+    CHECK_EQ(vm_object_create_file(e.vm, 0, &e.file), VM_EINVAL);
+    vm_object_put(vm_zero_object(e.vm));             /* ignored: the zero object is permanent */
+    CHECK_EQ(stats(&e).objects, 1);
+    {
+        env_t e2;
+        env_init(&e2);
+        vm_object_t *foreign;
+        CHECK_EQ(vm_object_create_file(e2.vm, 1, &foreign), VM_OK);
+        CHECK_EQ(vm_mmap(t->s, A, P, RW, VM_MAP_SHARED, foreign, 0, &got), VM_EINVAL);
+        vm_object_put(foreign);
+        env_fini(&e2);
+    }
+    /* vm_create's own checks. */
+    vm_t *bad;
+    vm_alloc_t al = e.vm->a;
+    vm_page_ops_t po = e.vm->p;
+    vm_mmu_ops_t mo = e.vm->m;
+    CHECK_EQ(vm_create(&al, &po, &mo, 0x1001, 0x100000, &bad), VM_EINVAL);
+    CHECK_EQ(vm_create(&al, &po, &mo, 0, 0x100000, &bad), VM_EINVAL);
+    CHECK_EQ(vm_create(&al, &po, &mo, 0x100000, 0x100000, &bad), VM_EINVAL);
+    CHECK_EQ(vm_create(NULL, &po, &mo, 0x1000, 0x100000, &bad), VM_EINVAL);
+    po.zero_frame = VM_FRAME_NONE;
+    CHECK_EQ(vm_create(&al, &po, &mo, 0x1000, 0x100000, &bad), VM_EINVAL);
+    po = e.vm->p;
+    mo.unmap = NULL;
+    CHECK_EQ(vm_create(&al, &po, &mo, 0x1000, 0x100000, &bad), VM_EINVAL);
+    CHECK_EQ(vm_destroy(NULL), VM_EINVAL);
     /* Without FIXED: the hint if free, else the next gap; never over existing VMAs. */
     CHECK_EQ(vm_mmap(t->s, A, 2 * P, RW, VM_MAP_PRIVATE | VM_MAP_ANON, NULL, 0, &got), VM_OK);
     CHECK_EQ(got, A);
@@ -539,7 +578,141 @@ static void test_lean_fault(void)
     env_fini(&e);
 }
 
+/* The clone-semantics table of docs/vm-objects.md, row by row: what each side reads,
+ * how many frames hold the page, how many objects the chain has (the zero object is
+ * one more in the figures below). Page a = A of a two-page private VMA; v0 at fork. */
+static env_t ce;
+static task_t *cp, *cc;
+
+static void clone_setup(bool write_v0)
+{
+    env_init(&ce);
+    cp = task_new(&ce);
+    map(&ce, cp, A, 2, RW, PRIV_ANON);
+    if (write_v0) wr(&ce, cp, A, 0xa0);
+    cc = fork_ok(&ce, cp);
+}
+
+static void clone_row(const char *row, task_t *t1, uint64_t want1, task_t *t2, uint64_t want2,
+                      size_t frames, size_t objects)
+{
+    int before = failures;
+    if (t1) CHECK_EQ(rd(&ce, t1, A), want1);
+    if (t2) CHECK_EQ(rd(&ce, t2, A), want2);
+    CHECK_EQ(ce.frames_live, frames);
+    CHECK_EQ(stats(&ce).objects, objects + 1);
+    if (failures != before) printf("  in row: %s\n", row);
+}
+
+static void clone_teardown(void)
+{
+    if (cp) task_exit(&ce, cp);
+    if (cc) task_exit(&ce, cc);
+    cp = cc = NULL;
+    env_fini(&ce);
+}
+
+static void test_clone_table(void)
+{
+    clone_setup(true);
+    clone_row("none", cp, 0xa0, cc, 0xa0, 1, 3);
+    clone_teardown();
+
+    clone_setup(true);
+    wr(&ce, cp, A, 0xa1);
+    clone_row("P writes v1", cp, 0xa1, cc, 0xa0, 2, 3);
+    clone_teardown();
+
+    clone_setup(true);
+    wr(&ce, cc, A, 0xa2);
+    clone_row("C writes v2", cp, 0xa0, cc, 0xa2, 2, 3);
+    clone_teardown();
+
+    for (int order = 0; order < 2; order++) {
+        clone_setup(true);
+        if (order) { wr(&ce, cc, A, 0xa2); wr(&ce, cp, A, 0xa1); }
+        else { wr(&ce, cp, A, 0xa1); wr(&ce, cc, A, 0xa2); }
+        clone_row("P writes v1, C writes v2", cp, 0xa1, cc, 0xa2, 3, 3);
+        clone_teardown();
+    }
+
+    clone_setup(true);
+    task_exit(&ce, cc);
+    cc = NULL;
+    clone_row("C exits, no writes", cp, 0xa0, NULL, 0, 1, 1);
+    wr(&ce, cp, A, 0xa1);
+    clone_row("... P's next write copies nothing", cp, 0xa1, NULL, 0, 1, 1);
+    clone_teardown();
+
+    clone_setup(true);
+    CHECK_EQ(vm_munmap(cc->s, A, 2 * P), VM_OK);
+    clone_row("C unmaps the whole VMA", cp, 0xa0, NULL, 0, 1, 1);
+    clone_teardown();
+
+    clone_setup(true);
+    task_exec(&ce, cc);
+    clone_row("C execs", cp, 0xa0, NULL, 0, 1, 1);
+    clone_teardown();
+
+    clone_setup(true);
+    wr(&ce, cp, A, 0xa1);
+    task_exit(&ce, cc);
+    cc = NULL;
+    clone_row("P writes v1, then C exits", cp, 0xa1, NULL, 0, 1, 1);
+    clone_teardown();
+
+    clone_setup(true);
+    wr(&ce, cc, A, 0xa2);
+    task_exit(&ce, cp);
+    cp = NULL;
+    clone_row("C writes v2, then P exits", cc, 0xa2, NULL, 0, 1, 1);
+    clone_teardown();
+
+    clone_setup(true);
+    task_t *g = fork_ok(&ce, cc);
+    clone_row("C forks G, no writes", cp, 0xa0, g, 0xa0, 1, 5);
+    CHECK_EQ(rd(&ce, cc, A), 0xa0);
+    task_exit(&ce, g);
+    clone_row("then G exits", cp, 0xa0, cc, 0xa0, 1, 3);
+    clone_teardown();
+
+    clone_setup(true);
+    CHECK_EQ(vm_munmap(cc->s, A + P, P), VM_OK);
+    uint64_t v;
+    CHECK_EQ(task_read(&ce, cc, A + P, &v), VM_EFAULT);
+    CHECK_EQ(rd(&ce, cp, A + P), 0);
+    clone_row("C unmaps part of the VMA", cp, 0xa0, cc, 0xa0, 1, 3);
+    clone_teardown();
+
+    clone_setup(true);
+    CHECK_EQ(vm_munmap(cc->s, A, P), VM_OK);
+    map(&ce, cc, A, 1, RW, PRIV_ANON);
+    clone_row("C unmaps a, maps anew", cp, 0xa0, cc, 0, 1, 4);
+    wr(&ce, cc, A, 0xa3);
+    clone_row("... and writes", cp, 0xa0, cc, 0xa3, 2, 4);
+    clone_teardown();
+
+    clone_setup(true);
+    CHECK_EQ(vm_mprotect(cp->s, A, P, VM_PROT_READ), VM_OK);
+    CHECK_EQ(task_write(&ce, cp, A, 1), VM_EACCES);
+    wr(&ce, cc, A, 0xa2);
+    clone_row("P mprotects read-only, then writes", cp, 0xa0, cc, 0xa2, 2, 3);  /* split VMA, one object */
+    clone_teardown();
+
+    clone_setup(false);
+    clone_row("zero-fill at fork", cp, 0, cc, 0, 0, 3);
+    vm_frame_t f1, f2;
+    CHECK(vm_mapping(cp->s, A, &f1, NULL) && vm_mapping(cc->s, A, &f2, NULL));
+    CHECK(f1 == env_zero_frame() && f2 == env_zero_frame());
+    wr(&ce, cc, A, 0xa2);
+    clone_row("... C writes", cp, 0, cc, 0xa2, 1, 3);
+    wr(&ce, cp, A, 0xa1);
+    clone_row("... P writes", cp, 0xa1, cc, 0xa2, 2, 3);
+    clone_teardown();
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
+    { "clone_table", test_clone_table },
     { "fork_tree", test_fork_tree },
     { "isolation", test_isolation },
     { "zero_page", test_zero_page },
