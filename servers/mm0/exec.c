@@ -1,6 +1,7 @@
 /* exec: a static ELF of the boot archive becomes the task's memory. Segments become
- * file-backed VMAs read on demand from the archive (which is immutable and mapped in
- * mm0), .bss is their zero-filled tail, the heap starts after the image, and the new
+ * private mappings of the program's file object, paged in on demand from the archive
+ * (immutable, mapped in mm0) and shared by every process running the program until
+ * written; .bss is their zero-filled tail; the heap starts after the image; the new
  * stack holds argc, argv and envp as the System V psABI lays them out. */
 #include "task.h"
 #include <errno.h>
@@ -65,33 +66,52 @@ int task_exec(struct task *t, const char *path, const char *strings, k_word_t le
         return -ENOEXEC;
     }
 
+    struct program *prog = mem_program(path, f.data, f.size, &e);
+    if (!prog) return e;
+
     /* Point of no return: the old memory goes (the IPC buffer stays mapped). */
     k_tcb_suspend(page_cap(t->tcb));
-    struct pt_list keep = t->mem.pts;   /* holds the IPC buffer's tables */
-    t->mem.pts = (struct pt_list){0};
-    mem_destroy(&t->mem);
-    mem_init(&t->mem, page_cap(t->vspace));
-    t->mem.pts = keep;
+    if (t->mem.space) mem_clear(&t->mem);
+    else if ((e = mem_new_space(&t->mem))) goto lost;
     for (unsigned i = 0; i < elf_load_count(&elf); i++) {
         struct elf_segment s;
         elf_load_segment(&elf, i, &s);
-        struct vma v = {
-            .start = s.vaddr & ~(PAGE_SIZE - 1),
-            .end = (s.vaddr + s.memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
-            .prot = (s.r ? VMA_R : 0) | (s.w ? VMA_W | VMA_R : 0) | (s.x ? VMA_X : 0),
-            .kind = VMA_FILE,
-            .file = f.data + s.offset,
-            .file_va = s.vaddr,
-            .file_len = s.filesz,
-        };
-        if ((e = mem_add_vma(&t->mem, &v))) goto lost;
+        unsigned prot = (s.r ? VM_PROT_READ : 0) | (s.w ? VM_PROT_WRITE | VM_PROT_READ : 0) |
+                        (s.x ? VM_PROT_EXEC : 0);
+        k_word_t start = s.vaddr & ~(PAGE_SIZE - 1);
+        k_word_t file_end = s.vaddr + s.filesz, mem_end = s.vaddr + s.memsz;
+        k_word_t file_pages_end = (file_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        k_word_t mem_pages_end = (mem_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+        /* File pages, private: shared with every process running the program until
+         * one writes (elf_open proved offset and vaddr agree modulo the page size). */
+        if (s.filesz &&
+            (e = mem_map_program(&t->mem, prog, start, file_pages_end - start,
+                                 s.offset & ~(PAGE_SIZE - 1), prot)))
+            goto lost;
+        /* The rest of .bss: anonymous zero pages. */
+        if (mem_pages_end > file_pages_end) {
+            k_word_t at;
+            if ((e = mem_mmap(&t->mem, file_pages_end, mem_pages_end - file_pages_end, prot,
+                              VM_MAP_PRIVATE | VM_MAP_ANON | VM_MAP_FIXED, &at)))
+                goto lost;
+        }
+        /* The start of .bss shares the last file page: zero it there (a private write,
+         * so the shared file page stays as the archive has it). */
+        if (s.memsz > s.filesz && (file_end & (PAGE_SIZE - 1)) && s.w) {
+            static const uint8_t zeros[PAGE_SIZE];
+            k_word_t n = file_pages_end - file_end;
+            if (n > mem_end - file_end) n = mem_end - file_end;
+            if ((e = mem_copy_out(&t->mem, file_end, zeros, n))) goto lost;
+        }
     }
     k_word_t lo, hi;
     elf_extent(&elf, &lo, &hi);
     t->brk_start = t->brk = hi;
-    struct vma stack = {.start = MM0_STACK_TOP - MM0_STACK_SIZE, .end = MM0_STACK_TOP,
-                        .prot = VMA_R | VMA_W, .kind = VMA_STACK};
-    if ((e = mem_add_vma(&t->mem, &stack))) goto lost;
+    if ((e = mem_brk_init(&t->mem, hi))) goto lost;
+    k_word_t at;
+    if ((e = mem_mmap(&t->mem, MM0_STACK_TOP - MM0_STACK_SIZE, MM0_STACK_SIZE,
+                      VM_PROT_READ | VM_PROT_WRITE, VM_MAP_PRIVATE | VM_MAP_ANON | VM_MAP_FIXED, &at)))
+        goto lost;
     k_word_t sp = build_stack(&t->mem, strings, len, argc, envc);
     e = -ENOMEM;
     if (!sp) goto lost;

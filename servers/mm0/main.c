@@ -39,7 +39,7 @@ static void fault_entry(void)
 
 static int start_fault_thread(void)
 {
-    page_t tcb = page_new(K_TCB_OBJECT, 0), ipc = page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    page_t tcb = pool_page_new(K_TCB_OBJECT, 0), ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     if (tcb == NO_PAGE || ipc == NO_PAGE) return K_NOT_ENOUGH_MEMORY;
     int e;
     if ((e = space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(ipc), FAULT_IPC_VA,
@@ -82,11 +82,15 @@ int main(void *unused)
     }
     int e = pages_init(boot);
     if (e) return 1;
+    if (mem_system_init()) {
+        printf("mm0: cannot set up the VM objects\n");
+        return 1;
+    }
     tasks_init();
     exec_init((const void *)MM0_ARCHIVE_VA, boot->archive_len);
     /* The lock: a notification, signalled once (free). Signals go through a badged
      * copy so that the notification word is never 0 when it is free. */
-    page_t n = page_new(K_NOTIFICATION_OBJECT, 0);
+    page_t n = pool_page_new(K_NOTIFICATION_OBJECT, 0);
     if (n == NO_PAGE) return 1;
     lock_ntfn = page_cap(n);
     lock_signal = misc_slot(0);

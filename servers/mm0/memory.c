@@ -1,12 +1,237 @@
-/* The first memory model of mm0 (memory.h). */
+/* mm0's memory layer over the VM-object library (memory.h). */
 #include "memory.h"
 #include <errno.h>
+#include <mm0/protocol.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
-#define IDX(va, level) (((va) >> (12 + 9 * (level))) & 511)
 #define PAGE_DOWN(x) ((x) & ~(PAGE_SIZE - 1))
+#define IDX(va, level) (((va) >> (12 + 9 * (level))) & 511)
+
+static vm_t *vm;
+
+/* ------------------------------------------------------------ what the library asks of us */
+
+static vm_frame_t frame_of(page_t p) { return (vm_frame_t)p + 1; }
+static page_t page_of(vm_frame_t f) { return (page_t)(f - 1); }
+
+static void *heap_alloc(void *ctx, size_t size) { (void)ctx; return malloc(size); }
+static void heap_free(void *ctx, void *p, size_t size) { (void)ctx; (void)size; free(p); }
+
+static vm_frame_t frame_alloc(void *ctx)
+{
+    (void)ctx;
+    page_t p = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    return p == NO_PAGE ? VM_FRAME_NONE : frame_of(p);
+}
+
+static void frame_free(void *ctx, vm_frame_t f)
+{
+    (void)ctx;
+    pool_page_release(page_of(f));
+}
+
+static void frame_copy(void *ctx, vm_frame_t dst, vm_frame_t src)
+{
+    (void)ctx;
+    uint8_t *from = window_map(0, page_of(src)), *to = from ? window_map(1, page_of(dst)) : NULL;
+    /* Cannot fail short of a broken mm0: the window's tables exist after first use. */
+    if (from && to) memcpy(to, from, PAGE_SIZE);
+    else printf("mm0: BUG: window mapping failed in a page copy\n");
+    window_unmap(1);
+    window_unmap(0);
+}
+
+static void frame_zero(void *ctx, vm_frame_t f)
+{
+    (void)ctx;
+    uint8_t *w = window_map(0, page_of(f));
+    if (w) memset(w, 0, PAGE_SIZE);
+    else printf("mm0: BUG: window mapping failed in a page clear\n");
+    window_unmap(0);
+}
+
+/* ------------------------------------------------------------ mapping slots */
+
+/* The radix of a task's mappings: 512 -> 512 -> uint32_t[512] slot numbers, as Sv39. */
+static uint32_t *map_entry(struct mem *m, k_word_t va, bool make)
+{
+    if (!m->maps && (!make || !(m->maps = calloc(512, sizeof(void *))))) return NULL;
+    void **l1 = m->maps[IDX(va, 2)];
+    if (!l1) {
+        if (!make || !(l1 = calloc(512, sizeof(void *)))) return NULL;
+        m->maps[IDX(va, 2)] = l1;
+    }
+    uint32_t *leaf = l1[IDX(va, 1)];
+    if (!leaf) {
+        if (!make || !(leaf = calloc(512, sizeof(uint32_t)))) return NULL;
+        l1[IDX(va, 1)] = leaf;
+    }
+    return &leaf[IDX(va, 0)];
+}
+
+static void maps_free(struct mem *m)
+{
+    if (!m->maps) return;
+    for (unsigned i = 0; i < 512; i++) {
+        void **l1 = m->maps[i];
+        if (!l1) continue;
+        for (unsigned j = 0; j < 512; j++) free(l1[j]);
+        free(l1);
+    }
+    free(m->maps);
+    m->maps = NULL;
+}
+
+static k_word_t rights_of(unsigned prot)
+{
+    return prot & VM_PROT_WRITE ? K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE : K_CAP_RIGHT_READ;
+}
+
+static k_word_t attr_of(unsigned prot)
+{
+    return prot & VM_PROT_EXEC ? K_RISCV_DEFAULT_VM_ATTRIBUTES : K_RISCV_EXECUTE_NEVER;
+}
+
+static void unmap_slot(struct mem *m, k_word_t va)
+{
+    uint32_t *e = map_entry(m, va, false);
+    if (!e || !*e) return;
+    k_cnode_delete(MM0_CAP_CNODE, *e, MM0_DEPTH);   /* deleting the copy unmaps it */
+    map_slot_free(*e);
+    *e = 0;
+}
+
+static void mmu_unmap(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame)
+{
+    (void)ctx;
+    (void)frame;
+    unmap_slot(vm_space_user(s), va);
+}
+
+static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame, unsigned rights)
+{
+    (void)ctx;
+    (void)frame;
+    struct mem *m = vm_space_user(s);
+    uint32_t *e = map_entry(m, va, false);
+    if (!e || !*e) return;
+    if (!(rights & VM_PROT_ALL)) {
+        unmap_slot(m, va);
+        return;
+    }
+    k_riscv_page_unmap(*e);
+    if (k_riscv_page_map(*e, m->vspace, va, rights_of(rights), attr_of(rights))) {
+        /* The tables are there (it was mapped): only a broken kernel gets here. The
+         * page is left unmapped; the next access faults and maps it again. */
+        printf("mm0: BUG: remapping 0x%lx failed\n", (k_word_t)va);
+        unmap_slot(m, va);
+    }
+}
+
+/* The generic map step after all fault-specific work: frame at va with rights. */
+static int install(struct mem *m, const vm_fault_result_t *r)
+{
+    unmap_slot(m, r->va);   /* a replaced mapping (or a repeated fault's own) */
+    uint32_t *e = map_entry(m, r->va, true);
+    k_cptr_t slot = e ? map_slot_alloc() : 0;
+    if (!slot) return -ENOMEM;
+    if (k_cnode_copy(MM0_CAP_CNODE, slot, MM0_DEPTH, MM0_CAP_CNODE, page_cap(page_of(r->frame)),
+                     MM0_DEPTH, K_CAP_RIGHTS_ALL)) {
+        map_slot_free(slot);
+        return -ENOMEM;
+    }
+    int err = space_map(m->vspace, &m->pts, slot, r->va, rights_of(r->rights), attr_of(r->rights));
+    if (err) {
+        k_cnode_delete(MM0_CAP_CNODE, slot, MM0_DEPTH);
+        map_slot_free(slot);
+        return err;
+    }
+    *e = (uint32_t)slot;
+    return 0;
+}
+
+/* ------------------------------------------------------------ programs (file objects) */
+
+#define MAX_PROGRAMS 32
+
+struct program {
+    char name[32];
+    const uint8_t *data;
+    k_word_t size;
+    vm_object_t *obj;
+};
+
+static struct program programs[MAX_PROGRAMS];
+static unsigned n_programs;
+
+struct program *mem_program(const char *name, const uint8_t *data, k_word_t size, int *err)
+{
+    for (unsigned i = 0; i < n_programs; i++)
+        if (programs[i].data == data) return &programs[i];
+    if (n_programs == MAX_PROGRAMS) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    struct program *p = &programs[n_programs];
+    int e = vm_object_create_file(vm, (size + PAGE_SIZE - 1) / PAGE_SIZE, &p->obj);
+    if (e) {
+        *err = e;
+        return NULL;
+    }
+    strncpy(p->name, name, sizeof p->name - 1);
+    p->data = data;
+    p->size = size;
+    n_programs++;
+    return p;
+}
+
+/* A page of a program's file, read from the archive into a new frame. */
+static int page_in(vm_object_t *obj, uint64_t index)
+{
+    struct program *p = NULL;
+    for (unsigned i = 0; i < n_programs; i++)
+        if (programs[i].obj == obj) p = &programs[i];
+    if (!p || index >= (p->size + PAGE_SIZE - 1) / PAGE_SIZE) return -EFAULT;
+    vm_frame_t f = frame_alloc(NULL);
+    if (f == VM_FRAME_NONE) return -ENOMEM;
+    uint8_t *w = window_map(0, page_of(f));
+    if (!w) {
+        frame_free(NULL, f);
+        return -ENOMEM;
+    }
+    k_word_t off = index * PAGE_SIZE, n = p->size - off < PAGE_SIZE ? p->size - off : PAGE_SIZE;
+    memcpy(w, p->data + off, n);   /* the rest of a new frame is zero already */
+    window_unmap(0);
+    int e = vm_object_supply(obj, index, f);
+    if (e) frame_free(NULL, f);
+    return e;
+}
+
+int mem_map_program(struct mem *m, struct program *prog, k_word_t va, k_word_t len,
+                    k_word_t offset, unsigned prot)
+{
+    uintptr_t out;
+    return vm_mmap(m->space, va, len, prot, VM_MAP_PRIVATE | VM_MAP_FIXED, prog->obj, offset, &out);
+}
+
+/* ------------------------------------------------------------ the interface */
+
+int mem_system_init(void)
+{
+    static const vm_alloc_t alloc = {heap_alloc, heap_free, NULL};
+    static vm_page_ops_t pages = {frame_alloc, frame_free, frame_copy, frame_zero, VM_FRAME_NONE, NULL};
+    static const vm_mmu_ops_t mmu = {mmu_unmap, mmu_protect, NULL};
+    pages.zero_frame = frame_alloc(NULL);   /* new frames are zero: the shared zero page */
+    if (pages.zero_frame == VM_FRAME_NONE) return -ENOMEM;
+    return vm_create(&alloc, &pages, &mmu, PAGE_SIZE, MM0_USER_VA_END, &vm);
+}
+
+int mem_self_check(vm_stats_t *stats, char *msg, size_t len)
+{
+    return vm_check(vm, stats, msg, len) ? -EIO : 0;
+}
 
 void mem_init(struct mem *m, k_cptr_t vspace)
 {
@@ -14,302 +239,71 @@ void mem_init(struct mem *m, k_cptr_t vspace)
     m->vspace = vspace;
 }
 
-/* ------------------------------------------------------------ radix tree */
+int mem_new_space(struct mem *m) { return vm_space_create(vm, m, &m->space); }
 
-/* The slot for va's page, made if make; NULL if absent (or out of memory). */
-static page_t *slot_of(struct mem *m, k_word_t va, int make)
+int mem_fork(struct mem *dst, struct mem *src) { return vm_fork(src->space, dst, &dst->space); }
+
+void mem_clear(struct mem *m)
 {
-    if (!m->radix) {
-        if (!make || !(m->radix = calloc(512, sizeof(void *)))) return NULL;
+    if (m->space) vm_space_clear(m->space);
+}
+
+void mem_destroy(struct mem *m)
+{
+    if (m->space) vm_space_destroy(m->space);
+    m->space = NULL;
+    maps_free(m);
+    pt_list_release(&m->pts);
+}
+
+/* The whole fault path, file page-ins included; *frame gets the page now mapped. */
+static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *frame)
+{
+    if (!m->space) return -EFAULT;
+    vm_fault_result_t r;
+    int e = vm_fault(m->space, va, access, &r);
+    for (int tries = 0; e == VM_EPAGEIN && tries < 4; tries++) {
+        e = page_in(r.pagein_obj, r.pagein_index);
+        if (e == 0) e = vm_fault(m->space, va, access, &r);
     }
-    void **l1 = m->radix[IDX(va, 2)];
-    if (!l1) {
-        if (!make || !(l1 = calloc(512, sizeof(void *)))) return NULL;
-        m->radix[IDX(va, 2)] = l1;
-    }
-    page_t *leaf = l1[IDX(va, 1)];
-    if (!leaf) {
-        if (!make || !(leaf = malloc(512 * sizeof(page_t)))) return NULL;
-        for (int i = 0; i < 512; i++) leaf[i] = NO_PAGE;
-        l1[IDX(va, 1)] = leaf;
-    }
-    return &leaf[IDX(va, 0)];
-}
-
-static page_t lookup(struct mem *m, k_word_t va)
-{
-    page_t *s = slot_of(m, va, 0);
-    return s ? *s : NO_PAGE;
-}
-
-/* Visit every resident page in [lo, hi): fn(m, va, slot, arg). */
-static void for_each_page(struct mem *m, k_word_t lo, k_word_t hi,
-                          void (*fn)(struct mem *, k_word_t, page_t *, void *), void *arg)
-{
-    if (!m->radix) return;
-    for (unsigned i = 0; i < 512; i++) {
-        void **l1 = m->radix[i];
-        if (!l1) continue;
-        for (unsigned j = 0; j < 512; j++) {
-            page_t *leaf = l1[j];
-            if (!leaf) continue;
-            k_word_t base = ((k_word_t)i << 30) | ((k_word_t)j << 21);
-            if (base + (1ul << 21) <= lo || base >= hi) continue;
-            for (unsigned k = 0; k < 512; k++) {
-                k_word_t va = base | ((k_word_t)k << 12);
-                if (leaf[k] != NO_PAGE && va >= lo && va < hi) fn(m, va, &leaf[k], arg);
-            }
-        }
-    }
-}
-
-/* ------------------------------------------------------------ VMAs */
-
-struct vma *mem_find(struct mem *m, k_word_t va)
-{
-    for (unsigned i = 0; i < m->n_vma; i++)
-        if (va >= m->vma[i].start && va < m->vma[i].end) return &m->vma[i];
-    return NULL;
-}
-
-int mem_add_vma(struct mem *m, const struct vma *v)
-{
-    if (v->start >= v->end || (v->start | v->end) & (PAGE_SIZE - 1) || v->end > K_USER_TOP ||
-        v->start < PAGE_SIZE)
-        return -EINVAL;
-    unsigned at = 0;
-    while (at < m->n_vma && m->vma[at].start < v->start) at++;
-    if (at > 0 && m->vma[at - 1].end > v->start) return -EINVAL;
-    if (at < m->n_vma && m->vma[at].start < v->end) return -EINVAL;
-    /* Anonymous memory next to anonymous memory of the same protection grows that VMA
-     * (successive mmaps, the heap), so the VMA count stays small. */
-    if (v->kind == VMA_ANON && at > 0 && m->vma[at - 1].kind == VMA_ANON &&
-        m->vma[at - 1].end == v->start && m->vma[at - 1].prot == v->prot) {
-        m->vma[at - 1].end = v->end;
-        return 0;
-    }
-    if (m->n_vma == MEM_MAX_VMAS) return -ENOMEM;
-    memmove(&m->vma[at + 1], &m->vma[at], (m->n_vma - at) * sizeof m->vma[0]);
-    m->vma[at] = *v;
-    m->n_vma++;
-    return 0;
-}
-
-k_word_t mem_find_gap(struct mem *m, k_word_t len, k_word_t lo, k_word_t hi)
-{
-    k_word_t cand = lo;
-    for (unsigned i = 0; i < m->n_vma; i++) {
-        const struct vma *v = &m->vma[i];
-        if (v->end <= cand) continue;
-        if (v->start >= cand && v->start - cand >= len) break;
-        if (v->end > cand) cand = v->end;
-    }
-    return cand <= hi && hi - cand >= len ? cand : 0;
-}
-
-static k_word_t rights_of(unsigned prot)
-{
-    return prot & VMA_W ? K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE : K_CAP_RIGHT_READ;
-}
-
-static k_word_t attr_of(unsigned prot)
-{
-    return prot & VMA_X ? K_RISCV_DEFAULT_VM_ATTRIBUTES : K_RISCV_EXECUTE_NEVER;
-}
-
-/* ------------------------------------------------------------ faults */
-
-/* Fill a new page for va of v: the file's bytes that fall into it, zeros elsewhere
- * (a new frame is already zero: the kernel clears memory it retypes). */
-static int fill_page(page_t p, const struct vma *v, k_word_t va)
-{
-    if (v->kind != VMA_FILE) return 0;
-    k_word_t lo = va > v->file_va ? va : v->file_va;
-    k_word_t end = v->file_va + v->file_len;
-    k_word_t hi = va + PAGE_SIZE < end ? va + PAGE_SIZE : end;
-    if (lo >= hi) return 0;
-    uint8_t *w = window_map(0, p);
-    if (!w) return -ENOMEM;
-    memcpy(w + (lo - va), v->file + (lo - v->file_va), hi - lo);
-    window_unmap(0);
-    return 0;
-}
-
-/* Make the page at va resident (va inside v). */
-static int populate(struct mem *m, struct vma *v, k_word_t va, page_t *out)
-{
-    page_t *s = slot_of(m, va, 1);
-    if (!s) return -ENOMEM;
-    if (*s != NO_PAGE) {
-        if (out) *out = *s;
-        return 0;
-    }
-    page_t p = page_new(K_RISCV_4K_PAGE_OBJECT, 0);
-    if (p == NO_PAGE) return -ENOMEM;
-    int e = fill_page(p, v, va);
-    if (!e) e = space_map(m->vspace, &m->pts, page_cap(p), va, rights_of(v->prot), attr_of(v->prot));
-    if (e) {
-        page_release(p);
-        return e;
-    }
-    *s = p;
-    m->resident++;
-    if (out) *out = p;
+    if (e == VM_EACCES) return -EFAULT;
+    if (e) return e == VM_EPAGEIN ? -EFAULT : e;
+    if ((e = install(m, &r))) return e;
+    if (frame) *frame = r.frame;
     return 0;
 }
 
 int mem_fault(struct mem *m, k_word_t va, enum mem_access access)
 {
-    struct vma *v = mem_find(m, va);
-    if (!v) return -EFAULT;
-    unsigned need = access == MEM_WRITE ? VMA_W : access == MEM_EXEC ? VMA_X : VMA_R;
-    if (!(v->prot & need)) return -EFAULT;
-    /* A resident page that faults again is one the mapping does not allow (e.g. a
-     * write to a page mapped read-only): with private pages and no copy-on-write
-     * yet, that cannot be served. */
-    if (lookup(m, PAGE_DOWN(va)) != NO_PAGE) return -EFAULT;
-    return populate(m, v, PAGE_DOWN(va), NULL);
+    return fault_in(m, PAGE_DOWN(va), access, NULL);
 }
 
-/* ------------------------------------------------------------ unmap, protect */
-
-static void drop_page(struct mem *m, k_word_t va, page_t *s, void *arg)
+int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
+             k_word_t *out)
 {
-    (void)va;
-    (void)arg;
-    page_release(*s);   /* deleting the frame cap unmaps it */
-    *s = NO_PAGE;
-    m->resident--;
+    uintptr_t at = 0;
+    if (!m->space) return -EFAULT;
+    int e = vm_mmap(m->space, addr, len, prot, vm_flags, NULL, 0, &at);
+    *out = at;
+    return e;
 }
 
-int mem_unmap(struct mem *m, k_word_t start, k_word_t len)
+int mem_munmap(struct mem *m, k_word_t addr, k_word_t len) { return vm_munmap(m->space, addr, len); }
+
+int mem_mprotect(struct mem *m, k_word_t addr, k_word_t len, unsigned prot)
 {
-    if (start & (PAGE_SIZE - 1) || len == 0 || start >= K_USER_TOP || len > K_USER_TOP - start)
-        return -EINVAL;
-    k_word_t end = PAGE_DOWN(start + len + PAGE_SIZE - 1);
-    /* Split VMAs at the edges first, so that each VMA is wholly in or out. */
-    for (unsigned i = 0; i < m->n_vma; i++) {
-        struct vma v = m->vma[i];
-        k_word_t cuts[2] = {start, end};
-        for (int c = 0; c < 2; c++) {
-            if (cuts[c] > v.start && cuts[c] < v.end) {
-                if (m->n_vma == MEM_MAX_VMAS) return -ENOMEM;
-                struct vma hi = v;
-                hi.start = cuts[c];
-                m->vma[i].end = cuts[c];
-                memmove(&m->vma[i + 2], &m->vma[i + 1], (m->n_vma - i - 1) * sizeof v);
-                m->vma[i + 1] = hi;
-                m->n_vma++;
-                break;
-            }
-        }
-    }
-    for_each_page(m, start, end, drop_page, NULL);
-    unsigned out = 0;
-    for (unsigned i = 0; i < m->n_vma; i++)
-        if (m->vma[i].start >= end || m->vma[i].end <= start) m->vma[out++] = m->vma[i];
-    m->n_vma = out;
-    return 0;
+    return vm_mprotect(m->space, addr, len, prot);
 }
 
-struct remap { unsigned prot; int err; };
+int mem_brk_init(struct mem *m, k_word_t base) { return vm_brk_init(m->space, base); }
 
-static void remap_page(struct mem *m, k_word_t va, page_t *s, void *arg)
+int mem_brk(struct mem *m, k_word_t new_end, k_word_t *cur)
 {
-    struct remap *r = arg;
-    k_riscv_page_unmap(page_cap(*s));
-    int e = space_map(m->vspace, &m->pts, page_cap(*s), va, rights_of(r->prot), attr_of(r->prot));
-    if (e) r->err = e;
+    uintptr_t c = 0;
+    int e = vm_brk(m->space, new_end, &c);
+    *cur = c;
+    return e;
 }
-
-int mem_protect(struct mem *m, k_word_t start, k_word_t len, unsigned prot)
-{
-    if (start & (PAGE_SIZE - 1) || len == 0 || start >= K_USER_TOP || len > K_USER_TOP - start ||
-        prot & ~(VMA_R | VMA_W | VMA_X))
-        return -EINVAL;
-    k_word_t end = PAGE_DOWN(start + len + PAGE_SIZE - 1);
-    for (k_word_t a = start; a < end;) {   /* mapped throughout, else ENOMEM (POSIX) */
-        struct vma *v = mem_find(m, a);
-        if (!v) return -ENOMEM;
-        a = v->end;
-    }
-    for (unsigned i = 0; i < m->n_vma; i++) {   /* split at the edges, as unmap does */
-        struct vma v = m->vma[i];
-        k_word_t cuts[2] = {start, end};
-        for (int c = 0; c < 2; c++) {
-            if (cuts[c] > v.start && cuts[c] < v.end) {
-                if (m->n_vma == MEM_MAX_VMAS) return -ENOMEM;
-                struct vma hi = v;
-                hi.start = cuts[c];
-                m->vma[i].end = cuts[c];
-                memmove(&m->vma[i + 2], &m->vma[i + 1], (m->n_vma - i - 1) * sizeof v);
-                m->vma[i + 1] = hi;
-                m->n_vma++;
-                break;
-            }
-        }
-    }
-    for (unsigned i = 0; i < m->n_vma; i++)
-        if (m->vma[i].start >= start && m->vma[i].end <= end) m->vma[i].prot = prot;
-    struct remap r = {prot, 0};
-    for_each_page(m, start, end, remap_page, &r);
-    return r.err;
-}
-
-/* ------------------------------------------------------------ fork, destroy */
-
-struct fork_ctx { struct mem *dst; int err; };
-
-static void copy_page(struct mem *src, k_word_t va, page_t *s, void *arg)
-{
-    struct fork_ctx *f = arg;
-    if (f->err) return;
-    struct vma *v = mem_find(f->dst, va);
-    page_t q;
-    if (!v) return;   /* cannot happen: the VMAs were copied first */
-    /* A new zero page, then the parent's bytes over it. */
-    struct vma anon = *v;
-    anon.kind = VMA_ANON;
-    int e = populate(f->dst, &anon, va, &q);
-    if (e) {
-        f->err = e;
-        return;
-    }
-    uint8_t *from = window_map(0, *s), *to = from ? window_map(1, q) : NULL;
-    if (from && to) memcpy(to, from, PAGE_SIZE);
-    else f->err = -ENOMEM;
-    window_unmap(1);
-    window_unmap(0);
-    (void)src;
-}
-
-int mem_fork(struct mem *dst, struct mem *src)
-{
-    memcpy(dst->vma, src->vma, sizeof src->vma);
-    dst->n_vma = src->n_vma;
-    struct fork_ctx f = {dst, 0};
-    for_each_page(src, 0, K_USER_TOP, copy_page, &f);
-    return f.err;
-}
-
-void mem_destroy(struct mem *m)
-{
-    for_each_page(m, 0, K_USER_TOP, drop_page, NULL);
-    if (m->radix) {
-        for (unsigned i = 0; i < 512; i++) {
-            void **l1 = m->radix[i];
-            if (!l1) continue;
-            for (unsigned j = 0; j < 512; j++) free(l1[j]);
-            free(l1);
-        }
-        free(m->radix);
-        m->radix = NULL;
-    }
-    pt_list_release(&m->pts);
-    m->n_vma = 0;
-}
-
-/* ------------------------------------------------------------ copies */
 
 static int copy_user(struct mem *m, k_word_t va, void *buf, const void *src, k_word_t len)
 {
@@ -317,12 +311,10 @@ static int copy_user(struct mem *m, k_word_t va, void *buf, const void *src, k_w
     while (len) {
         k_word_t page = PAGE_DOWN(va), off = va - page;
         k_word_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-        struct vma *v = mem_find(m, va);
-        if (!v || !(v->prot & (src ? VMA_W : VMA_R))) return -EFAULT;
-        page_t p;
-        int e = populate(m, v, page, &p);
+        vm_frame_t f;
+        int e = fault_in(m, page, src ? VM_ACCESS_WRITE : VM_ACCESS_READ, &f);
         if (e) return e;
-        uint8_t *w = window_map(2, p);
+        uint8_t *w = window_map(2, page_of(f));
         if (!w) return -ENOMEM;
         if (src) memcpy(w + off, src, n);
         else memcpy(buf, w + off, n);

@@ -1,61 +1,60 @@
-/* The memory of one task, behind a narrow interface so that the VM-object library
- * (servers/mm0/vm, shadow chains and copy-on-write) can replace this first model:
- * a sorted array of VMAs, and a radix tree (Sv39-shaped: 9 + 9 + 9 bits) from page
- * address to the pool page mapped there. Pages are private to one task; fork copies
- * them eagerly (docs/mm0.md). Every call returns 0 or -errno. */
+/* The memory of one task, as mm0's threads see it: a thin layer over the VM-object
+ * library (vm/vm.h: VMAs, VM objects, copy-on-write shadow chains, the fault logic)
+ * that does what the library leaves to its caller: frames from the page pool, the
+ * shared zero page, copies through mm0's window, and the kernel mappings. seL4 maps a
+ * frame capability once, so every installed mapping is its own copy of the frame's
+ * capability, in a slot this layer keeps per (task, page) and deletes on unmap.
+ * Every call returns 0 or -errno. */
 #pragma once
-#include "space.h"
-
-#define MEM_MAX_VMAS 64
-
-/* VMA protection: PROT_READ/WRITE/EXEC bits (sys/mman.h values). */
-#define VMA_R 1u
-#define VMA_W 2u
-#define VMA_X 4u
-
-enum vma_kind { VMA_ANON, VMA_FILE, VMA_HEAP, VMA_STACK };
-
-struct vma {
-    k_word_t start, end;        /* page-aligned, end exclusive */
-    unsigned prot;
-    enum vma_kind kind;
-    /* VMA_FILE: bytes [file_va, file_va + file_len) come from file (the boot
-     * archive, immutable); the rest of the VMA is zero-filled (.bss). */
-    const uint8_t *file;
-    k_word_t file_va, file_len;
-};
+#include <stdbool.h>
+#include "vm.h"
+#include "vspace.h"
 
 struct mem {
+    vm_space_t *space;
     k_cptr_t vspace;
-    struct pt_list pts;
-    struct vma vma[MEM_MAX_VMAS];
-    unsigned n_vma;
-    void **radix;               /* 512 -> 512 -> page_t[512], NULL when empty */
-    unsigned long resident;     /* pages mapped */
+    struct pt_list pts;         /* this VSpace's page tables */
+    void **maps;                /* radix: page address -> mapping slot (see memory.c) */
 };
 
-/* Access kinds of a fault. */
-enum mem_access { MEM_READ, MEM_WRITE, MEM_EXEC };
+enum mem_access { MEM_READ = VM_ACCESS_READ, MEM_WRITE = VM_ACCESS_WRITE, MEM_EXEC = VM_ACCESS_EXEC };
 
+/* The one VM of mm0: call once, after pages_init(). */
+int mem_system_init(void);
+/* The library's self-check: 0, or -EIO with a description in msg. */
+int mem_self_check(vm_stats_t *stats, char *msg, size_t len);
+
+/* A task's memory with no address space yet (mem_new_space or mem_fork makes it). */
 void mem_init(struct mem *m, k_cptr_t vspace);
-/* Add a VMA [start, end) (page-aligned, inside [lo, hi) of the user range, not
- * overlapping another); -EINVAL, -ENOMEM (too many VMAs). */
-int mem_add_vma(struct mem *m, const struct vma *v);
-/* The VMA holding va, or NULL. */
-struct vma *mem_find(struct mem *m, k_word_t va);
-/* Serve a fault at va: -EFAULT if no VMA allows that access, -ENOMEM if no page. */
-int mem_fault(struct mem *m, k_word_t va, enum mem_access access);
-/* Remove [start, start + len) from every VMA it touches, freeing its pages. */
-int mem_unmap(struct mem *m, k_word_t start, k_word_t len);
-/* Change the protection of [start, start + len), which must be mapped throughout. */
-int mem_protect(struct mem *m, k_word_t start, k_word_t len, unsigned prot);
-/* A first free gap of len bytes in [lo, hi), or 0. */
-k_word_t mem_find_gap(struct mem *m, k_word_t len, k_word_t lo, k_word_t hi);
-/* Make dst (freshly initialised) a copy of src: same VMAs, copies of every page. */
+/* An empty address space (a task's first exec). */
+int mem_new_space(struct mem *m);
+/* fork: dst (initialised, no space) gets copy-on-write views of every VMA of src. */
 int mem_fork(struct mem *dst, struct mem *src);
-/* Free every page and page table (the VSpace root stays the caller's). */
+/* exec: every VMA and mapping goes; the space stays. */
+void mem_clear(struct mem *m);
+/* exit: everything goes, page tables too (not the VSpace root or other objects). */
 void mem_destroy(struct mem *m);
-/* Copy between a task's memory and mm0's, as the task could access it (faulting
- * pages in as needed): -EFAULT for an address outside the task's VMAs. */
+
+/* Serve a fault (or an access mm0 makes on the task's behalf): -EFAULT if no VMA
+ * allows it, -ENOMEM if no page could be had. */
+int mem_fault(struct mem *m, k_word_t va, enum mem_access access);
+
+int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
+             k_word_t *out);
+int mem_munmap(struct mem *m, k_word_t addr, k_word_t len);
+int mem_mprotect(struct mem *m, k_word_t addr, k_word_t len, unsigned prot);
+int mem_brk_init(struct mem *m, k_word_t base);
+int mem_brk(struct mem *m, k_word_t new_end, k_word_t *cur);
+
+/* A program of the boot archive as a file object (one per program, kept: every
+ * process running it shares its clean pages). */
+struct program;
+struct program *mem_program(const char *name, const uint8_t *data, k_word_t size, int *err);
+/* Map file bytes [offset, offset + len) of prog at va, private, with prot. */
+int mem_map_program(struct mem *m, struct program *prog, k_word_t va, k_word_t len,
+                    k_word_t offset, unsigned prot);
+
+/* Copy between a task's memory and mm0's as the task could access it: -EFAULT for
+ * an address the task may not read (copy_in) or write (copy_out). */
 int mem_copy_in(struct mem *m, k_word_t va, void *buf, k_word_t len);
 int mem_copy_out(struct mem *m, k_word_t va, const void *buf, k_word_t len);

@@ -17,6 +17,25 @@ k_cptr_t reply_slot(unsigned i) { return extra_base + i; }
 k_cptr_t window_slot(unsigned w) { return extra_base + MAX_TASKS + w; }
 k_cptr_t misc_slot(unsigned i) { return extra_base + MAX_TASKS + WINDOW_SLOTS + i; }
 
+/* Mapping slots: the rest of the CNode, handed out from a stack of freed ones and
+ * then in order. */
+#define MAX_MAP_FREE 131072u
+static k_cptr_t map_next, map_end;
+static uint32_t map_free[MAX_MAP_FREE];
+static unsigned n_map_free;
+
+k_cptr_t map_slot_alloc(void)
+{
+    if (n_map_free) return map_free[--n_map_free];
+    if (map_next < map_end) return map_next++;
+    return 0;
+}
+
+void map_slot_free(k_cptr_t s)
+{
+    if (n_map_free < MAX_MAP_FREE) map_free[n_map_free++] = (uint32_t)s;
+}
+
 /* The untypeds are split into pages lazily, 256 at a time, as the free pages run out:
  * splitting all of them at start took seconds of kernel time. */
 static const struct mm0_boot *src;
@@ -42,6 +61,9 @@ int pages_init(const struct mm0_boot *boot)
         printf("mm0: CNode of 2^%lu slots too small for %lu pages\n", boot->cnode_bits, total);
         return K_RANGE_ERROR;
     }
+    map_next = misc_slot(MISC_SLOTS);
+    map_end = slot_end;
+    if (map_end - map_next > MAX_MAP_FREE) map_end = map_next + MAX_MAP_FREE;
     src = boot;
     cur_ut = 0;
     cur_left = 0;
@@ -74,7 +96,7 @@ static bool refill(void)
     return true;
 }
 
-page_t page_new(k_word_t type, k_word_t size_bits)
+page_t pool_page_new(k_word_t type, k_word_t size_bits)
 {
     if (!n_free && !refill()) return NO_PAGE;
     page_t p = free_stack[--n_free];
@@ -87,7 +109,7 @@ page_t page_new(k_word_t type, k_word_t size_bits)
     return p;
 }
 
-void page_release(page_t p)
+void pool_page_release(page_t p)
 {
     if (p == NO_PAGE) return;
     int e = k_cnode_delete(MM0_CAP_CNODE, obj_base + p, MM0_DEPTH);

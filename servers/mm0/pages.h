@@ -23,9 +23,9 @@ unsigned long pages_total(void);
 unsigned long heap_pages(void);
 
 /* A new object of that type (size_bits for CNodes) on a free page, or NO_PAGE. */
-page_t page_new(k_word_t type, k_word_t size_bits);
+page_t pool_page_new(k_word_t type, k_word_t size_bits);
 /* Delete the page's object (a frame is unmapped with it) and free the page. */
-void page_release(page_t p);
+void pool_page_release(page_t p);
 /* The capability to the page's object in mm0's CSpace. */
 k_cptr_t page_cap(page_t p);
 
@@ -35,3 +35,6 @@ k_cptr_t reply_slot(unsigned task_index);
 k_cptr_t window_slot(unsigned w);
 k_cptr_t misc_slot(unsigned i);
 #define MISC_SLOTS 16
+/* Slots for the capability copies that map frames into processes; 0 when none. */
+k_cptr_t map_slot_alloc(void);
+void map_slot_free(k_cptr_t s);

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <errno.h>
 #include <k/k.h>
-#include "space.h"
+#include "vspace.h"
 
 static int dbg_put(char c, FILE *f)
 {
@@ -32,14 +32,14 @@ void *sbrk(ptrdiff_t incr)
     }
     k_word_t want = heap_top + (k_word_t)incr;
     while (heap_mapped < want) {
-        page_t p = page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+        page_t p = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
         if (p == NO_PAGE) {
             errno = ENOMEM;
             return (void *)-1;
         }
         if (space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(p), heap_mapped,
                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER)) {
-            page_release(p);
+            pool_page_release(p);
             errno = ENOMEM;
             return (void *)-1;
         }

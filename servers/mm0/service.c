@@ -26,7 +26,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_WRITE] = 2, [MM0_READ] = 2, [MM0_EXIT] = 1, [MM0_FORK] = 5, [MM0_EXEC] = 4,
     [MM0_WAIT] = 2, [MM0_GETPID] = 0, [MM0_GETPPID] = 0, [MM0_KILL] = 2, [MM0_SBRK] = 1,
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
-    [MM0_SHUTDOWN] = 1,
+    [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -134,27 +134,14 @@ static struct reply do_kill(struct task *t, const k_word_t *w)
 static struct reply do_sbrk(struct task *t, const k_word_t *w)
 {
     long incr = (long)w[0];
-    k_word_t old = t->brk, want = old + (k_word_t)incr;
+    k_word_t old = t->brk, want = old + (k_word_t)incr, cur;
     if (incr == 0) return ret((long)old);
     if ((incr > 0 && (want < old || want > t->brk_start + MM0_HEAP_MAX)) ||
         (incr < 0 && (want > old || want < t->brk_start)))
         return ret(-ENOMEM);
-    k_word_t old_end = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    k_word_t new_end = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (new_end > old_end) {
-        if (!can_back(new_end - old_end)) return ret(-ENOMEM);
-        struct vma *h = old_end > t->brk_start ? mem_find(&t->mem, old_end - 1) : NULL;
-        if (h && h->kind == VMA_HEAP && h->end == old_end) {
-            if (mem_find_gap(&t->mem, new_end - old_end, old_end, new_end) != old_end)
-                return ret(-ENOMEM);
-            h->end = new_end;
-        } else {
-            struct vma v = {.start = old_end, .end = new_end, .prot = VMA_R | VMA_W, .kind = VMA_HEAP};
-            if (mem_add_vma(&t->mem, &v)) return ret(-ENOMEM);
-        }
-    } else if (new_end < old_end) {
-        mem_unmap(&t->mem, new_end, old_end - new_end);
-    }
+    if (incr > 0 && !can_back((k_word_t)incr)) return ret(-ENOMEM);
+    int e = mem_brk(&t->mem, want, &cur);
+    if (e) return ret(e);
     t->brk = want;
     return ret((long)old);
 }
@@ -164,34 +151,51 @@ static struct reply do_mmap(struct task *t, const k_word_t *w)
     k_word_t hint = w[0], len = w[1], prot = w[2], flags = w[3];
     if (len == 0 || len > MM0_MMAP_END - MM0_MMAP_BASE || prot & ~(k_word_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
         return ret(-EINVAL);
-    if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) || flags & MAP_SHARED ||
-        flags & ~(k_word_t)(MAP_ANONYMOUS | MAP_PRIVATE | MAP_FIXED))
-        return ret(-EINVAL);   /* shared and file mappings come with the VM objects */
+    if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) == !(flags & MAP_SHARED) ||
+        flags & ~(k_word_t)(MAP_ANONYMOUS | MAP_PRIVATE | MAP_SHARED | MAP_FIXED))
+        return ret(-EINVAL);   /* file mappings come with fs0 */
     len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (!can_back(len)) return ret(-ENOMEM);
-    k_word_t at;
+    /* Mappings live in [MM0_MMAP_BASE, MM0_MMAP_END): a fixed one elsewhere (over the
+     * program, its heap or its stack) is refused rather than replacing them. */
     if (flags & MAP_FIXED) {
         if (hint & (PAGE_SIZE - 1) || hint < MM0_MMAP_BASE || hint > MM0_MMAP_END - len)
             return ret(-EINVAL);
-        mem_unmap(&t->mem, hint, len);
-        at = hint;
-    } else {
-        at = mem_find_gap(&t->mem, len, MM0_MMAP_BASE, MM0_MMAP_END);
-        if (!at) return ret(-ENOMEM);
+    } else if (hint < MM0_MMAP_BASE || hint > MM0_MMAP_END - len) {
+        hint = MM0_MMAP_BASE;
     }
-    struct vma v = {.start = at, .end = at + len, .prot = (unsigned)prot, .kind = VMA_ANON};
-    int e = mem_add_vma(&t->mem, &v);
-    return e ? ret(e) : ret((long)at);
+    unsigned vf = VM_MAP_ANON | (flags & MAP_SHARED ? VM_MAP_SHARED : VM_MAP_PRIVATE) |
+                  (flags & MAP_FIXED ? VM_MAP_FIXED : 0);
+    k_word_t at;
+    int e = mem_mmap(&t->mem, hint & ~(PAGE_SIZE - 1), len, (unsigned)prot, vf, &at);
+    if (e) return ret(e);
+    if (at < MM0_MMAP_BASE || at + len > MM0_MMAP_END) {   /* no room up there */
+        mem_munmap(&t->mem, at, len);
+        return ret(-ENOMEM);
+    }
+    return ret((long)at);
 }
 
 static struct reply do_munmap(struct task *t, const k_word_t *w)
 {
-    return ret(mem_unmap(&t->mem, w[0], w[1]));
+    return ret(mem_munmap(&t->mem, w[0], w[1]));
 }
 
 static struct reply do_mprotect(struct task *t, const k_word_t *w)
 {
-    return ret(mem_protect(&t->mem, w[0], w[1], (unsigned)w[2]));
+    if (w[2] & ~(k_word_t)(PROT_READ | PROT_WRITE | PROT_EXEC)) return ret(-EINVAL);
+    return ret(mem_mprotect(&t->mem, w[0], w[1], (unsigned)w[2]));
+}
+
+static struct reply do_selfcheck(void)
+{
+    vm_stats_t st;
+    char msg[160];
+    if (mem_self_check(&st, msg, sizeof msg)) {
+        printf("mm0: SELF-CHECK FAILED: %s\n", msg);
+        return ret(-EIO);
+    }
+    return (struct reply){true, {st.objects, st.shadows, st.pages, st.spaces}, 4};
 }
 
 static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const k_word_t *w)
@@ -217,6 +221,7 @@ static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const
     case MM0_MPROTECT: return do_mprotect(t, w);
     case MM0_MEMINFO:
         return (struct reply){true, {pages_free(), pages_total(), tasks_live(), heap_pages()}, 4};
+    case MM0_SELFCHECK: return do_selfcheck();
     case MM0_SHUTDOWN:
         if (t->pid != 1) return ret(-EPERM);
         printf("mm0: init asks for power-off (status %ld)\n", (long)w[0]);

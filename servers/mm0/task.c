@@ -48,13 +48,13 @@ unsigned long tasks_live(void)
  * memory it runs in goes. */
 static void release_objects(struct task *t)
 {
-    if (t->tcb != NO_PAGE) page_release(t->tcb);
+    if (t->tcb != NO_PAGE) pool_page_release(t->tcb);
     k_cnode_delete(MM0_CAP_CNODE, reply_slot(t->idx), MM0_DEPTH);
     t->waiting = false;
     mem_destroy(&t->mem);
     page_t *objs[] = {&t->ipc, &t->cnode, &t->vspace};
     for (unsigned i = 0; i < 3; i++) {
-        if (*objs[i] != NO_PAGE) page_release(*objs[i]);
+        if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
         *objs[i] = NO_PAGE;
     }
     t->tcb = NO_PAGE;
@@ -80,10 +80,10 @@ struct task *task_new(int ppid, const char *name, int *err)
     t->brk_start = t->brk = 0;
     strncpy(t->name, name, sizeof t->name - 1);
     t->name[sizeof t->name - 1] = '\0';
-    t->tcb = page_new(K_TCB_OBJECT, 0);
-    t->cnode = page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
-    t->vspace = page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
-    t->ipc = page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    t->tcb = pool_page_new(K_TCB_OBJECT, 0);
+    t->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
+    t->vspace = pool_page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
+    t->ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     mem_init(&t->mem, t->vspace == NO_PAGE ? 0 : page_cap(t->vspace));
     t->state = TASK_LIVE;
     *err = -ENOMEM;

@@ -5,6 +5,7 @@
 #pragma once
 #include <stdbool.h>
 #include "memory.h"
+#include "pages.h"
 
 enum task_state { TASK_FREE, TASK_LIVE, TASK_ZOMBIE };
 

@@ -186,8 +186,9 @@ static int start_mm0(void)
     for (unsigned i = 0; i < n_ram; i++) total += 1ul << (ram_bits[i] - K_PAGE_BITS);
     if (total > MM0_MAX_PAGES) total = MM0_MAX_PAGES;
     /* mm0 needs two slots a page (the page's untyped and the object made from it),
-     * plus its fixed slots, one reply slot per task and some spare. */
-    unsigned cnode_bits = log2_ceil(2 * total + MM0_CAP_FIRST_FREE + 1024);
+     * about one more a page for the capability copies that map frames into processes
+     * (shared pages need one per mapping), its fixed slots, one reply slot per task. */
+    unsigned cnode_bits = log2_ceil(3 * total + MM0_CAP_FIRST_FREE + 1024);
     CHECK(choose_pool(cnode_bits + K_SLOT_BITS + 1));   /* CNode + at most as much again */
 
     CHECK(make(K_CAPTABLE_OBJECT, cnode_bits, &mm0_cnode));

@@ -89,7 +89,10 @@ int main(void)
     /* Bad memory requests. */
     EXPECT(mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
     EXPECT(mmap(0, 4096, 0x100, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
-    EXPECT(mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+    EXPECT(mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
+    EXPECT(mmap(0, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0), MAP_FAILED);   /* neither */
+    EXPECT(mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1, 0), MAP_FAILED);     /* a file */
+    EXPECT(errno, ENODEV);
     EXPECT(mmap((void *)0x10000, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
            MAP_FAILED);   /* over our own code */
     EXPECT(mmap(0, 1ul << 40, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);

@@ -231,6 +231,62 @@ static int t_zero_fill(void)
     return 0;
 }
 
+/* Reads of untouched anonymous memory map the one shared zero page: free memory does
+ * not drop; writes take a page each. */
+static int t_zero_page_shared(void)
+{
+    size_t n = 1 << 20;
+    volatile unsigned char *m = mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED, "mmap");
+    struct mm0_meminfo a, b, c;
+    CHECK(mm0_meminfo(&a) == 0, "meminfo");
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i += 4096) sum += m[i];
+    CHECK(mm0_meminfo(&b) == 0, "meminfo");
+    CHECK(sum == 0, "zero pages read %u", sum);
+    /* At most the page tables and mm0's bookkeeping: not 256 pages. */
+    long used = (a.free_pages + a.mm0_heap_pages) - (b.free_pages + b.mm0_heap_pages);
+    CHECK(used < 8, "reading 256 zero pages took %ld pages", used);
+    for (size_t i = 0; i < n; i += 4096) m[i] = 1;
+    CHECK(mm0_meminfo(&c) == 0, "meminfo");
+    long written = (b.free_pages + b.mm0_heap_pages) - (c.free_pages + c.mm0_heap_pages);
+    CHECK(written >= 256, "writing 256 pages took only %ld pages", written);
+    CHECK(munmap((void *)m, n) == 0, "munmap");
+    return 0;
+}
+
+/* fork shares pages copy-on-write: a child that only reads a 256-page buffer takes
+ * almost no memory; one that writes it takes a page per page written. */
+static unsigned char cow_buf[1 << 20];
+
+static int cow_reader(long write)
+{
+    struct mm0_meminfo a, b;
+    if (mm0_meminfo(&a)) return 2;
+    unsigned sum = 0;
+    for (size_t i = 0; i < sizeof cow_buf; i += 4096) {
+        if (write) cow_buf[i] = 9;
+        else sum += cow_buf[i];
+    }
+    if (mm0_meminfo(&b)) return 2;
+    if (!write && sum != 256u * 3) return 3;
+    long used = (a.free_pages + a.mm0_heap_pages) - (b.free_pages + b.mm0_heap_pages);
+    if (write) return used >= 256 ? 0 : 4;
+    return used < 16 ? 0 : 5;
+}
+
+static int t_cow_fork(void)
+{
+    memset(cow_buf, 3, sizeof cow_buf);
+    int st;
+    CHECK(run_child(cow_reader, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "reading child: status 0x%x (3: wrong data, 5: pages copied)", st);
+    CHECK(run_child(cow_reader, 1, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "writing child: status 0x%x (4: no pages copied)", st);
+    for (size_t i = 0; i < sizeof cow_buf; i++) CHECK(cow_buf[i] == 3, "child's write leaked at %zu", i);
+    return 0;
+}
+
 static volatile unsigned char *victim;
 
 static int touch_unmapped(long write)
@@ -394,6 +450,8 @@ static const struct {
     {"waitpid WNOHANG", t_wnohang},
     {"malloc of 6 MiB, written and read back", t_malloc_mib},
     {"zero-filled pages read zeros", t_zero_fill},
+    {"zero pages are shared until written", t_zero_page_shared},
+    {"fork shares pages copy-on-write", t_cow_fork},
     {"access after munmap kills that process only", t_munmap_segv},
     {"kill with SIGKILL", t_kill},
     {"mmap until memory runs out gets ENOMEM", t_enomem},
@@ -407,6 +465,11 @@ int main(void)
     for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         why[0] = '\0';
         int r = tests[i].fn();
+        /* mm0's self-check (every VM count two ways) must agree after every test. */
+        if (!r && mm0_selfcheck()) {
+            snprintf(why, sizeof why, "mm0's self-check disagrees afterwards");
+            r = 1;
+        }
         test_no++;
         if (r) {
             failures++;

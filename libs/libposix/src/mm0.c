@@ -14,6 +14,12 @@ int mm0_meminfo(struct mm0_meminfo *m)
     return 0;
 }
 
+int mm0_selfcheck(void)
+{
+    long r = mm0_call(MM0_SELFCHECK, 0, 0, 0, 0, 0, 0);
+    return r < 0 ? (int)r : 0;
+}
+
 int mm0_shutdown(int status)
 {
     return (int)mm0_call(MM0_SHUTDOWN, 1, (k_word_t)status, 0, 0, 0, 0);

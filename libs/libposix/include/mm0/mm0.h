@@ -9,6 +9,9 @@ struct mm0_meminfo {
 
 /* mm0's page counts (for tests: free memory before and after). 0 or -errno. */
 int mm0_meminfo(struct mm0_meminfo *m);
+/* mm0's memory self-check (its VM objects counted two ways): 0, or -EIO (mm0 prints
+ * what disagreed). */
+int mm0_selfcheck(void);
 /* Power the machine off (init only); returns -EPERM for anyone else. */
 int mm0_shutdown(int status);
 /* A raw request to mm0 with any label, length and words (hostile-client tests):

@@ -30,6 +30,8 @@ enum mm0_request {
     MM0_MEMINFO = 14,  /* -> free pages, MR1 total pages, MR2 live tasks, MR3 pages of
                         * mm0's own heap */
     MM0_SHUTDOWN = 15, /* MR0 status: init (pid 1) only; the system powers off */
+    MM0_SELFCHECK = 16,/* mm0's memory self-check (vm_check) -> 0 or -EIO; MR0..3:
+                        * objects, shadows, pages, spaces when it agrees */
     MM0_REQUEST_COUNT
 };
 
@@ -52,6 +54,7 @@ enum mm0_request {
 #define MM0_MMAP_BASE     0x2000000000ul    /* anonymous mappings from here up */
 #define MM0_MMAP_END      0x3f00000000ul
 #define MM0_HEAP_MAX      (1ul << 30)       /* brk may grow this far past the image */
+#define MM0_USER_VA_END   MM0_STACK_TOP     /* no VMA reaches above this */
 
 /* The initial stack a process starts with (sp points at argc), as the System V psABI
  * lays it out: argc, argv[0..argc), NULL, envp[0..envc), NULL, then the strings. */

@@ -1,5 +1,5 @@
 /* Address-space mechanics (space.h). */
-#include "space.h"
+#include "vspace.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static int pt_list_add(struct pt_list *l, page_t p)
 void pt_list_release(struct pt_list *l)
 {
     /* Deepest tables were added last: delete them first (either order is valid). */
-    while (l->n) page_release(l->p[--l->n]);
+    while (l->n) pool_page_release(l->p[--l->n]);
     if (l->fixed) return;
     free(l->p);
     l->p = NULL;
@@ -42,10 +42,10 @@ int space_map(k_cptr_t vspace, struct pt_list *pts, k_cptr_t cap, k_word_t va, k
             printf("mm0: mapping at 0x%lx refused: error %d\n", va, e);
             return -EINVAL;
         }
-        page_t pt = page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
+        page_t pt = pool_page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
         if (pt == NO_PAGE) return -ENOMEM;
         if (pt_list_add(pts, pt)) {
-            page_release(pt);
+            pool_page_release(pt);
             return -ENOMEM;
         }
         e = k_riscv_page_table_map(page_cap(pt), vspace, va, K_RISCV_DEFAULT_VM_ATTRIBUTES);
