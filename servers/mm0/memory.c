@@ -19,11 +19,27 @@ static page_t page_of(vm_frame_t f) { return (page_t)(f - 1); }
 static void *heap_alloc(void *ctx, size_t size) { (void)ctx; return malloc(size); }
 static void heap_free(void *ctx, void *p, size_t size) { (void)ctx; (void)size; free(p); }
 
+/* Frames the kernel has just cleared (retype zeroes memory) and nobody has mapped
+ * since: clearing them again is skipped. Every path that could write a frame (a
+ * mapping into a task, a copy into it, a page-in) clears the mark first. */
+static uint8_t fresh[65536 / 8];
+
+static void set_fresh(page_t p, bool on)
+{
+    if (p / 8 >= sizeof fresh) return;
+    if (on) fresh[p / 8] |= (uint8_t)(1u << (p % 8));
+    else fresh[p / 8] &= (uint8_t)~(1u << (p % 8));
+}
+
+static bool is_fresh(page_t p) { return p / 8 < sizeof fresh && fresh[p / 8] & (1u << (p % 8)); }
+
 static vm_frame_t frame_alloc(void *ctx)
 {
     (void)ctx;
     page_t p = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
-    return p == NO_PAGE ? VM_FRAME_NONE : frame_of(p);
+    if (p == NO_PAGE) return VM_FRAME_NONE;
+    set_fresh(p, true);
+    return frame_of(p);
 }
 
 static void frame_free(void *ctx, vm_frame_t f)
@@ -35,6 +51,7 @@ static void frame_free(void *ctx, vm_frame_t f)
 static void frame_copy(void *ctx, vm_frame_t dst, vm_frame_t src)
 {
     (void)ctx;
+    set_fresh(page_of(dst), false);
     uint8_t *from = window_map(0, page_of(src)), *to = from ? window_map(1, page_of(dst)) : NULL;
     /* Cannot fail short of a broken mm0: the window's tables exist after first use. */
     if (from && to) memcpy(to, from, PAGE_SIZE);
@@ -46,6 +63,7 @@ static void frame_copy(void *ctx, vm_frame_t dst, vm_frame_t src)
 static void frame_zero(void *ctx, vm_frame_t f)
 {
     (void)ctx;
+    if (is_fresh(page_of(f))) return;
     uint8_t *w = window_map(0, page_of(f));
     if (w) memset(w, 0, PAGE_SIZE);
     else printf("mm0: BUG: window mapping failed in a page clear\n");
@@ -134,6 +152,7 @@ static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame
 static int install(struct mem *m, const vm_fault_result_t *r)
 {
     unmap_slot(m, r->va);   /* a replaced mapping (or a repeated fault's own) */
+    set_fresh(page_of(r->frame), false);
     uint32_t *e = map_entry(m, r->va, true);
     k_cptr_t slot = e ? map_slot_alloc() : 0;
     if (!slot) return -ENOMEM;
@@ -196,6 +215,7 @@ static int page_in(vm_object_t *obj, uint64_t index)
     if (!p || index >= (p->size + PAGE_SIZE - 1) / PAGE_SIZE) return -EFAULT;
     vm_frame_t f = frame_alloc(NULL);
     if (f == VM_FRAME_NONE) return -ENOMEM;
+    set_fresh(page_of(f), false);
     uint8_t *w = window_map(0, page_of(f));
     if (!w) {
         frame_free(NULL, f);
