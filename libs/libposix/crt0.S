@@ -20,3 +20,21 @@ __posix_fork_child:
     li      a1, 1
     call    longjmp
 2:  j       2b
+
+/* First instruction of a clone'd thread or process: a0 = fn, a1 = arg. A thread that
+ * returns ends itself; a process ends with fn's value as its exit status. */
+    .global __posix_clone_thread
+__posix_clone_thread:
+    mv      t0, a0
+    mv      a0, a1
+    jalr    t0
+    call    mm0_thread_exit
+3:  j       3b
+
+    .global __posix_clone_process
+__posix_clone_process:
+    mv      t0, a0
+    mv      a0, a1
+    jalr    t0
+    call    _exit
+4:  j       4b

@@ -46,7 +46,7 @@ static k_word_t build_stack(struct mem *m, const char *strings, k_word_t len,
     return sp;
 }
 
-int task_exec(struct task *t, const char *path, const char *strings, k_word_t len,
+int task_exec(struct task *t, struct thread *th, const char *path, const char *strings, k_word_t len,
               k_word_t argc, k_word_t envc)
 {
     /* Everything that can be checked is checked before the old image goes. */
@@ -69,8 +69,11 @@ int task_exec(struct task *t, const char *path, const char *strings, k_word_t le
     struct program *prog = mem_program(path, f.data, f.size, &e);
     if (!prog) return e;
 
-    /* Point of no return: the old memory goes (the IPC buffer stays mapped). */
-    k_tcb_suspend(page_cap(t->tcb));
+    /* Point of no return: the other threads and the old memory go (the IPC buffers'
+     * mappings are not in the VM and stay). */
+    for (unsigned i = 0; i < MAX_THREADS; i++)
+        if (t->thr[i].live && &t->thr[i] != th) thread_exit(t, &t->thr[i], 0);
+    k_tcb_suspend(page_cap(th->tcb));
     if (t->mem.space) mem_clear(&t->mem);
     else if ((e = mem_new_space(&t->mem))) goto lost;
     for (unsigned i = 0; i < elf_load_count(&elf); i++) {
@@ -117,8 +120,8 @@ int task_exec(struct task *t, const char *path, const char *strings, k_word_t le
     if (!sp) goto lost;
     const char *base = strrchr(path, '/');
     strncpy(t->name, base ? base + 1 : path, sizeof t->name - 1);
-    k_debug_name_thread(page_cap(t->tcb), t->name);
-    if ((e = task_start(t, elf.entry, sp, 0, 0, 0))) goto lost;
+    k_debug_name_thread(page_cap(th->tcb), t->name);
+    if ((e = thread_start(th, elf.entry, sp, 0, 0, 0, 0))) goto lost;
     return 0;
 lost:
     /* The old image is gone and the new one cannot be built: the process ends. */

@@ -1,6 +1,7 @@
 /* The fault thread: the kernel sends every process thread's faults here (badged per
  * thread). A VM fault inside a VMA that allows the access is served and the thread
- * resumed with an empty reply; anything else ends that process with a signal status
+ * resumed with an empty reply; anything else ends that process (all its threads) with
+ * a signal status
  * and a console line. A message that is not a well-formed fault ends the sender the
  * same way (a process can Call its own fault endpoint, but only in its own name). */
 #include <errno.h>
@@ -48,7 +49,7 @@ void fault_loop(const struct mm0_thread *self)
     for (;;) {
         mm0_lock(self);
         bool resume = false;
-        struct task *t = task_by_badge(badge);
+        struct task *t = task_by_badge(badge, NULL);
         if (t) resume = handle(t, k_msginfo_label(info), k_msginfo_length(info), mr);
         mm0_unlock();
         if (resume)

@@ -65,7 +65,7 @@ static int start_init(void)
     struct task *t = task_new(0, "init", &e);
     if (!t) return e;
     static const char args[] = "init\0";
-    e = task_exec(t, "init", args, sizeof args - 1, 1, 0);
+    e = task_exec(t, &t->thr[0], "init", args, sizeof args - 1, 1, 0);
     return e;
 }
 

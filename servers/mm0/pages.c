@@ -14,8 +14,8 @@ static k_cptr_t ut_base, obj_base, extra_base, slot_end;
 unsigned long pages_total(void) { return n_total; }
 k_cptr_t page_cap(page_t p) { return obj_base + p; }
 k_cptr_t reply_slot(unsigned i) { return extra_base + i; }
-k_cptr_t window_slot(unsigned w) { return extra_base + MAX_TASKS + w; }
-k_cptr_t misc_slot(unsigned i) { return extra_base + MAX_TASKS + WINDOW_SLOTS + i; }
+k_cptr_t window_slot(unsigned w) { return extra_base + REPLY_SLOTS + w; }
+k_cptr_t misc_slot(unsigned i) { return extra_base + REPLY_SLOTS + WINDOW_SLOTS + i; }
 
 /* Mapping slots: the rest of the CNode, handed out from a stack of freed ones and
  * then in order. */

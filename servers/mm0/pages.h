@@ -11,6 +11,7 @@
 #define PAGE_SIZE 4096ul
 #define MAX_TASKS 256          /* task table entries (index 0 unused) */
 #define WINDOW_SLOTS 4         /* temporary mappings of process pages in mm0 */
+#define REPLY_SLOTS (MAX_TASKS * 16)   /* one per thread (task.h: MAX_THREADS) */
 
 typedef uint32_t page_t;       /* page number, 0 .. pages_total() - 1 */
 #define NO_PAGE UINT32_MAX
@@ -29,9 +30,9 @@ void pool_page_release(page_t p);
 /* The capability to the page's object in mm0's CSpace. */
 k_cptr_t page_cap(page_t p);
 
-/* Other slots: one per task (a saved reply capability), a few for the window, and
+/* Other slots: one per thread (a saved reply capability), a few for the window, and
  * mm0's own objects. */
-k_cptr_t reply_slot(unsigned task_index);
+k_cptr_t reply_slot(unsigned thread_index);
 k_cptr_t window_slot(unsigned w);
 k_cptr_t misc_slot(unsigned i);
 #define MISC_SLOTS 16

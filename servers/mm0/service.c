@@ -26,7 +26,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_WRITE] = 2, [MM0_READ] = 2, [MM0_EXIT] = 1, [MM0_FORK] = 5, [MM0_EXEC] = 4,
     [MM0_WAIT] = 2, [MM0_GETPID] = 0, [MM0_GETPPID] = 0, [MM0_KILL] = 2, [MM0_SBRK] = 1,
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
-    [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0,
+    [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0, [MM0_CLONE] = 8, [MM0_THREAD_EXIT] = 1,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -50,15 +50,17 @@ static struct reply do_write(struct task *t, const k_word_t *w, unsigned len)
     return ret((long)n);
 }
 
-static struct reply do_fork(struct task *t, const k_word_t *w)
+/* A new process: a copy-on-write copy of t's memory, its first thread starting at
+ * pc with sp, a0, a1, gp, tp; its parent is ppid. */
+static struct reply new_process(struct task *t, int ppid, k_word_t pc, k_word_t sp, k_word_t a0,
+                                k_word_t a1, k_word_t gp, k_word_t tp)
 {
     int e;
-    struct task *c = task_new(t->pid, t->name, &e);
+    struct task *c = task_new(ppid, t->name, &e);
     if (!c) return ret(e);
     c->brk_start = t->brk_start;
     c->brk = t->brk;
-    if ((e = mem_fork(&c->mem, &t->mem)) ||
-        (e = task_start(c, w[0], w[1], w[2], w[3], w[4]))) {
+    if ((e = mem_fork(&c->mem, &t->mem)) || (e = thread_start(&c->thr[0], pc, sp, a0, a1, gp, tp))) {
         /* Never started: it goes without a trace (no zombie, no status). */
         int pid = c->pid;
         task_exit(c, 0);
@@ -69,9 +71,45 @@ static struct reply do_fork(struct task *t, const k_word_t *w)
     return ret(c->pid);
 }
 
+static struct reply do_fork(struct task *t, const k_word_t *w)
+{
+    return new_process(t, t->pid, w[0], w[1], w[2], 0, w[3], w[4]);
+}
+
+/* clone: CLONE_VM | CLONE_THREAD makes a thread of t; no CLONE_VM a process (the
+ * parent's parent with CLONE_PARENT). CLONE_VM alone (a process sharing memory) is
+ * not supported. */
+static struct reply do_clone(struct task *t, const k_word_t *w)
+{
+    k_word_t flags = w[0], pc = w[1], sp = w[2], a0 = w[3], a1 = w[4], gp = w[5], tp = w[6],
+             clear_tid = w[7];
+    k_word_t known = MM0_CLONE_VM | MM0_CLONE_THREAD | MM0_CLONE_PARENT | MM0_CLONE_SETTLS |
+                     MM0_CLONE_CHILD_CLEARTID | 0xff;   /* low byte: exit signal */
+    if (flags & ~known || (sp & 15) || (flags & MM0_CLONE_CHILD_CLEARTID && clear_tid & 3))
+        return ret(-EINVAL);
+    bool vm = flags & MM0_CLONE_VM, thread = flags & MM0_CLONE_THREAD;
+    if (vm != thread) return ret(-EINVAL);
+    if (!vm) {
+        if (flags & MM0_CLONE_CHILD_CLEARTID) return ret(-EINVAL);
+        int ppid = flags & MM0_CLONE_PARENT ? t->ppid : t->pid;
+        if (ppid == 0) return ret(-EINVAL);   /* init has no parent to share */
+        return new_process(t, ppid, pc, sp, a0, a1, gp, tp);
+    }
+    if (flags & MM0_CLONE_PARENT) return ret(-EINVAL);
+    int e;
+    struct thread *th = thread_new(t, &e);
+    if (!th) return ret(e);
+    th->clear_tid = flags & MM0_CLONE_CHILD_CLEARTID ? clear_tid : 0;
+    if ((e = thread_start(th, pc, sp, a0, a1, gp, tp))) {
+        thread_exit(t, th, 0);
+        return ret(-EAGAIN);
+    }
+    return ret(th->tid);
+}
+
 static char exec_buf[MM0_EXEC_MAX];
 
-static struct reply do_exec(struct task *t, const k_word_t *w)
+static struct reply do_exec(struct task *t, struct thread *th, const k_word_t *w)
 {
     k_word_t va = w[0], len = w[1], argc = w[2], envc = w[3];
     if (len == 0 || len > MM0_EXEC_MAX) return ret(len ? -E2BIG : -EINVAL);
@@ -82,11 +120,11 @@ static struct reply do_exec(struct task *t, const k_word_t *w)
     if (exec_buf[len - 1] != '\0' || argc > len || envc > len || strings != 1 + argc + envc)
         return ret(-EINVAL);
     k_word_t plen = strlen(exec_buf) + 1;
-    int e = task_exec(t, exec_buf, exec_buf + plen, len - plen, argc, envc);
+    int e = task_exec(t, th, exec_buf, exec_buf + plen, len - plen, argc, envc);
     return e ? ret(e) : no_reply;
 }
 
-static struct reply do_wait(struct task *t, const k_word_t *w)
+static struct reply do_wait(struct task *t, struct thread *th, const k_word_t *w)
 {
     int pid = (int)(long)w[0];
     k_word_t options = w[1];
@@ -100,9 +138,9 @@ static struct reply do_wait(struct task *t, const k_word_t *w)
         return r;
     }
     if (options & WNOHANG) return (struct reply){true, {0, 0, 0, 0}, 2};
-    if (k_cnode_save_caller(MM0_CAP_CNODE, reply_slot(t->idx), MM0_DEPTH)) return ret(-EAGAIN);
-    t->waiting = true;
-    t->wait_pid = pid;
+    if (k_cnode_save_caller(MM0_CAP_CNODE, thread_wait_slot(t, th), MM0_DEPTH)) return ret(-EAGAIN);
+    th->waiting = true;
+    th->wait_pid = pid;
     return no_reply;
 }
 
@@ -198,7 +236,8 @@ static struct reply do_selfcheck(void)
     return (struct reply){true, {st.objects, st.shadows, st.pages, st.spaces}, 4};
 }
 
-static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const k_word_t *w)
+static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, unsigned len,
+                             const k_word_t *w)
 {
     if (label == 0 || label >= MM0_REQUEST_COUNT) return ret(-ENOSYS);
     if (len < req_len[label] || (label != MM0_WRITE && len != req_len[label])) return ret(-EINVAL);
@@ -210,8 +249,12 @@ static struct reply dispatch(struct task *t, k_word_t label, unsigned len, const
         task_exit(t, W_EXITED((int)w[0]));
         return no_reply;
     case MM0_FORK: return do_fork(t, w);
-    case MM0_EXEC: return do_exec(t, w);
-    case MM0_WAIT: return do_wait(t, w);
+    case MM0_CLONE: return do_clone(t, w);
+    case MM0_THREAD_EXIT:
+        thread_exit(t, th, W_EXITED((int)w[0]));
+        return no_reply;
+    case MM0_EXEC: return do_exec(t, th, w);
+    case MM0_WAIT: return do_wait(t, th, w);
     case MM0_GETPID: return ret(t->pid);
     case MM0_GETPPID: return ret(t->ppid);
     case MM0_KILL: return do_kill(t, w);
@@ -241,8 +284,9 @@ void service_loop(const struct mm0_thread *self)
         for (unsigned i = 4; i < len; i++) w[i] = self->ipc->msg[i];
         for (unsigned i = len; i < MM0_MSG_WORDS; i++) w[i] = 0;
         mm0_lock(self);
-        struct task *t = task_by_badge(badge);
-        struct reply r = t ? dispatch(t, k_msginfo_label(info), len, w) : no_reply;
+        struct thread *th;
+        struct task *t = task_by_badge(badge, &th);
+        struct reply r = t ? dispatch(t, th, k_msginfo_label(info), len, w) : no_reply;
         mm0_unlock();
         if (r.send) {
             w[0] = r.mr[0];

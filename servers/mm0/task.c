@@ -18,14 +18,16 @@ void tasks_init(void)
     }
 }
 
-static k_word_t badge_of(const struct task *t) { return t->gen << BADGE_IDX_BITS | t->idx; }
+static k_word_t next_serial = 1;
 
-struct task *task_by_badge(k_word_t badge)
+struct task *task_by_badge(k_word_t badge, struct thread **thr)
 {
     unsigned i = badge & ((1u << BADGE_IDX_BITS) - 1);
+    unsigned n = (badge >> BADGE_THREAD_SHIFT) & (MAX_THREADS - 1);
     if (i == 0 || i >= MAX_TASKS) return NULL;
     struct task *t = &table[i];
-    if (t->state != TASK_LIVE || badge_of(t) != badge) return NULL;
+    if (t->state != TASK_LIVE || !t->thr[n].live || t->thr[n].badge != badge) return NULL;
+    if (thr) *thr = &t->thr[n];
     return t;
 }
 
@@ -44,20 +46,93 @@ unsigned long tasks_live(void)
     return n;
 }
 
-/* Delete the task's kernel objects; the TCB first, so the thread stops before the
- * memory it runs in goes. */
-static void release_objects(struct task *t)
+static unsigned thread_no(const struct task *t, const struct thread *th)
 {
-    if (t->tcb != NO_PAGE) pool_page_release(t->tcb);
-    k_cnode_delete(MM0_CAP_CNODE, reply_slot(t->idx), MM0_DEPTH);
-    t->waiting = false;
-    mem_destroy(&t->mem);
-    page_t *objs[] = {&t->ipc, &t->cnode, &t->vspace};
+    return (unsigned)(th - t->thr);
+}
+
+static k_cptr_t wait_slot(const struct task *t, const struct thread *th)
+{
+    return reply_slot(t->idx * MAX_THREADS + thread_no(t, th));
+}
+
+/* Delete a thread's objects; the TCB first, so it stops before anything it uses goes. */
+static void thread_release(struct task *t, struct thread *th)
+{
+    page_t *objs[] = {&th->tcb, &th->ipc, &th->cnode};
     for (unsigned i = 0; i < 3; i++) {
         if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
         *objs[i] = NO_PAGE;
     }
-    t->tcb = NO_PAGE;
+    k_cnode_delete(MM0_CAP_CNODE, wait_slot(t, th), MM0_DEPTH);
+    th->waiting = false;
+    if (th->live) t->n_live--;
+    th->live = false;
+}
+
+static void release_objects(struct task *t)
+{
+    for (unsigned i = 0; i < MAX_THREADS; i++)
+        if (t->thr[i].live) thread_release(t, &t->thr[i]);
+    mem_destroy(&t->mem);
+    if (t->vspace != NO_PAGE) pool_page_release(t->vspace);
+    t->vspace = NO_PAGE;
+}
+
+struct thread *thread_new(struct task *t, int *err)
+{
+    struct thread *th = NULL;
+    for (unsigned i = 0; i < MAX_THREADS; i++)
+        if (!t->thr[i].live) {
+            th = &t->thr[i];
+            break;
+        }
+    if (!th) {
+        *err = -EAGAIN;
+        return NULL;
+    }
+    unsigned n = thread_no(t, th);
+    th->live = true;
+    t->n_live++;
+    th->tid = n == 0 ? t->pid : next_pid++;
+    th->badge = next_serial++ << BADGE_SERIAL_SHIFT | (k_word_t)n << BADGE_THREAD_SHIFT | t->idx;
+    th->clear_tid = 0;
+    th->waiting = false;
+    th->tcb = pool_page_new(K_TCB_OBJECT, 0);
+    th->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
+    th->ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    *err = -ENOMEM;
+    if (th->tcb == NO_PAGE || th->cnode == NO_PAGE || th->ipc == NO_PAGE) goto fail;
+    int e;
+    /* Call needs Write and GrantReply; without Grant no capability travels to mm0. */
+    k_word_t rights = K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY;
+    if ((e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_SERVICE, MM0_PROC_CNODE_BITS,
+                          MM0_CAP_CNODE, MM0_CAP_SERVICE_EP, MM0_DEPTH, rights, th->badge)) ||
+        (e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FAULT, MM0_PROC_CNODE_BITS,
+                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge))) {
+        printf("mm0: setting up a thread of pid %d failed: error %d\n", t->pid, e);
+        *err = -EAGAIN;
+        goto fail;
+    }
+    k_word_t ipc_va = MM0_IPC_BUFFER_VA + n * PAGE_SIZE;
+    if ((e = space_map(page_cap(t->vspace), &t->mem.pts, page_cap(th->ipc), ipc_va,
+                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
+        *err = e;
+        goto fail;
+    }
+    k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
+    if ((e = k_tcb_configure(page_cap(th->tcb), MM0_SLOT_FAULT, page_cap(th->cnode), guard,
+                             page_cap(t->vspace), 0, ipc_va, page_cap(th->ipc))) ||
+        (e = k_tcb_set_sched_params(page_cap(th->tcb), MM0_CAP_TCB, 0, PROCESS_PRIORITY))) {
+        printf("mm0: configuring a thread of pid %d failed: error %d\n", t->pid, e);
+        *err = -EAGAIN;
+        goto fail;
+    }
+    k_debug_name_thread(page_cap(th->tcb), t->name);
+    return th;
+fail:
+    thread_release(t, th);
+    return NULL;
 }
 
 struct task *task_new(int ppid, const char *name, int *err)
@@ -72,50 +147,29 @@ struct task *task_new(int ppid, const char *name, int *err)
         *err = -EAGAIN;
         return NULL;
     }
-    t->gen++;
     t->pid = next_pid++;
     t->ppid = ppid;
     t->status = 0;
-    t->waiting = false;
+    t->n_live = 0;
+    for (unsigned i = 0; i < MAX_THREADS; i++) {
+        t->thr[i].live = false;
+        t->thr[i].tcb = t->thr[i].cnode = t->thr[i].ipc = NO_PAGE;
+    }
     t->brk_start = t->brk = 0;
     strncpy(t->name, name, sizeof t->name - 1);
     t->name[sizeof t->name - 1] = '\0';
-    t->tcb = pool_page_new(K_TCB_OBJECT, 0);
-    t->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
     t->vspace = pool_page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
-    t->ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     mem_init(&t->mem, t->vspace == NO_PAGE ? 0 : page_cap(t->vspace));
     t->state = TASK_LIVE;
     *err = -ENOMEM;
-    if (t->tcb == NO_PAGE || t->cnode == NO_PAGE || t->vspace == NO_PAGE || t->ipc == NO_PAGE)
-        goto fail;
-    int e;
-    k_word_t badge = badge_of(t);
-    /* Call needs Write and GrantReply; without Grant no capability travels to mm0. */
-    k_word_t rights = K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY;
-    if ((e = k_riscv_asid_pool_assign(MM0_CAP_ASID_POOL, page_cap(t->vspace))) ||
-        (e = k_cnode_mint(page_cap(t->cnode), MM0_SLOT_SERVICE, MM0_PROC_CNODE_BITS,
-                          MM0_CAP_CNODE, MM0_CAP_SERVICE_EP, MM0_DEPTH, rights, badge)) ||
-        (e = k_cnode_mint(page_cap(t->cnode), MM0_SLOT_FAULT, MM0_PROC_CNODE_BITS,
-                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, badge))) {
-        printf("mm0: setting up pid %d failed: error %d\n", t->pid, e);
-        *err = e == K_DELETE_FIRST || e == K_NOT_ENOUGH_MEMORY ? -ENOMEM : -EAGAIN;
-        goto fail;
-    }
-    if ((e = space_map(page_cap(t->vspace), &t->mem.pts, page_cap(t->ipc), MM0_IPC_BUFFER_VA,
-                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
-        *err = e;
-        goto fail;
-    }
-    k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
-    if ((e = k_tcb_configure(page_cap(t->tcb), MM0_SLOT_FAULT, page_cap(t->cnode), guard,
-                             page_cap(t->vspace), 0, MM0_IPC_BUFFER_VA, page_cap(t->ipc))) ||
-        (e = k_tcb_set_sched_params(page_cap(t->tcb), MM0_CAP_TCB, 0, PROCESS_PRIORITY))) {
-        printf("mm0: configuring pid %d failed: error %d\n", t->pid, e);
+    if (t->vspace == NO_PAGE) goto fail;
+    int e = k_riscv_asid_pool_assign(MM0_CAP_ASID_POOL, page_cap(t->vspace));
+    if (e) {
+        printf("mm0: no ASID for pid %d: error %d\n", t->pid, e);
         *err = -EAGAIN;
         goto fail;
     }
-    k_debug_name_thread(page_cap(t->tcb), t->name);
+    if (!thread_new(t, err)) goto fail;
     return t;
 fail:
     release_objects(t);
@@ -123,18 +177,20 @@ fail:
     return NULL;
 }
 
-int task_start(struct task *t, k_word_t pc, k_word_t sp, k_word_t a0, k_word_t gp, k_word_t tp)
+int thread_start(struct thread *th, k_word_t pc, k_word_t sp, k_word_t a0, k_word_t a1,
+                 k_word_t gp, k_word_t tp)
 {
     struct k_user_context r;
     memset(&r, 0, sizeof r);
     r.pc = pc;
     r.sp = sp;
     r.a0 = a0;
+    r.a1 = a1;
     r.gp = gp;
     r.tp = tp;
     /* Suspend first: a thread blocked in a Call to us (exec) restarts cleanly. */
-    k_tcb_suspend(page_cap(t->tcb));
-    int e = k_tcb_write_registers(page_cap(t->tcb), true, 0, K_USER_CONTEXT_WORDS, &r);
+    k_tcb_suspend(page_cap(th->tcb));
+    int e = k_tcb_write_registers(page_cap(th->tcb), true, 0, K_USER_CONTEXT_WORDS, &r);
     return e ? -EINVAL : 0;
 }
 
@@ -142,12 +198,6 @@ void task_reap(struct task *t)
 {
     t->state = TASK_FREE;
     t->pid = 0;
-}
-
-/* Does child c satisfy the wait of its parent p? */
-static bool wait_matches(const struct task *p, const struct task *c)
-{
-    return c->ppid == p->pid && (p->wait_pid == -1 || p->wait_pid == c->pid);
 }
 
 struct task *task_zombie_child(struct task *t, int pid, bool *any)
@@ -165,11 +215,31 @@ struct task *task_zombie_child(struct task *t, int pid, bool *any)
 void task_wake_parent(struct task *c)
 {
     struct task *p = task_by_pid(c->ppid);
-    if (!p || p->state != TASK_LIVE || !p->waiting || !wait_matches(p, c)) return;
-    p->waiting = false;
-    /* Send on the saved reply capability: the parent's wait returns. */
-    k_send(reply_slot(p->idx), k_msginfo_new(0, 0, 0, 2), (k_word_t)c->pid, (k_word_t)c->status, 0, 0);
-    task_reap(c);
+    if (!p || p->state != TASK_LIVE) return;
+    for (unsigned i = 0; i < MAX_THREADS; i++) {
+        struct thread *th = &p->thr[i];
+        if (!th->live || !th->waiting || (th->wait_pid != -1 && th->wait_pid != c->pid)) continue;
+        th->waiting = false;
+        /* Send on the saved reply capability: that thread's wait returns. */
+        k_send(wait_slot(p, th), k_msginfo_new(0, 0, 0, 2), (k_word_t)c->pid, (k_word_t)c->status, 0, 0);
+        task_reap(c);
+        return;
+    }
+}
+
+k_cptr_t thread_wait_slot(struct task *t, struct thread *th) { return wait_slot(t, th); }
+
+void thread_exit(struct task *t, struct thread *th, int status)
+{
+    if (th->clear_tid) {
+        static const uint32_t zero;
+        mem_copy_out(&t->mem, th->clear_tid, &zero, sizeof zero);   /* gone memory: ignored */
+    }
+    if (t->n_live == 1) {
+        task_exit(t, status);
+        return;
+    }
+    thread_release(t, th);
 }
 
 void task_exit(struct task *t, int status)

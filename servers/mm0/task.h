@@ -9,43 +9,69 @@
 
 enum task_state { TASK_FREE, TASK_LIVE, TASK_ZOMBIE };
 
-struct task {
-    enum task_state state;
-    unsigned idx;               /* table index, 1 .. MAX_TASKS - 1 */
-    k_word_t gen;               /* bumped each time the entry is reused */
-    int pid, ppid;
-    int status;                 /* wait status once a zombie */
-    char name[32];
-    page_t tcb, cnode, vspace, ipc;
-    struct mem mem;
-    k_word_t brk_start, brk;    /* heap: VMA [brk_start, page-up(brk)) */
-    bool waiting;               /* blocked in MM0_WAIT; reply capability saved */
+#define MAX_THREADS 16          /* per process */
+
+/* A thread: its TCB, its own CSpace (a CNode holding its two badged endpoint caps, so
+ * that the badge names the thread), its IPC buffer at MM0_IPC_BUFFER_VA + n pages. */
+struct thread {
+    bool live;
+    int tid;                    /* thread 0's is the pid */
+    k_word_t badge;             /* serial << 12 | thread number << 8 | task index */
+    page_t tcb, cnode, ipc;
+    k_word_t clear_tid;         /* on exit mm0 writes 0 (32 bits) here, if not 0 */
+    bool waiting;               /* blocked in MM0_WAIT; its reply capability saved */
     int wait_pid;
 };
 
+struct task {
+    enum task_state state;
+    unsigned idx;               /* table index, 1 .. MAX_TASKS - 1 */
+    int pid, ppid;
+    int status;                 /* wait status once a zombie */
+    char name[32];
+    page_t vspace;
+    struct thread thr[MAX_THREADS];
+    unsigned n_live;            /* live threads */
+    struct mem mem;
+    k_word_t brk_start, brk;    /* heap: [brk_start, brk) */
+};
+
 #define BADGE_IDX_BITS 8
+#define BADGE_THREAD_SHIFT 8
+#define BADGE_SERIAL_SHIFT 12
 _Static_assert((1u << BADGE_IDX_BITS) >= MAX_TASKS, "badge index bits");
+_Static_assert(MAX_THREADS <= 1u << (BADGE_SERIAL_SHIFT - BADGE_THREAD_SHIFT), "badge thread bits");
+_Static_assert(MAX_TASKS * MAX_THREADS <= REPLY_SLOTS, "reply slots");
 
 /* Wait statuses (as picolibc's <sys/wait.h> decodes them). */
 #define W_EXITED(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig) ((sig) & 0x7f)
 
 void tasks_init(void);
-struct task *task_by_badge(k_word_t badge);
+/* The live task and thread a badge names, or NULL. */
+struct task *task_by_badge(k_word_t badge, struct thread **thr);
 struct task *task_by_pid(int pid);
 unsigned long tasks_live(void);
 
-/* A new task with no memory yet (exec fills it): its objects and capabilities. NULL
- * and *err = -ENOMEM / -EAGAIN when out of pages or table entries. */
+/* A new task with no memory yet (exec fills it) and its first thread. NULL and
+ * *err = -ENOMEM / -EAGAIN when out of pages or table entries. */
 struct task *task_new(int ppid, const char *name, int *err);
-/* Point the thread at pc/sp (and a0, gp, tp) and let it run. */
-int task_start(struct task *t, k_word_t pc, k_word_t sp, k_word_t a0, k_word_t gp, k_word_t tp);
+/* Another thread in t (not started); NULL and *err as above. */
+struct thread *thread_new(struct task *t, int *err);
+/* Point the thread at pc/sp (and a0, a1, gp, tp) and let it run. */
+int thread_start(struct thread *th, k_word_t pc, k_word_t sp, k_word_t a0, k_word_t a1,
+                 k_word_t gp, k_word_t tp);
+/* One thread ends (its clear_tid word is zeroed); the last one ends the process with
+ * status. */
+void thread_exit(struct task *t, struct thread *th, int status);
 /* The process ends: everything it holds is freed, children go to init, and its
  * parent learns the status (now if waiting). */
 void task_exit(struct task *t, int status);
 /* A zombie child of t that a wait for pid (-1: any) may collect, or NULL; *any says
  * whether t has a child that matches at all. */
 struct task *task_zombie_child(struct task *t, int pid, bool *any);
+/* Where a thread's reply capability is saved while it waits. */
+k_cptr_t thread_wait_slot(struct task *t, struct thread *th);
 /* Free the task entry of a zombie. */
 void task_reap(struct task *t);
 /* A waiting parent's pending wait, answered if a child matches (after an exit). */
@@ -56,7 +82,7 @@ void task_wake_parent(struct task *child);
  * -errno with the old image intact, or 0: the task runs the new program, or (when
  * building it failed after the old one was gone) it was killed. Either way 0 means
  * no reply is owed. */
-int task_exec(struct task *t, const char *path, const char *strings, k_word_t len,
+int task_exec(struct task *t, struct thread *th, const char *path, const char *strings, k_word_t len,
               k_word_t argc, k_word_t envc);
 /* The archive (exec.c). */
 void exec_init(const void *archive, k_word_t len);

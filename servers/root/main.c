@@ -187,8 +187,8 @@ static int start_mm0(void)
     if (total > MM0_MAX_PAGES) total = MM0_MAX_PAGES;
     /* mm0 needs two slots a page (the page's untyped and the object made from it),
      * about one more a page for the capability copies that map frames into processes
-     * (shared pages need one per mapping), its fixed slots, one reply slot per task. */
-    unsigned cnode_bits = log2_ceil(3 * total + MM0_CAP_FIRST_FREE + 1024);
+     * (shared pages need one per mapping), its fixed slots, one reply slot per thread. */
+    unsigned cnode_bits = log2_ceil(3 * total + MM0_CAP_FIRST_FREE + 4096 + 1024);
     CHECK(choose_pool(cnode_bits + K_SLOT_BITS + 1));   /* CNode + at most as much again */
 
     CHECK(make(K_CAPTABLE_OBJECT, cnode_bits, &mm0_cnode));

@@ -2,6 +2,7 @@
  * suite's init (pid 1); each test prints `ok N - name` or `not ok N - name: why`, and
  * the expect file checks what only the console shows (mm0's kill messages). */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <k/k.h>
+#include <mm0/clone.h>
 #include <mm0/mm0.h>
 #include <mm0/protocol.h>
 
@@ -438,6 +440,123 @@ static int t_fork_loop(void)
     return 0;
 }
 
+/* ------------------------------------------------------------ threads */
+
+static volatile int flag_main, flag_thread, thread_saw;
+static volatile int *heap_word;
+
+static int thread_body(void *arg)
+{
+    /* See the main thread's writes (made before and after clone), answer with ours. */
+    long spins = 0;
+    while (!flag_main && spins++ < 2000000) sched_yield();
+    thread_saw = *heap_word + flag_main + (int)(long)arg;
+    errno = 77;   /* our own errno: the main thread's stays */
+    flag_thread = 1;
+    return 0;
+}
+
+static int t_clone_vm(void)
+{
+    static pid_t ctid;
+    heap_word = malloc(sizeof *heap_word);
+    CHECK(heap_word, "malloc");
+    *heap_word = 1000;
+    flag_main = flag_thread = thread_saw = 0;
+    char *stack = malloc(64 * 1024);
+    CHECK(stack, "malloc");
+    ctid = 1;
+    errno = 0;
+    int tid = clone(thread_body, stack + 64 * 1024, CLONE_VM | CLONE_THREAD | CLONE_CHILD_CLEARTID,
+                    (void *)5L, NULL, NULL, &ctid);
+    CHECK(tid > 0, "clone: errno %d", errno);
+    CHECK(tid != getpid(), "thread id %d is the pid", tid);
+    flag_main = 20;   /* after clone: the thread must see it (shared memory) */
+    long spins = 0;
+    while (ctid != 0 && spins++ < 2000000) sched_yield();
+    CHECK(ctid == 0, "the thread's clear-tid word was never cleared");
+    CHECK(flag_thread == 1, "the thread's write is not seen by the main thread");
+    CHECK(thread_saw == 1025, "the thread saw %d, want 1000 + 20 + 5", thread_saw);
+    CHECK(errno == 0, "the thread's errno leaked into ours (%d)", errno);
+    free(stack);
+    free((void *)heap_word);
+    return 0;
+}
+
+static int crash_body(void *arg)
+{
+    (void)arg;
+    volatile int *volatile p = (volatile int *)(uintptr_t)0x10;
+    return *p;   /* ends the whole process */
+}
+
+static int spin_body(void *arg)
+{
+    (void)arg;
+    for (;;) sched_yield();
+    return 0;
+}
+
+static char thread_stack[16384] __attribute__((aligned(16)));
+
+static int fault_in_thread(long unused)
+{
+    (void)unused;
+    if (clone(crash_body, thread_stack + sizeof thread_stack, CLONE_VM | CLONE_THREAD, 0) <= 0) return 2;
+    for (long i = 0; i < 5000000; i++) sched_yield();   /* killed long before */
+    return 3;
+}
+
+static int exit_with_thread(long unused)
+{
+    (void)unused;
+    if (clone(spin_body, thread_stack + sizeof thread_stack, CLONE_VM | CLONE_THREAD, 0) <= 0) return 2;
+    sched_yield();
+    _exit(7);   /* the whole group: the spinning thread goes too */
+}
+
+static int t_thread_group(void)
+{
+    struct mm0_meminfo a, b;
+    CHECK(mm0_meminfo(&a) == 0, "meminfo");
+    int st;
+    CHECK(run_child(fault_in_thread, 0, &st) == 0, "fork/wait");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "a thread's fault: status 0x%x", st);
+    CHECK(run_child(exit_with_thread, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 7), "exit with a live thread: status 0x%x", st);
+    CHECK(mm0_meminfo(&b) == 0 && b.tasks == a.tasks, "tasks %ld after, %ld before", b.tasks, a.tasks);
+    CHECK(clone(spin_body, thread_stack + sizeof thread_stack, CLONE_VM, 0) == -1 && errno == EINVAL,
+          "CLONE_VM without CLONE_THREAD accepted");
+    return 0;
+}
+
+static int sibling(void *arg)
+{
+    (void)arg;
+    return getppid() == 1 ? 9 : 10;
+}
+
+static int clone_parent(long unused)
+{
+    (void)unused;
+    int pid = clone(sibling, thread_stack + sizeof thread_stack, CLONE_PARENT, 0);
+    if (pid <= 0) return 2;
+    /* Not our child: our parent's. */
+    if (waitpid(pid, 0, WNOHANG) != -1 || errno != ECHILD) return 3;
+    return 0;
+}
+
+static int t_clone_parent(void)
+{
+    int st;
+    CHECK(run_child(clone_parent, 0, &st) == 0, "fork/wait");
+    CHECK(exited_with(st, 0), "status 0x%x (3: the sibling was our child)", st);
+    pid_t got = wait(&st);
+    CHECK(got > 0, "the sibling is not init's child (errno %d)", errno);
+    CHECK(exited_with(st, 9), "sibling status 0x%x (9: its parent was init)", st);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -454,6 +573,9 @@ static const struct {
     {"fork shares pages copy-on-write", t_cow_fork},
     {"access after munmap kills that process only", t_munmap_segv},
     {"kill with SIGKILL", t_kill},
+    {"CLONE_VM threads see each other's writes", t_clone_vm},
+    {"a thread's fault or exit ends its whole process", t_thread_group},
+    {"CLONE_PARENT makes a sibling", t_clone_parent},
     {"mmap until memory runs out gets ENOMEM", t_enomem},
     {"hostile client, mm0 keeps serving", t_hostile},
     {"1000 fork+exit+wait, free memory unchanged", t_fork_loop},

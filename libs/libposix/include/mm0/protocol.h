@@ -32,8 +32,19 @@ enum mm0_request {
     MM0_SHUTDOWN = 15, /* MR0 status: init (pid 1) only; the system powers off */
     MM0_SELFCHECK = 16,/* mm0's memory self-check (vm_check) -> 0 or -EIO; MR0..3:
                         * objects, shadows, pages, spaces when it agrees */
+    MM0_CLONE = 17,    /* MR0 flags, MR1 pc, MR2 sp, MR3 a0, MR4 a1, MR5 gp, MR6 tp, MR7
+                        * clear-tid address -> thread id (CLONE_VM|CLONE_THREAD) or
+                        * child pid (no CLONE_VM; CLONE_PARENT allowed) */
+    MM0_THREAD_EXIT = 18, /* MR0 status: this thread ends (the process with its last) */
     MM0_REQUEST_COUNT
 };
+
+/* clone flags (Linux's values). */
+#define MM0_CLONE_VM             0x00000100ul
+#define MM0_CLONE_THREAD         0x00010000ul
+#define MM0_CLONE_PARENT         0x00008000ul
+#define MM0_CLONE_SETTLS         0x00080000ul
+#define MM0_CLONE_CHILD_CLEARTID 0x00200000ul
 
 /* Whole bytes of a MM0_WRITE: the message registers after MR0 and MR1. */
 #define MM0_MSG_WORDS 120
