@@ -18,13 +18,21 @@ static struct mm0_thread service_thread = {"service", (struct k_ipc_buffer *)MM0
 static struct mm0_thread fault_thread = {"fault", (struct k_ipc_buffer *)FAULT_IPC_VA};
 static uint8_t fault_stack[16384] __attribute__((aligned(16)));
 
+/* A benaphore: the count says how many threads hold or want the lock; only a thread
+ * that finds it held waits on the notification, and only an unlock that sees a waiter
+ * signals it. Uncontended, the lock costs no system call. */
+static volatile int lock_count;
+
 void mm0_lock(const struct mm0_thread *self)
 {
-    k_wait(lock_ntfn);
+    if (__atomic_fetch_add(&lock_count, 1, __ATOMIC_ACQUIRE) != 0) k_wait(lock_ntfn);
     k_ipc_buffer_set(self->ipc);
 }
 
-void mm0_unlock(void) { k_signal(lock_signal); }
+void mm0_unlock(void)
+{
+    if (__atomic_fetch_sub(&lock_count, 1, __ATOMIC_RELEASE) != 1) k_signal(lock_signal);
+}
 
 void mm0_poweroff(int status)
 {
@@ -88,8 +96,8 @@ int main(void *unused)
     }
     tasks_init();
     exec_init((const void *)MM0_ARCHIVE_VA, boot->archive_len);
-    /* The lock: a notification, signalled once (free). Signals go through a badged
-     * copy so that the notification word is never 0 when it is free. */
+    /* The lock's notification (for a waiter). Signals go through a badged copy so
+     * that the notification word is never 0 when signalled. */
     page_t n = pool_page_new(K_NOTIFICATION_OBJECT, 0);
     if (n == NO_PAGE) return 1;
     lock_ntfn = page_cap(n);
@@ -97,7 +105,6 @@ int main(void *unused)
     if (k_cnode_mint(MM0_CAP_CNODE, lock_signal, MM0_DEPTH, MM0_CAP_CNODE, lock_ntfn, MM0_DEPTH,
                      K_CAP_RIGHT_WRITE, 1))
         return 1;
-    mm0_unlock();
     printf("mm0: %lu pages (%lu KiB) for processes\n", pages_free(), pages_free() * 4);
     mm0_lock(&service_thread);
     if ((e = start_fault_thread())) {

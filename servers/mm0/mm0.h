@@ -1,6 +1,7 @@
 /* mm0's two threads and the lock between them. The service thread answers requests
  * (service.c), the fault thread page faults (fault.c); all of mm0's state is shared
- * and guarded by one lock, a notification used as a binary semaphore. libk keeps one
+ * and guarded by one lock (a counter, with a notification to wait on when the lock
+ * is held: main.c). libk keeps one
  * IPC-buffer pointer for the whole program, so the lock holder points it at its own
  * buffer: every kernel invocation mm0 makes happens with the lock held. */
 #pragma once
