@@ -1,7 +1,8 @@
 /* The page pool (pages.h). Slots of mm0's CNode, from MM0_CAP_FIRST_FREE:
- *   [ut_base, ut_base + total)          the 4 KiB untyped of page p
+ *   [ut_base, ut_base + total)          the 4 KiB untyped of page p (once split)
  *   [obj_base, obj_base + total)        the object made from page p
- *   [extra_base, ...)                   reply slots, window slots, misc slots */
+ *   [extra_base, ...)                   reply slots, window slots, misc slots
+ *   the rest                            mapping slots (memory.c) */
 #include "pages.h"
 #include <stdio.h>
 
