@@ -50,7 +50,7 @@ static void stop_blocked(tcb_t *t)
 static void restart(tcb_t *t)
 {
     if (is_blocked(t)) stop_blocked(t);
-    if (t->state == TCB_INACTIVE || is_blocked(t)) sched_make_runnable(t);
+    if (t->state == TCB_INACTIVE || is_blocked(t)) sched_restart(t);
 }
 
 static void suspend(tcb_t *t)

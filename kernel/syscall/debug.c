@@ -100,7 +100,7 @@ void debug_name_thread(tcb_t *t, word_t cptr)
 {
     lookup_fault_t why;
     cte_t *s = cspace_lookup_cap_slot(tcb_cspace_root(t), cptr, &why);
-    word_t *buf = tcb_ipc_buffer(t);
+    word_t *buf = tcb_ipc_buffer(t, false);
     if (!s || cap_type(s->cap) != CAP_THREAD || !buf) {
         kprintf("kernel: DebugNameThread from '%s': cptr 0x%lx is not a TCB (or no IPC buffer)\n",
                 t->name, cptr);

@@ -41,10 +41,15 @@ static inline void copy_message(tcb_t *from, tcb_t *to, word_t badge, word_t inf
     t[REG_A0] = badge;
     /* The sender's info word less capsUnwrapped (extraCaps is already 0). */
     t[REG_A1] = info & ~((word_t)7 << 9);
-    t[REG_A2] = f[REG_A2];
-    t[REG_A3] = f[REG_A3];
-    t[REG_A4] = f[REG_A4];
-    t[REG_A5] = f[REG_A5];
+    /* Only the message's own words, as the general path and seL4 copy them: the
+     * receiver's registers past the length keep their values. */
+    switch (k_msginfo_length(info)) {
+    case 4: t[REG_A5] = f[REG_A5]; /* fall through */
+    case 3: t[REG_A4] = f[REG_A4]; /* fall through */
+    case 2: t[REG_A3] = f[REG_A3]; /* fall through */
+    case 1: t[REG_A2] = f[REG_A2]; /* fall through */
+    default: break;
+    }
 }
 
 void fastpath_call(tcb_t *cur, word_t cptr, word_t info)

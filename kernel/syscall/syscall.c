@@ -13,6 +13,31 @@
 #include <object/endpoint.h>
 #include <k/syscalls.h>
 
+/* Look up the extra caps a send names in t's IPC buffer (none without a readable
+ * buffer). Returns how many, or -1 with *bad and *why set if one does not resolve. */
+static int lookup_extra_caps(tcb_t *t, cte_t *extra[INV_MAX_EXTRA_CAPS], word_t *bad,
+                             lookup_fault_t *why)
+{
+    struct k_ipc_buffer *b = (struct k_ipc_buffer *)tcb_ipc_buffer(t, false);
+    if (!b) return 0;
+    unsigned n = (unsigned)k_msginfo_extra_caps(t->ctx.regs[REG_A1]);
+    for (unsigned i = 0; i < n; i++) {
+        extra[i] = cspace_lookup_cap_slot(tcb_cspace_root(t), b->caps_or_badges[i], why);
+        if (!extra[i]) {
+            *bad = b->caps_or_badges[i];
+            return -1;
+        }
+    }
+    return (int)n;
+}
+
+/* A Call on a notification or a reply cap completes at once and gets seL4's empty
+ * reply (badge 0, message info 0); a Send leaves the registers alone. */
+static void empty_reply(tcb_t *t, bool is_call)
+{
+    if (is_call) t->ctx.regs[REG_A0] = t->ctx.regs[REG_A1] = 0;
+}
+
 static void send(tcb_t *t, bool is_call, bool blocking)
 {
     word_t *r = t->ctx.regs;
@@ -21,6 +46,15 @@ static void send(tcb_t *t, bool is_call, bool blocking)
     if (!slot) {
         /* NBSend to nothing is silently dropped, as seL4 does; the others fault. */
         if (blocking) fault_cap(t, r[REG_A0], false, &why);
+        return;
+    }
+    /* As in seL4's handleInvocation, the extra caps are looked up for every kind of
+     * send before anything happens; a bad one faults the same way (NBSend: dropped). */
+    cte_t *extra[INV_MAX_EXTRA_CAPS];
+    word_t bad;
+    int n_extra = lookup_extra_caps(t, extra, &bad, &why);
+    if (n_extra < 0) {
+        if (blocking) fault_cap(t, bad, false, &why);
         return;
     }
     cap_t c = slot->cap;
@@ -34,18 +68,19 @@ static void send(tcb_t *t, bool is_call, bool blocking)
     case CAP_NOTIFICATION:
         if (!(rights & RIGHT_WRITE)) break;
         ntfn_signal(cap_ptr(c), cap_badge(c));
-        if (is_call) r[REG_A1] = 0;          /* a Call gets an empty reply, as in seL4 */
+        empty_reply(t, is_call);
         return;
     case CAP_REPLY:
         if (cap_size(c) & 1) break;          /* a master reply cap cannot be invoked */
         ipc_do_reply(t, slot);
+        empty_reply(t, is_call);
         return;
     default:
         break;
     }
     /* Kernel objects, and endpoints or notifications without the right to send (the
      * invocation layer answers those with InvalidCapability, as seL4 does). */
-    invoke_capability(t, slot, r[REG_A1], is_call);
+    invoke_capability(t, slot, r[REG_A1], is_call, extra, (unsigned)n_extra);
 }
 
 static void receive(tcb_t *t, bool blocking)
