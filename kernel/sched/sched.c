@@ -36,7 +36,7 @@ unsigned sched_bitmap_words;                  /* bit w set iff sched_bitmap[w] !
 
 /* Queue t at the head (seL4's tcbSchedEnqueue) or the tail (tcbSchedAppend) of its
  * priority's queue; a thread already queued keeps its place. */
-static void rq_push(tcb_t *t, bool front)
+static inline __attribute__((always_inline)) void rq_push(tcb_t *t, bool front)
 {
     if (t->rq_queued) return;
     unsigned p = t->priority;
@@ -53,7 +53,7 @@ static void rq_push(tcb_t *t, bool front)
     sched_bitmap_words |= 1u << (p / 64);
 }
 
-static void rq_remove(tcb_t *t)
+static inline __attribute__((always_inline)) void rq_remove(tcb_t *t)
 {
     if (!t->rq_queued) return;
     unsigned p = t->priority;

@@ -19,7 +19,7 @@ word_t *tcb_ipc_buffer(tcb_t *t, bool receiving)
     if (cap_type(f) != CAP_FRAME || cap_flag(f)) return NULL;
     unsigned rights = cap_rights(f);
     if (!(rights & RIGHT_READ) || (receiving && !(rights & RIGHT_WRITE))) return NULL;
-    uint64_t off = t->ipc_buffer & (cap_object_bytes(f) - 1);
+    uint64_t off = t->ipc_buffer & MASK(cap_size(f));     /* a frame's size is log2 bytes */
     return (word_t *)((uint8_t *)cap_ptr(f) + off);
 }
 
@@ -133,7 +133,9 @@ void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call,
     iv.label = k_msginfo_label(info);
     iv.length = k_msginfo_length(info);
     iv.buffer = tcb_ipc_buffer(caller, false);
-    iv.reply_buffer = is_call ? tcb_ipc_buffer(caller, true) : NULL;
+    /* The same frame, if its cap also allows writing (tcb_ipc_buffer's rule). */
+    if (is_call && iv.buffer && (cap_rights(tcb_slot(caller, TCB_SLOT_BUFFER)->cap) & RIGHT_WRITE))
+        iv.reply_buffer = iv.buffer;
     /* Without an IPC buffer only the register message registers exist. */
     if (iv.length > K_MSG_MAX_LENGTH) iv.length = K_MSG_MAX_LENGTH;
     if (!iv.buffer && iv.length > N_MSG_REGISTERS) iv.length = N_MSG_REGISTERS;

@@ -18,9 +18,10 @@
 static int lookup_extra_caps(tcb_t *t, cte_t *extra[INV_MAX_EXTRA_CAPS], word_t *bad,
                              lookup_fault_t *why)
 {
+    unsigned n = (unsigned)k_msginfo_extra_caps(t->ctx.regs[REG_A1]);
+    if (!n) return 0;
     struct k_ipc_buffer *b = (struct k_ipc_buffer *)tcb_ipc_buffer(t, false);
     if (!b) return 0;
-    unsigned n = (unsigned)k_msginfo_extra_caps(t->ctx.regs[REG_A1]);
     for (unsigned i = 0; i < n; i++) {
         extra[i] = cspace_lookup_cap_slot(tcb_cspace_root(t), b->caps_or_badges[i], why);
         if (!extra[i]) {
