@@ -120,17 +120,30 @@ static void reply(tcb_t *t)
     if (cap_type(slot->cap) == CAP_REPLY) ipc_do_reply(t, slot);
 }
 
+#ifdef CONFIG_DEBUG_SYSCALLS
+/* Calls and ReplyRecvs that reached the general path: the fast path never comes here,
+ * so it stays as fast as without the count. */
+static word_t slowpath_count;
+#define COUNT_SLOWPATH() (slowpath_count++)
+#else
+#define COUNT_SLOWPATH() ((void)0)
+#endif
+
 void syscall_dispatch(tcb_t *cur, long n)
 {
     word_t *r = cur->ctx.regs;
     switch (n) {
-    case SYS_CALL:       send(cur, true, true); return;
+    case SYS_CALL:
+        COUNT_SLOWPATH();
+        send(cur, true, true);
+        return;
     case SYS_SEND:       send(cur, false, true); return;
     case SYS_NB_SEND:    send(cur, false, false); return;
     case SYS_RECV:       receive(cur, true); return;
     case SYS_NB_RECV:    receive(cur, false); return;
     case SYS_REPLY:      reply(cur); return;
     case SYS_REPLY_RECV:
+        COUNT_SLOWPATH();
         reply(cur);
         receive(cur, true);
         return;
@@ -156,6 +169,9 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
     case SYS_DEBUG_DUMP_SCHEDULER:
         debug_dump_scheduler();
+        return;
+    case SYS_DEBUG_SLOWPATH_COUNT:
+        r[REG_A0] = slowpath_count;
         return;
     case SYS_DEBUG_THREAD_EXIT:
         debug_flush(cur, true);

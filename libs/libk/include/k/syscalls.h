@@ -20,3 +20,6 @@
 /* Our extension, far from seL4's range: the calling thread stops for good and the
  * kernel reports its status. seL4 root tasks never use it. */
 #define SYS_DEBUG_THREAD_EXIT    (-256)
+/* Ours too: a0 = how many Call and ReplyRecv system calls took the general path (not
+ * the fast path) so far, so a test can prove which path ran. */
+#define SYS_DEBUG_SLOWPATH_COUNT (-257)
