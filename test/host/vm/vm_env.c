@@ -289,15 +289,6 @@ int task_write(env_t *e, task_t *t, uintptr_t va, uint64_t value)
     return access_word(e, t, va, VM_ACCESS_WRITE, &value);
 }
 
-int task_peek(env_t *e, task_t *t, uintptr_t va, uint64_t *value)
-{
-    (void)e;
-    vm_frame_t f;
-    int r = vm_peek(t->s, va, &f);
-    if (r == VM_OK) *value = frame_word(f, va & (VM_PAGE_SIZE - 1));
-    return r;
-}
-
 bool task_hw_consistent(env_t *e, task_t *t)
 {
     (void)e;
