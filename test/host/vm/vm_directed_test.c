@@ -549,6 +549,7 @@ static void test_lean_fault(void)
     CHECK_EQ(vm_fault(t->s, A, VM_ACCESS_READ, &r1), VM_OK);
     CHECK_EQ(vm_fault(t->s, A + 8, VM_ACCESS_WRITE, &r2), VM_OK);
     CHECK(r1.frame == r2.frame && r1.va == A && r1.rights == RW && !r1.replaced);
+    CHECK(r1.present && r2.present);
     CHECK_EQ(vm_fault(t->s, A + P, VM_ACCESS_READ, &r1), VM_OK);
     CHECK(r1.frame == env_zero_frame() && r1.rights == VM_PROT_READ);
     CHECK_EQ(e.allocs, allocs);
