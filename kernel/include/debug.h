@@ -1,6 +1,37 @@
-/* seL4's debug system calls (debug builds) and the console tools behind them. */
+/* seL4's debug system calls and the console tools behind them. */
 #pragma once
 #include <object/tcb.h>
+#include <k/syscalls.h>
+
+/* Is system call n a debug call this kernel's configuration lacks? Those are unknown
+ * system calls (a fault to the thread's handler), as in seL4's handleUnknownSyscall:
+ * CONFIG_PRINTING brings DebugPutChar and DebugDumpScheduler, CONFIG_DEBUG_BUILD the
+ * others (DebugHalt, DebugCapIdentify, DebugSnapshot, DebugNameThread) and our
+ * DebugThreadExit. Numbers that are not debug calls are not decided here. */
+static inline bool debug_call_refused(long n)
+{
+    switch (n) {
+    case SYS_DEBUG_PUTCHAR:
+    case SYS_DEBUG_DUMP_SCHEDULER:
+#ifdef CONFIG_PRINTING
+        return false;
+#else
+        return true;
+#endif
+    case SYS_DEBUG_HALT:
+    case SYS_DEBUG_CAP_IDENTIFY:
+    case SYS_DEBUG_SNAPSHOT:
+    case SYS_DEBUG_NAME_THREAD:
+    case SYS_DEBUG_THREAD_EXIT:
+#ifdef CONFIG_DEBUG_BUILD
+        return false;
+#else
+        return true;
+#endif
+    default:
+        return false;
+    }
+}
 
 /* Console output from threads, collected a line at a time per thread so lines of
  * threads preempted mid-line never interleave. end_line finishes a partial line. */

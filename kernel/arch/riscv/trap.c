@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <syscall.h>
 #include <fault.h>
+#include <debug.h>
 #include <irq.h>
 
 /* ecall from user mode (entry.S comes here directly, after trying the IPC fast path
@@ -15,8 +16,11 @@
 NORETURN void trap_syscall(user_context_t *ctx)
 {
     tcb_t *cur = tcb_of_ctx(ctx);
+    long n = (long)ctx->regs[REG_A7];
     ctx->regs[CTX_PC] += 4;
-    syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    /* A debug call this configuration lacks is no call at all (debug.h). */
+    if (debug_call_refused(n)) fault_unknown_syscall(cur, n);
+    else syscall_dispatch(cur, n);
     schedule_and_return();
 }
 
