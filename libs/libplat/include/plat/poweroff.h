@@ -7,7 +7,7 @@
  * "sifive,test0" node, written with 0x5555 at offset 0 (QEMU's test finisher, "pass").
  * QEMU virt has both; sifive_u has neither. */
 #pragma once
-#include <k/k.h>
+#include <k/abi.h>
 
 /* Slots plat_poweroff needs: padding untyped to reach the register, the frame and
  * up to two page tables. */
