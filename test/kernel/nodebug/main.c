@@ -73,6 +73,9 @@ int main(void *bootinfo)
     r.gp = read_gp();
     if (!err) err = k_tcb_write_registers(tcb, true, 0, 4, &r);
     report(err == K_NO_ERROR, "a child thread with us as its fault handler", "");
+    /* This image takes the root CNode size from the build's default (seL4's 12). */
+    report(bi->init_thread_cnode_size_bits == CONFIG_ROOT_CNODE_SIZE_BITS &&
+           bi->empty.end == 1ul << CONFIG_ROOT_CNODE_SIZE_BITS, "the root CNode has the configured size", "");
 
     for (unsigned i = 0; !err && i <= N_REFUSED; i++) {
         k_word_t badge, mr0 = 0, mr1, mr2, mr3;
