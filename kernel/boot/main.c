@@ -33,8 +33,15 @@ static void print_size(uint64_t bytes)
 
 static void all_threads_done(void)
 {
+#ifdef CONFIG_DEBUG_BUILD
     kprintf("kernel: all threads finished after %lu timer ticks; powering off\n", sched_ticks());
     arch_poweroff();
+#else
+    /* Without the debug calls no thread may stop the machine, not even by ending: the
+     * kernel idles, as seL4 does. (Powering off is a device's job: libs/libplat.) */
+    kprintf("kernel: all threads finished after %lu timer ticks; idling\n", sched_ticks());
+    sched_on_idle_forever = NULL;
+#endif
 }
 
 static void read_device_tree(paddr_t dtb)

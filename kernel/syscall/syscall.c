@@ -120,7 +120,7 @@ static void reply(tcb_t *t)
     if (cap_type(slot->cap) == CAP_REPLY) ipc_do_reply(t, slot);
 }
 
-#ifdef CONFIG_DEBUG_SYSCALLS
+#ifdef CONFIG_DEBUG_BUILD
 /* Calls and ReplyRecvs that reached the general path: the fast path never comes here,
  * so it stays as fast as without the count. */
 static word_t slowpath_count;
@@ -150,10 +150,18 @@ void syscall_dispatch(tcb_t *cur, long n)
     case SYS_YIELD:
         sched_yield();
         return;
-#ifdef CONFIG_DEBUG_SYSCALLS
+    /* seL4's configuration split: CONFIG_PRINTING brings the console calls,
+     * CONFIG_DEBUG_BUILD the rest (and our extensions). A call this kernel lacks is
+     * an unknown system call, a fault to the thread's handler, as in seL4. */
+#ifdef CONFIG_PRINTING
     case SYS_DEBUG_PUTCHAR:
         debug_putchar(cur, (char)r[REG_A0]);
         return;
+    case SYS_DEBUG_DUMP_SCHEDULER:
+        debug_dump_scheduler();
+        return;
+#endif
+#ifdef CONFIG_DEBUG_BUILD
     case SYS_DEBUG_HALT:
         debug_flush(cur, true);
         kprintf("kernel: DebugHalt from thread '%s'\n", cur->name);
@@ -166,9 +174,6 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
     case SYS_DEBUG_NAME_THREAD:
         debug_name_thread(cur, r[REG_A0]);
-        return;
-    case SYS_DEBUG_DUMP_SCHEDULER:
-        debug_dump_scheduler();
         return;
     case SYS_DEBUG_SLOWPATH_COUNT:
         r[REG_A0] = slowpath_count;

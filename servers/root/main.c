@@ -3,6 +3,7 @@
  * handed it: the boot info, its untyped memory, and its CSpace (the audit view). */
 #include <k/k.h>
 #include <stdio.h>
+#include <plat/poweroff.h>
 
 int main(void *bootinfo)
 {
@@ -17,8 +18,6 @@ int main(void *bootinfo)
     }
     printf("root: %lu untyped capabilities: %lu KiB of RAM, %lu device regions\n", n, ram >> 10, dev);
     printf("root: the device tree travels in %lu bytes of extra boot info\n", bi->extra_len);
-    printf("root: my capabilities (DebugSnapshot):\n");
-    k_debug_snapshot();
-    printf("root: no servers to start yet; exiting\n");
-    return 0;
+    printf("root: no servers to start yet; powering off\n");
+    plat_poweroff_or_stop(bi, bi->empty.start, PLAT_POWEROFF_SLOTS);
 }

@@ -15,8 +15,9 @@
 NORETURN void trap_syscall(user_context_t *ctx)
 {
     tcb_t *cur = tcb_of_ctx(ctx);
+    long n = (long)ctx->regs[REG_A7];
     ctx->regs[CTX_PC] += 4;
-    syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    syscall_dispatch(cur, n);
     schedule_and_return();
 }
 

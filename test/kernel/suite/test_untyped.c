@@ -56,8 +56,9 @@ TEST(retype_errors)
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, busy, 1), K_DELETE_FIRST);
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 0), K_RANGE_ERROR);
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 257), K_RANGE_ERROR);
-    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, 4096, 1), K_RANGE_ERROR);
-    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, 4095, 2), K_RANGE_ERROR);
+    k_word_t root_slots = 1ul << bi->init_thread_cnode_size_bits;
+    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, root_slots, 1), K_RANGE_ERROR);
+    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, root_slots - 1, 2), K_RANGE_ERROR);
     /* A window that would run over an occupied slot. */
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, busy - 1, 2), K_DELETE_FIRST);
     /* Destination CNode lookups: depth over 64 is a range error; a slot that is not a

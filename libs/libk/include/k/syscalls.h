@@ -10,7 +10,8 @@
 #define SYS_REPLY                (-6)
 #define SYS_YIELD                (-7)
 #define SYS_NB_RECV              (-8)
-/* Debug builds only (CONFIG_DEBUG_SYSCALLS), as in seL4: */
+/* Debug calls, as in seL4: PutChar and DumpScheduler with CONFIG_PRINTING, the
+ * others with CONFIG_DEBUG_BUILD (docs/abi.md): */
 #define SYS_DEBUG_PUTCHAR        (-9)
 #define SYS_DEBUG_DUMP_SCHEDULER (-10)
 #define SYS_DEBUG_HALT           (-11)
