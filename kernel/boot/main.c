@@ -119,6 +119,8 @@ static void banner(unsigned hartid, paddr_t dtb)
         kprintf("plic: @ 0x%lx, %u sources\n", plat.plic.base, plat.plic.ndev);
     if (plat.clint.present)
         kprintf("clint: @ 0x%lx\n", plat.clint.base);
+    kprintf("asid: %u bits%s\n", arch_asid_bits,
+            arch_asid_bits < 16 ? " (fewer than the kernel's 16: every address-space switch flushes the TLB)" : "");
     kprintf("timebase: %lu Hz, timer %s\n", plat.timebase_hz,
             arch_timer_direct() ? "stimecmp (Sstc)" : "SBI set_timer");
     unsigned smode = 0;

@@ -41,6 +41,7 @@ void arch_tlb_flush_page(unsigned asid, vaddr_t va);
 void arch_tlb_flush_asid(unsigned asid);
 /* Boards whose ranged sfence.vma cannot be trusted (FU540/FU740): flush whole ASIDs. */
 extern bool arch_quirk_flush_whole_asid;
+extern unsigned arch_asid_bits;          /* ASID bits the hart implements (boot probe) */
 /* The kernel-only root table: threads without a valid VSpace run on it. */
 extern paddr_t arch_kernel_root_pa;
 static inline paddr_t arch_kernel_root(void) { return arch_kernel_root_pa; }

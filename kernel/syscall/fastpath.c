@@ -65,8 +65,9 @@ void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
     endpoint_t *ep = cap_ptr(c);
     tcb_t *dest = ep->head;
     if (!dest || dest->state != TCB_BLOCKED_RECV) return;
-    /* We block; the receiver must be the one to run next. */
-    if (sched_ready_above(dest->priority)) return;
+    /* We block; the receiver must be the one to run next. No queued thread outranks
+     * the running one, so only a receiver below us needs the bitmap (seL4's test). */
+    if (dest->priority < cur->priority && sched_ready_above(dest->priority)) return;
     unsigned asid;
     paddr_t root = vspace_of_thread(dest, &asid);
     if (asid == ASID_INVALID) return;
@@ -107,7 +108,7 @@ void fastpath_reply_recv(tcb_t *cur, word_t cptr, word_t info)
     /* A waiting sender would complete our receive at once: the general path does it. */
     if (ep->head && ep->head->state == TCB_BLOCKED_SEND) return;
     if (cur->bound_ntfn && (cur->bound_ntfn->bound_active & 1)) return;
-    if (sched_ready_above(caller->priority)) return;
+    if (caller->priority < cur->priority && sched_ready_above(caller->priority)) return;
     unsigned asid;
     paddr_t root = vspace_of_thread(caller, &asid);
     if (asid == ASID_INVALID) return;
