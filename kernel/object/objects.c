@@ -33,6 +33,13 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device)
     kassert(bits > 0);
     /* Device memory is handed out as frames only and never zeroed: it is registers. */
     if (!device) memset(paddr_to_kva(pa), 0, 1ull << bits);
+    return object_init(type, pa, user_size, device);
+}
+
+cap_t object_init(word_t type, paddr_t pa, word_t user_size, bool device)
+{
+    int bits = object_size_bits(type, user_size);
+    kassert(bits > 0);
     switch (type) {
     case K_UNTYPED_OBJECT:
         return cap_make(CAP_UNTYPED, pa, 0, bits, device, 0);

@@ -20,3 +20,7 @@
 /* Our extension, far from seL4's range: the calling thread stops for good and the
  * kernel reports its status. seL4 root tasks never use it. */
 #define SYS_DEBUG_THREAD_EXIT    (-256)
+/* Ours too: preemption counters (a0 = 1 also resets and arms the interrupts-off
+ * accounting, 2 disarms it); returns a0 preemptions since boot, a1 the longest run of
+ * kernel instructions without a look at pending interrupts while armed, a2 the looks. */
+#define SYS_DEBUG_PREEMPT_STATS  (-257)
