@@ -144,13 +144,14 @@ void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call)
 
     /* Retype and the CNode operations may stop at a preemption point (preempt.h):
      * then nothing is answered and the call is issued again from its ecall. */
-    preempt_begin(cap_type(iv.cap) == CAP_UNTYPED || cap_type(iv.cap) == CAP_CNODE);
+    bool restartable = cap_type(iv.cap) == CAP_UNTYPED || cap_type(iv.cap) == CAP_CNODE;
+    if (restartable) preempt_begin();
     word_t err = decode(&iv, &e);
-    if (preempt_stopped()) {
+    if (restartable && preempt_stopped()) {
         caller->ctx.regs[CTX_PC] -= 4;
         arch_poll_interrupts();        /* take the interrupt now, as seL4 does */
     }
-    if (preempt_end()) return;
+    if (restartable && preempt_end()) return;
     /* Only a Call is answered; and not if the caller is gone or now waits (a TCB that
      * suspended itself, a thread whose fault is being handled). */
     if (!is_call || caller->state != TCB_RUNNING) return;

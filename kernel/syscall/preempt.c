@@ -12,24 +12,6 @@ void preempt_account(void)
     preempt.looks++;
 }
 
-void preempt_begin(bool restartable)
-{
-    preempt.allowed = restartable;
-    preempt.stopped = false;
-    /* A full budget for every attempt, so each restart makes progress before it can
-     * stop again, however often interrupts arrive. */
-    preempt.work = 0;
-    if (preempt.armed) preempt.mark = arch_instret();
-}
-
-bool preempt_end(void)
-{
-    bool stopped = preempt.stopped;
-    if (preempt.armed) preempt_account();
-    preempt.allowed = preempt.stopped = false;
-    return stopped;
-}
-
 void preempt_debug_stats(word_t *regs)
 {
     if (regs[REG_A0] == 1) {

@@ -104,7 +104,7 @@ static unsigned run_restarting(void (*op)(cte_t *), cte_t *slot)
 {
     unsigned stops = 0;
     for (;;) {
-        preempt_begin(true);
+        preempt_begin();
         op(slot);
         if (!preempt_end()) return stops;
         stops++;
@@ -157,7 +157,7 @@ static void chain(void *p)
         cte_t *spare = arena_slots(SPARES), *cur = x;
         unsigned used = 0;
         for (;;) {
-            preempt_begin(true);
+            preempt_begin();
             cte_delete(cur);
             if (!preempt_end()) break;
             stops++;

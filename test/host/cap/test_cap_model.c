@@ -853,7 +853,7 @@ static void restarting(void (*op)(cte_t *), cte_t *slot)
     if (!preempt_every) { op(slot); return; }
     cap_t was = slot->cap;
     for (;;) {
-        preempt_begin(true);
+        preempt_begin();
         preempt.work = PREEMPT_BUDGET - 1;   /* look at the first point already */
         op(slot);
         if (!preempt_end()) return;
