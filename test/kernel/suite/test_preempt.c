@@ -139,7 +139,7 @@ TEST(preempt_revoke_many_caps)
 
 /* The observer: a thread of our priority that runs whenever a delete of ours is
  * preempted. It watches `slot`; when it finds a Zombie there it tries what a holder of
- * the slot could do, and the second time it finishes the delete itself. shared.word:
+ * the slot could do, and then finishes the delete itself. shared.word:
  * [0] Zombie sightings, [1] Copy from it, [2] an invocation of it, [3] Revoke of it,
  * [4] its own Delete of it, [5] done. Register-only calls, except Copy, whose extra
  * cap and fifth word go in its own IPC buffer (at `ipc`). */
@@ -160,11 +160,9 @@ static void c_observe(k_word_t slot, k_word_t spare, k_word_t ipc, k_cptr_t self
             shared.word[2] = k_msginfo_label(k_call(slot, k_msginfo_new(K_CNODE_REVOKE, 0, 0, 2), &m0, &m1, &m2, &m3));
             m0 = slot; m1 = ROOT_DEPTH;
             shared.word[3] = k_msginfo_label(k_call(ROOT, k_msginfo_new(K_CNODE_REVOKE, 0, 0, 2), &m0, &m1, &m2, &m3));
-            if (shared.word[0] >= 2) {
-                m0 = slot; m1 = ROOT_DEPTH;
-                shared.word[4] = k_msginfo_label(k_call(ROOT, k_msginfo_new(K_CNODE_DELETE, 0, 0, 2), &m0, &m1, &m2, &m3)) + 1;
-                shared.word[5] = 1;
-            }
+            m0 = slot; m1 = ROOT_DEPTH;
+            shared.word[4] = k_msginfo_label(k_call(ROOT, k_msginfo_new(K_CNODE_DELETE, 0, 0, 2), &m0, &m1, &m2, &m3)) + 1;
+            shared.word[5] = 1;
         } else if (id == 0 && shared.word[0]) {
             shared.word[5] = 2;
         }
@@ -174,29 +172,34 @@ static void c_observe(k_word_t slot, k_word_t spare, k_word_t ipc, k_cptr_t self
 
 TEST(preempt_delete_big_cnode_leaves_zombie)
 {
-    /* A CNode of 2^20 slots (32 MiB) with a few caps, deleted by us while a thread of
-     * our priority watches its slot: a preempted delete shows seL4's Zombie there. */
+    /* A CNode of 2^20 slots (32 MiB), 4096 of them holding caps, deleted by us while a
+     * thread of our priority watches its slot: a preempted delete shows seL4's Zombie
+     * there. The delete takes a few time slices; should one attempt happen to fit in
+     * a single slice (no preemption, nothing seen), it is tried again, up to 4 times. */
     k_cptr_t ut = untyped_at_least(26);
     CHECK(ut != 0);
     if (!ut) return;
-    k_cptr_t cn = make_object(ut, K_CAPTABLE_OBJECT, 20), ep = make_object(ut, K_ENDPOINT_OBJECT, 0);
-    k_cptr_t spare = slot_alloc();
-    CHECK(cn && ep);
-    if (!cn || !ep) return;
-    for (k_word_t i = 0; i < 1024; i++)
-        CHECK_EQ(k_cnode_copy(cn, i * 1024 + 7, 20, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
-
+    k_cptr_t cn = slot_alloc(), ep = make_object(ut, K_ENDPOINT_OBJECT, 0), spare = slot_alloc();
     struct thread t = { 0 };
-    shared_clear();
+    k_word_t stops = 0;
     CHECK_EQ(thread_new(&t, ut, NULL, 0, "observer"), K_NO_ERROR);
-    CHECK_EQ(thread_start(&t, c_observe, cn, spare, t.ipc_va, 255, true), K_NO_ERROR);
-    k_word_t before = preemptions();
-    CHECK_EQ(k_cnode_delete(ROOT, cn, ROOT_DEPTH), K_NO_ERROR);
-    k_word_t stops = preemptions() - before;
-    YIELD_UNTIL(shared.word[5] != 0, 100);
-    printf("  delete of 2^20 slots: %lu preemptions, %lu Zombie sightings\n", stops, shared.word[0]);
-    CHECK(stops >= 2);
-    CHECK(shared.word[0] >= 2);
+    for (unsigned attempt = 0; attempt < 4 && !stops; attempt++) {
+        CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 20, ROOT, 0, 0, cn, 1), K_NO_ERROR);
+        for (k_word_t i = 0; i < 4096; i++)
+            CHECK_EQ(k_cnode_copy(cn, i * 256 + 7, 20, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+        shared_clear();
+        CHECK_EQ(thread_start(&t, c_observe, cn, spare, t.ipc_va, 255, true), K_NO_ERROR);
+        k_word_t before = preemptions();
+        CHECK_EQ(k_cnode_delete(ROOT, cn, ROOT_DEPTH), K_NO_ERROR);
+        stops = preemptions() - before;
+        YIELD_UNTIL(shared.word[5] != 0, 100);
+        printf("  delete of 2^20 slots: %lu preemptions, %lu Zombie sightings\n", stops, shared.word[0]);
+        if (!stops) shared.word[5] = 3;               /* the observer stops */
+        YIELD_UNTIL(false, 3);
+        CHECK_EQ(k_tcb_suspend(t.tcb), K_NO_ERROR);
+    }
+    CHECK(stops >= 1);
+    CHECK_EQ(shared.word[0], 1);
     CHECK_EQ(shared.word[1], K_ILLEGAL_OPERATION);   /* a Zombie derives to nothing */
     CHECK_EQ(shared.word[2], K_INVALID_CAPABILITY);  /* nor can it be invoked */
     CHECK_EQ(shared.word[3], K_NO_ERROR);            /* it has no children to revoke */
