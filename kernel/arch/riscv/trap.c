@@ -48,7 +48,7 @@ void arch_poll_interrupts(void)
 }
 
 /* Preemption points ask this (preempt.h): is a timer or external interrupt waiting?
- * One CSR read; software interrupts (unused, and the benchmark's marker) do not count. */
+ * One CSR read; software interrupts (unused) do not count. */
 bool arch_irq_pending(void)
 {
     return (csr_read(sip) & (SIE_STIE | SIE_SEIE)) != 0;
