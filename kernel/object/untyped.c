@@ -111,12 +111,16 @@ static word_t retype(inv_t *iv, inv_error_t *e)
     if (reset && !untyped_reset(iv->slot)) return K_NO_ERROR;
     bool clean = untyped_is_clean(iv->slot->cap);
     kassert(device || clean);
+    /* The caps differ only in the address; at most 256 objects, bounded (about 40
+     * instructions each), so no preemption point: seL4 has none here either. */
+    cap_t obj = object_init(type, first, user_size, device);
+    /* Carved from zeroed memory, a child untyped is clean from the start. */
+    if (type == K_UNTYPED_OBJECT && !device) obj.w1 = UNTYPED_CLEAN;
+    bool init = object_needs_init(type);
     for (word_t i = 0; i < count; i++) {
         paddr_t pa = first + (i << bits);
-        cap_t obj = object_init(type, pa, user_size, device);
-        /* Carved from zeroed memory, a child untyped is clean from the start. */
-        if (type == K_UNTYPED_OBJECT && !device) obj.w1 = UNTYPED_CLEAN;
-        cdt_insert_new(iv->slot, &dest[i], obj);
+        if (i && init) object_init_memory(type, pa);
+        cdt_insert_new(iv->slot, &dest[i], cap_with_paddr(obj, pa));
     }
     iv->slot->cap.w1 = (first + (count << bits) - base) | (clean ? UNTYPED_CLEAN : 0);
     return K_NO_ERROR;

@@ -71,6 +71,12 @@ static inline unsigned cap_rights(cap_t c) { return (c.w0 >> CAP_RIGHTS_SHIFT) &
 static inline unsigned cap_size(cap_t c) { return (c.w0 >> CAP_SIZE_SHIFT) & 63; }
 static inline bool cap_flag(cap_t c) { return (c.w0 >> CAP_FLAG_SHIFT) & 1; }
 
+static inline cap_t cap_with_paddr(cap_t c, paddr_t obj)
+{
+    c.w0 = (c.w0 & ~CAP_PADDR_MASK) | (obj & CAP_PADDR_MASK);
+    return c;
+}
+
 static inline cap_t cap_with_rights(cap_t c, unsigned rights)
 {
     c.w0 = (c.w0 & ~((uint64_t)15 << CAP_RIGHTS_SHIFT)) | ((uint64_t)(rights & 15) << CAP_RIGHTS_SHIFT);

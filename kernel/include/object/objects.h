@@ -22,6 +22,10 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device);
 /* The same for memory known to be zero already (Untyped_Retype: untyped.c keeps the
  * memory above an untyped's free index zero), so creating is constant time. */
 cap_t object_init(word_t type, paddr_t pa, word_t user_size, bool device);
+/* The part of object_init that writes the object's memory (TCBs only; the rest start
+ * as all zero), for retype's loop, which makes the caps of further objects itself. */
+static inline bool object_needs_init(word_t type) { return type == K_TCB_OBJECT; }
+void object_init_memory(word_t type, paddr_t pa);
 
 /* Objects that contain capability slots (CNode, TCB): where they are. */
 bool object_has_slots(cap_t c);
