@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <kprintf.h>
 #include <object/objects.h>
+#include <preempt.h>
+#include <arch.h>
 
 #define N_MSG_REGISTERS 4     /* message registers passed in a2..a5 */
 
@@ -142,7 +144,16 @@ void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call,
     iv.n_extra = n_extra;
     for (unsigned i = 0; i < n_extra; i++) iv.extra[i] = extra[i];
 
+    /* Retype and the CNode operations may stop at a preemption point (preempt.h):
+     * then nothing is answered and the call is issued again from its ecall. */
+    bool restartable = cap_type(iv.cap) == CAP_UNTYPED || cap_type(iv.cap) == CAP_CNODE;
+    if (restartable) preempt_begin();
     word_t err = decode(&iv, &e);
+    if (restartable && preempt_stopped()) {
+        caller->ctx.regs[CTX_PC] -= 4;
+        arch_poll_interrupts();        /* take the interrupt now, as seL4 does */
+    }
+    if (restartable && preempt_end()) return;
     /* Only a Call is answered; and not if the caller is gone or now waits (a TCB that
      * suspended itself, a thread whose fault is being handled). */
     if (!is_call || caller->state != TCB_RUNNING) return;

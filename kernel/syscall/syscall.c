@@ -10,6 +10,7 @@
 #include <invocation.h>
 #include <fault.h>
 #include <debug.h>
+#include <preempt.h>
 #include <object/endpoint.h>
 #include <k/syscalls.h>
 
@@ -177,6 +178,9 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
     case SYS_DEBUG_SLOWPATH_COUNT:
         r[REG_A0] = slowpath_count;
+        return;
+    case SYS_DEBUG_PREEMPT_STATS:
+        preempt_debug_stats(r);
         return;
     case SYS_DEBUG_THREAD_EXIT:
         debug_flush(cur, true);

@@ -48,6 +48,18 @@ void arch_poll_interrupts(void)
     if (pending & SIE_SSIE) csr_clear(sip, SIE_SSIE);
 }
 
+/* Preemption points ask this (preempt.h): is a timer or external interrupt waiting?
+ * One CSR read; software interrupts (unused) do not count. */
+bool arch_irq_pending(void)
+{
+    return (csr_read(sip) & (SIE_STIE | SIE_SEIE)) != 0;
+}
+
+uint64_t arch_instret(void)
+{
+    return csr_read(instret);
+}
+
 NORETURN void trap_from_kernel(word_t scause, word_t sepc, word_t stval, word_t sp)
 {
     panic("trap in kernel mode: scause 0x%lx sepc 0x%lx stval 0x%lx sp 0x%lx",

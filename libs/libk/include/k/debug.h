@@ -30,3 +30,14 @@ static inline k_word_t k_debug_slowpath_count(void)
     asm volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
     return a0;
 }
+
+/* Our extension: preemption counters (see k/syscalls.h). op 0 reads, 1 resets and arms
+ * the interrupts-off accounting, 2 disarms it. */
+struct k_preempt_stats { k_word_t preemptions, longest, looks; };
+static inline struct k_preempt_stats k_debug_preempt_stats(k_word_t op)
+{
+    register k_word_t a0 asm("a0") = op, a1 asm("a1"), a2 asm("a2");
+    register long a7 asm("a7") = SYS_DEBUG_PREEMPT_STATS;
+    asm volatile("ecall" : "+r"(a0), "=r"(a1), "=r"(a2) : "r"(a7) : "memory");
+    return (struct k_preempt_stats){ a0, a1, a2 };
+}

@@ -24,3 +24,7 @@
 /* Ours too: a0 = how many Call and ReplyRecv system calls took the general path (not
  * the fast path) so far, so a test can prove which path ran. */
 #define SYS_DEBUG_SLOWPATH_COUNT (-257)
+/* Ours too: preemption counters (a0 = 1 also resets and arms the interrupts-off
+ * accounting, 2 disarms it); returns a0 preemptions since boot, a1 the longest run of
+ * kernel instructions without a look at pending interrupts while armed, a2 the looks. */
+#define SYS_DEBUG_PREEMPT_STATS  (-258)
