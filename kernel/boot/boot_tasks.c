@@ -19,7 +19,6 @@
 #define USER_LOWEST 0x1000ul       /* page 0 stays unmapped so NULL faults */
 
 static struct bootmem *boot_mem;
-static struct boot_space *cur_space;   /* receives the caps of what is mapped, or NULL */
 
 paddr_t boot_alloc(uint64_t size_bits, const char *what)
 {
@@ -29,12 +28,7 @@ paddr_t boot_alloc(uint64_t size_bits, const char *what)
     return pa;
 }
 
-static paddr_t alloc_page_table(void)
-{
-    paddr_t pa = boot_alloc(PAGE_BITS, "page tables");
-    if (cur_space) boot_space_page_table(cur_space, pa);
-    return pa;
-}
+static paddr_t alloc_page_table(void) { return boot_alloc(PAGE_BITS, "page tables"); }
 
 /* Map one fresh zeroed page at va with the given R/W/X bits; returns its kernel alias. */
 uint8_t *boot_map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, paddr_t *pa_out)
@@ -48,15 +42,13 @@ uint8_t *boot_map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, paddr_t *pa_ou
 }
 
 /* Load one image's segments into a new address space. Returns the root table, or 0. */
-static paddr_t load_image(const struct boot_image *img, struct elf_image *elf,
-                          struct boot_space *space)
+static paddr_t load_image(const struct boot_image *img, struct elf_image *elf)
 {
     int err = elf_open(elf, img->start, (size_t)(img->end - img->start), USER_LOWEST, USER_TOP);
     if (err) {
         kprintf("kernel: boot image '%s' rejected: %s\n", img->name, elf_strerror(err));
         return 0;
     }
-    cur_space = space;
     paddr_t root_pa = boot_alloc(PAGE_BITS, "page tables");
     pte_t *root = paddr_to_kva(root_pa);
     arch_vspace_init(root);
@@ -68,7 +60,6 @@ static paddr_t load_image(const struct boot_image *img, struct elf_image *elf,
         for (vaddr_t va = ALIGN_DOWN(seg.vaddr, PAGE_SIZE); va < seg.vaddr + seg.memsz; va += PAGE_SIZE) {
             paddr_t pa;
             uint8_t *page = boot_map_new_page(root, va, rwx, &pa);
-            if (space) boot_space_frame(space, pa, va, seg.w);
             /* Copy the part of the file image that falls into this page. */
             vaddr_t lo = va > seg.vaddr ? va : seg.vaddr;
             vaddr_t hi = va + PAGE_SIZE < seg.vaddr + seg.filesz ? va + PAGE_SIZE : seg.vaddr + seg.filesz;
@@ -94,15 +85,23 @@ static tcb_t *new_thread(const char *name, paddr_t tcb_pa, vaddr_t entry, vaddr_
 static bool start_root(const struct boot_image *img, paddr_t dtb, uint32_t dtb_size)
 {
     struct elf_image elf;
-    struct boot_space *space = boot_space_begin();
-    paddr_t root_pa = load_image(img, &elf, space);
+    paddr_t root_pa = load_image(img, &elf);
     if (!root_pa) return false;
     uint64_t lo, hi;
     elf_extent(&elf, &lo, &hi);
+    /* seL4's root task image is one range from the first segment's start to the last
+     * one's end: pages between segments are mapped too (zeroed, read-write, not
+     * executable), and userImageFrames lists every page of the range. */
+    pte_t *root = paddr_to_kva(root_pa);
+    for (vaddr_t va = lo; va < hi; va += PAGE_SIZE) {
+        int level;
+        pte_t *e = arch_pt_lookup(root, va, &level);
+        if (level != 0 || !pte_valid(*e)) boot_map_new_page(root, va, PTE_R | PTE_W, NULL);
+    }
     vaddr_t ipc_buffer = hi, bootinfo = hi + PAGE_SIZE;
     paddr_t tcb_pa = boot_alloc(TCB_OBJ_BITS_BOOT, "the root TCB");
     tcb_t *t = new_thread(img->name, tcb_pa, elf.entry, bootinfo, ipc_buffer);
-    root_task_create(space, t, paddr_to_kva(root_pa), root_pa, lo, hi, dtb, dtb_size);
+    root_task_create(t, root, root_pa, lo, hi, dtb, dtb_size);
     sched_make_runnable(t);
     kprintf("kernel: root task '%s': image 0x%lx-0x%lx, entry 0x%lx, IPC buffer 0x%lx, boot info 0x%lx\n",
             img->name, lo, hi, elf.entry, ipc_buffer, bootinfo);
@@ -112,7 +111,7 @@ static bool start_root(const struct boot_image *img, paddr_t dtb, uint32_t dtb_s
 static bool start_capless(const struct boot_image *img, unsigned asid)
 {
     struct elf_image elf;
-    paddr_t root_pa = load_image(img, &elf, NULL);
+    paddr_t root_pa = load_image(img, &elf);
     if (!root_pa) return false;
     uint64_t lo, hi;
     elf_extent(&elf, &lo, &hi);
@@ -144,6 +143,5 @@ unsigned boot_start_tasks(struct bootmem *mem, paddr_t dtb, uint32_t dtb_size)
         if (i == 0 && !ok) panic("the root task image cannot be loaded");
         started += ok;
     }
-    cur_space = NULL;
     return started;
 }

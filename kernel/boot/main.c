@@ -33,8 +33,15 @@ static void print_size(uint64_t bytes)
 
 static void all_threads_done(void)
 {
+#ifdef CONFIG_DEBUG_BUILD
     kprintf("kernel: all threads finished after %lu timer ticks; powering off\n", sched_ticks());
     arch_poweroff();
+#else
+    /* Without the debug calls no thread may stop the machine, not even by ending: the
+     * kernel idles, as seL4 does. (Powering off is a device's job: libs/libplat.) */
+    kprintf("kernel: all threads finished after %lu timer ticks; idling\n", sched_ticks());
+    sched_on_idle_forever = NULL;
+#endif
 }
 
 static void read_device_tree(paddr_t dtb)
@@ -112,6 +119,8 @@ static void banner(unsigned hartid, paddr_t dtb)
         kprintf("plic: @ 0x%lx, %u sources\n", plat.plic.base, plat.plic.ndev);
     if (plat.clint.present)
         kprintf("clint: @ 0x%lx\n", plat.clint.base);
+    kprintf("asid: %u bits%s\n", arch_asid_bits,
+            arch_asid_bits < 16 ? " (fewer than the kernel's 16: every address-space switch flushes the TLB)" : "");
     kprintf("timebase: %lu Hz, timer %s\n", plat.timebase_hz,
             arch_timer_direct() ? "stimecmp (Sstc)" : "SBI set_timer");
     unsigned smode = 0;

@@ -1,6 +1,7 @@
 /* Capability derivation tree: relations between capabilities and list edits.
  * See cap/cdt.h for the representation and its invariants. */
 #include <cap/cdt.h>
+#include <cap/zombie.h>
 #include <object/objects.h>
 #include <kstring.h>
 
@@ -15,8 +16,15 @@ uint64_t cap_object_bytes(cap_t c)
     case CAP_NOTIFICATION: return 1ull << NOTIFICATION_OBJ_BITS;
     case CAP_PAGE_TABLE:   return 1ull << PAGE_TABLE_OBJ_BITS;
     case CAP_ASID_POOL:    return 1ull << ASID_POOL_OBJ_BITS;
-    default:               return 0;   /* control caps, IRQs, reply, domain, zombie */
+    case CAP_ZOMBIE:       return 1ull << zombie_object_bits(c);
+    default:               return 0;   /* control caps, IRQs, reply, domain */
     }
+}
+
+/* Where the object starts (a Zombie keeps its slot count in the low bits). */
+static paddr_t cap_base(cap_t c)
+{
+    return cap_type(c) == CAP_ZOMBIE ? zombie_base(c) : cap_paddr(c);
 }
 
 bool cap_same_region(cap_t a, cap_t b)
@@ -27,7 +35,8 @@ bool cap_same_region(cap_t a, cap_t b)
         uint64_t bb = cap_object_bytes(b);
         if (!bb) return false;
         paddr_t a0 = cap_paddr(a), a1 = a0 + cap_object_bytes(a) - 1;
-        paddr_t b0 = cap_paddr(b), b1 = b0 + bb - 1;
+        /* A Zombie is still inside its untyped: revoking that finishes it. */
+        paddr_t b0 = cap_base(b), b1 = b0 + bb - 1;
         return a0 <= b0 && b1 <= a1;
     }
     case CAP_FRAME:
@@ -46,7 +55,7 @@ bool cap_same_region(cap_t a, cap_t b)
     case CAP_ASID_CONTROL: case CAP_DOMAIN:
         return tb == ta;
     case CAP_ZOMBIE:
-        return tb == CAP_ZOMBIE && cap_paddr(a) == cap_paddr(b);
+        return tb == CAP_ZOMBIE && zombie_base(a) == zombie_base(b);
     default:
         return false;
     }
@@ -135,6 +144,19 @@ void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap)
     if (parent) link_after(parent, dest);
 }
 
+/* A top Zombie (a delete that stopped at a preemption point) may be moved by its
+ * holder. The nested Zombie its walk is working on, always in the top's object at slot
+ * count - 1, links back to the top's slot: make it follow. */
+static void zombie_moved(cte_t *from, cte_t *to)
+{
+    cap_t z = to->cap;
+    if (cap_type(z) != CAP_ZOMBIE || !zombie_is_top(z) || zombie_count(z) == 0) return;
+    cte_t *child = zombie_slot(z, zombie_count(z) - 1);
+    cap_t c = child->cap;
+    if (cap_type(c) == CAP_ZOMBIE && !zombie_is_top(c) && zombie_link(c) == from)
+        child->cap = zombie_with_link(c, false, to);
+}
+
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
 {
     cte_t *p = mdb_prev(src), *n = mdb_next(src);
@@ -144,6 +166,7 @@ void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
     if (n) mdb_set_prev(n, dest);
     src->cap = cap_null();
     src->mdb.prev = src->mdb.next = 0;
+    zombie_moved(src, dest);
 }
 
 void cdt_swap(cte_t *a, cte_t *b)
@@ -164,6 +187,8 @@ void cdt_swap(cte_t *a, cte_t *b)
     if (an) mdb_set_prev(an, a);
     if (bp) mdb_set_next(bp, b);
     if (bn) mdb_set_prev(bn, b);
+    zombie_moved(a, b);
+    zombie_moved(b, a);
 }
 
 void cdt_remove(cte_t *s)

@@ -32,6 +32,8 @@ void arch_timer_set(uint64_t deadline);
 bool arch_timer_direct(void);          /* Sstc: the kernel writes stimecmp itself */
 void arch_wait_for_interrupt(void);      /* idle: wfi with interrupts masked, then poll */
 void arch_poll_interrupts(void);         /* handle what is pending in sip (idle loop) */
+bool arch_irq_pending(void);             /* timer or external interrupt pending (preempt.h) */
+uint64_t arch_instret(void);             /* instructions retired (preemption accounting) */
 
 /* The deepest page-table slot for va in the tree at root: walks down while entries
  * are valid tables. *level is the slot's level (0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB). */
@@ -41,6 +43,7 @@ void arch_tlb_flush_page(unsigned asid, vaddr_t va);
 void arch_tlb_flush_asid(unsigned asid);
 /* Boards whose ranged sfence.vma cannot be trusted (FU540/FU740): flush whole ASIDs. */
 extern bool arch_quirk_flush_whole_asid;
+extern unsigned arch_asid_bits;          /* ASID bits the hart implements (boot probe) */
 /* The kernel-only root table: threads without a valid VSpace run on it. */
 extern paddr_t arch_kernel_root_pa;
 static inline paddr_t arch_kernel_root(void) { return arch_kernel_root_pa; }

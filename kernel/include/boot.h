@@ -21,12 +21,9 @@ unsigned boot_start_tasks(struct bootmem *mem, paddr_t dtb, uint32_t dtb_size);
 paddr_t boot_alloc(uint64_t size_bits, const char *what);
 uint8_t *boot_map_new_page(pte_t *root, vaddr_t va, uint64_t rwx, paddr_t *pa_out);
 
-/* The root task's capabilities, gathered while its image is loaded (root_task.c). */
-struct boot_space;
-struct boot_space *boot_space_begin(void);
-void boot_space_frame(struct boot_space *s, paddr_t pa, vaddr_t va, bool writable);
-void boot_space_page_table(struct boot_space *s, paddr_t pa);
-void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vspace_pa,
-                      vaddr_t image_lo, vaddr_t image_hi, paddr_t dtb, uint32_t dtb_size);
+/* The root task's capabilities and boot info (root_task.c), made once its image is
+ * mapped at [image_lo, image_hi) with no page missing. */
+void root_task_create(tcb_t *t, pte_t *vspace, paddr_t vspace_pa, vaddr_t image_lo, vaddr_t image_hi,
+                      paddr_t dtb, uint32_t dtb_size);
 /* Everything left in boot memory becomes untyped capabilities of the root task. */
 void root_task_give_untyped(const struct bootmem *ram, const struct bootmem *device);

@@ -1,6 +1,13 @@
-/* seL4's debug system calls (debug builds) and the console tools behind them. */
+/* seL4's debug system calls and the console tools behind them. */
 #pragma once
 #include <object/tcb.h>
+#include <k/syscalls.h>
+
+/* Which calls exist: CONFIG_PRINTING brings DebugPutChar and DebugDumpScheduler,
+ * CONFIG_DEBUG_BUILD the others (DebugHalt, DebugCapIdentify, DebugSnapshot,
+ * DebugNameThread) and our DebugThreadExit and DebugSlowpathCount, as in seL4; the
+ * dispatch in syscall.c compiles only those, and any other number is an unknown
+ * system call. */
 
 /* Console output from threads, collected a line at a time per thread so lines of
  * threads preempted mid-line never interleave. end_line finishes a partial line. */

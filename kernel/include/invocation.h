@@ -21,7 +21,8 @@ typedef struct inv {
     word_t label, length;
     unsigned n_extra;
     cte_t *extra[INV_MAX_EXTRA_CAPS];   /* slots named by the caller's extra caps */
-    word_t *buffer;              /* caller's IPC buffer (kernel alias), or NULL */
+    word_t *buffer;              /* caller's IPC buffer to read (kernel alias), or NULL */
+    word_t *reply_buffer;        /* ...to write results to: a Call's, if writable */
     bool is_call;                /* a reply is expected */
 } inv_t;
 
@@ -34,7 +35,8 @@ typedef struct inv_error {
 /* Message register i of the caller (0..3 in registers, the rest in its IPC buffer).
  * Reading past the message length is the decoder's bug: they check length first. */
 word_t inv_mr(const inv_t *iv, unsigned i);
-/* Set reply message register i of the caller; returns false if it has no buffer. */
+/* Set reply message register i of a Call's caller; returns false (and changes nothing)
+ * for a Send, or past the registers without a writable buffer. */
 bool inv_set_mr(inv_t *iv, unsigned i, word_t v);
 
 /* Helpers that fill *e and return its type, for "return err_x(e, ...)" in decoders. */
@@ -67,8 +69,11 @@ word_t domain_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_control_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_handler_invoke(inv_t *iv, inv_error_t *e);
 
-/* Entry from the system call layer. */
-void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call);
+/* Entry from the system call layer, with the extra caps it already looked up. */
+void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call,
+                       cte_t *const extra[], unsigned n_extra);
 /* The caller's CSpace root (its TCB's CTable slot). */
 static inline cap_t tcb_cspace_root(tcb_t *t) { return tcb_slot(t, TCB_SLOT_CTABLE)->cap; }
-word_t *tcb_ipc_buffer(tcb_t *t);
+/* t's IPC buffer (kernel alias) if its frame cap allows the access: readable for a
+ * message t sends, read-write for one it receives (seL4's lookupIPCBuffer); else NULL. */
+word_t *tcb_ipc_buffer(tcb_t *t, bool receiving);

@@ -7,7 +7,14 @@
 void sched_init(uint64_t timebase_hz, uint64_t slice_us);
 extern tcb_t *sched_cur;           /* the thread running (or that ran last) */
 static inline tcb_t *sched_current(void) { return sched_cur; }
-void sched_make_runnable(tcb_t *t);     /* -> RUNNING, queued (unless current) */
+/* -> RUNNING after an IPC or signal woke t: it may run next (seL4's possibleSwitchTo). */
+void sched_make_runnable(tcb_t *t);
+/* -> RUNNING to restart a system call (Resume): queued at the head, and it may run next. */
+void sched_restart(tcb_t *t);
+/* -> RUNNING, queued at the head, nothing else decided (a cancelled IPC restarting);
+ * the caller calls sched_reschedule() once after a batch of them. */
+void sched_requeue(tcb_t *t);
+void sched_reschedule(void);            /* decide afresh at this kernel exit */
 void sched_block(tcb_t *t, tcb_state_t why);  /* RUNNING -> blocked state, dequeued */
 void sched_kill(tcb_t *t);              /* -> DEAD, off every queue */
 void sched_yield(void);                 /* current goes to the back of its queue */

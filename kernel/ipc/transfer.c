@@ -8,6 +8,7 @@
 #include <kprintf.h>
 #include <k/abi.h>
 #include <cap/derive.h>
+#include <arch/csr.h>
 
 #define N_MSG_REGS 4
 
@@ -44,12 +45,19 @@ static void transfer_caps(tcb_t *s, word_t *sbuf, unsigned n, endpoint_t *ep, tc
     *unwrapped = 0;
     if (!sbuf || !rbuf || n == 0) return;
     struct k_ipc_buffer *sb = (struct k_ipc_buffer *)sbuf, *rb = (struct k_ipc_buffer *)rbuf;
+    /* All of the sender's caps are looked up first: if any lookup fails, none moves
+     * (seL4's doNormalTransfer). The send itself has already succeeded. */
+    cte_t *src[K_MSG_MAX_EXTRA_CAPS];
+    if (n > K_MSG_MAX_EXTRA_CAPS) n = K_MSG_MAX_EXTRA_CAPS;
+    for (unsigned i = 0; i < n; i++) {
+        lookup_fault_t why;
+        src[i] = cspace_lookup_cap_slot(tcb_cspace_root(s), sb->caps_or_badges[i], &why);
+        if (!src[i]) return;
+    }
     cte_t *dest = receive_slot(r, rbuf);
     unsigned i = 0;
-    for (; i < n && i < K_MSG_MAX_EXTRA_CAPS; i++) {
-        lookup_fault_t why;
-        cte_t *slot = cspace_lookup_cap_slot(tcb_cspace_root(s), sb->caps_or_badges[i], &why);
-        if (!slot || cap_is_null(slot->cap)) break;
+    for (; i < n; i++) {
+        cte_t *slot = src[i];
         cap_t c = slot->cap;
         if (ep && cap_type(c) == CAP_ENDPOINT && cap_ptr(c) == (void *)ep) {
             /* A cap to the very endpoint the message came through: the receiver
@@ -99,18 +107,24 @@ static unsigned fault_message(tcb_t *s, tcb_t *r, word_t *rbuf)
         set_mr(r, rbuf, 2, s->fault_code);
         set_mr(r, rbuf, 3, 0);
         return K_USER_EXCEPTION_LENGTH;
-    default: /* K_FAULT_VM */
+    default: { /* K_FAULT_VM */
+        /* seL4 reports the access kind, not the hart's cause: a page fault and an
+         * access fault of the same kind both give the access-fault code (instruction
+         * 1, load 5, store/AMO 7), and PrefetchFault marks instruction fetches. */
+        bool fetch = s->fault_code == EXC_INST_PAGE_FAULT || s->fault_code == EXC_INST_ACCESS;
+        bool store = s->fault_code == EXC_STORE_PAGE_FAULT || s->fault_code == EXC_STORE_ACCESS;
         set_mr(r, rbuf, 0, s->fault_pc);
         set_mr(r, rbuf, 1, s->fault_addr);
-        set_mr(r, rbuf, 2, s->fault_code == 12 || s->fault_code == 1);   /* instruction fetch */
-        set_mr(r, rbuf, 3, s->fault_code);
+        set_mr(r, rbuf, 2, fetch);
+        set_mr(r, rbuf, 3, fetch ? EXC_INST_ACCESS : store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS);
         return K_VM_FAULT_LENGTH;
+    }
     }
 }
 
 void ipc_transfer(tcb_t *s, endpoint_t *ep, word_t badge, bool can_grant, tcb_t *r)
 {
-    word_t *sbuf = tcb_ipc_buffer(s), *rbuf = tcb_ipc_buffer(r);
+    word_t *sbuf = tcb_ipc_buffer(s, false), *rbuf = tcb_ipc_buffer(r, true);
     word_t info;
     if (s->fault_type) {
         unsigned len = fault_message(s, r, rbuf);
@@ -142,22 +156,24 @@ void ipc_setup_caller_cap(tcb_t *caller, tcb_t *receiver, bool can_grant)
     cdt_insert_child(master, dest, cap_make(CAP_REPLY, me, RIGHTS_ALL, 0, can_grant, 0));
 }
 
-/* A fault handler answered: its reply label 0 means "resume the thread". For an
- * unknown system call or a user exception the reply may also set registers. */
+/* A fault handler answered (seL4's handleFaultReply). A VM or capability fault always
+ * resumes, whatever the reply says: the thread retries the faulting instruction. For an
+ * unknown system call or a user exception the reply's words set registers (pc first),
+ * and only label 0 resumes; any other label leaves the thread inactive. */
 static bool fault_reply(tcb_t *faulter, tcb_t *replier)
 {
+    word_t type = faulter->fault_type;
+    faulter->fault_type = 0;
+    if (type != K_FAULT_UNKNOWN_SYSCALL && type != K_FAULT_USER_EXCEPTION) return true;
     word_t tag = replier->ctx.regs[REG_A1];
     word_t label = k_msginfo_label(tag), len = k_msginfo_length(tag);
-    word_t *rbuf = tcb_ipc_buffer(replier);
-    word_t *reg = faulter->ctx.regs;
-    if (faulter->fault_type == K_FAULT_UNKNOWN_SYSCALL || faulter->fault_type == K_FAULT_USER_EXCEPTION) {
-        static const uint8_t sys_regs[] = { 0 /* pc */, REG_SP, 1 /* ra */, REG_A0, REG_A1, REG_A2,
-                                            REG_A3, REG_A4, REG_A5, REG_A6 };
-        unsigned n = faulter->fault_type == K_FAULT_UNKNOWN_SYSCALL ? 10 : 2;
-        if (len < n) n = (unsigned)len;
-        for (unsigned i = 0; i < n; i++) reg[sys_regs[i]] = get_mr(replier, rbuf, i);
-    }
-    faulter->fault_type = 0;
+    word_t *rbuf = tcb_ipc_buffer(replier, false);
+    if (!rbuf && len > N_MSG_REGS) len = N_MSG_REGS;
+    static const uint8_t sys_regs[] = { CTX_PC, REG_SP, 1 /* ra */, REG_A0, REG_A1, REG_A2,
+                                        REG_A3, REG_A4, REG_A5, REG_A6 };
+    unsigned n = type == K_FAULT_UNKNOWN_SYSCALL ? 10 : 2;
+    if (len < n) n = (unsigned)len;
+    for (unsigned i = 0; i < n; i++) faulter->ctx.regs[sys_regs[i]] = get_mr(replier, rbuf, i);
     return label == 0;
 }
 

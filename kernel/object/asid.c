@@ -11,6 +11,9 @@
 #include <kprintf.h>
 #include <kstring.h>
 
+_Static_assert(ASID_POOLS == 1u << K_NUM_ASID_POOLS_BITS && ASID_POOL_BITS == K_ASID_POOL_INDEX_BITS,
+               "the ASID table has seL4's shape (seL4_NumASIDPoolsBits, seL4_ASIDPoolIndexBits)");
+
 paddr_t asid_table[ASID_POOLS];   /* pool physical address per pool index */
 uint64_t vspace_epoch = 1;        /* TCBs start with 0: never valid */
 

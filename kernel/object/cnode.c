@@ -56,10 +56,12 @@ static word_t rotate(inv_t *iv, inv_error_t *e, cte_t *dest)
 {
     if (iv->length < 8 || iv->n_extra < 2) return err_simple(e, K_TRUNCATED_MESSAGE);
     cap_t pivot_root = iv->extra[0]->cap, src_root = iv->extra[1]->cap;
-    cte_t *pivot = inv_lookup_slot(pivot_root, inv_mr(iv, 3), inv_mr(iv, 4), false, e);
-    if (!pivot) return e->type;
+    /* seL4 looks up the source before the pivot: when both are bad, the error names
+     * the source (FailedLookup, MR0 = 1). */
     cte_t *src = inv_lookup_slot(src_root, inv_mr(iv, 6), inv_mr(iv, 7), true, e);
     if (!src) return e->type;
+    cte_t *pivot = inv_lookup_slot(pivot_root, inv_mr(iv, 3), inv_mr(iv, 4), false, e);
+    if (!pivot) return e->type;
     if (pivot == src || pivot == dest) return err_simple(e, K_ILLEGAL_OPERATION);
     if (src != dest && !cap_is_null(dest->cap)) return err_simple(e, K_DELETE_FIRST);
     if (cap_is_null(src->cap)) return err_missing_cap(e, true, inv_mr(iv, 7));

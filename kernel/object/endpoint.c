@@ -25,13 +25,18 @@ static void dequeue(tcb_t **head, tcb_t **tail, tcb_t *t)
 
 /* The partner of a Call either gets a reply cap (if the caller's cap allowed any
  * granting) or, as seL4 does, the caller is left inactive: it can never be answered.
- * The reply cap may carry caps back only if the receiver's own cap had Grant. */
+ * Its restart point stays on the ecall (or the faulting instruction), so a later
+ * Resume issues the Call again, as seL4's does. The reply cap may carry caps back
+ * only if the receiver's own cap had Grant. */
 static void complete_call(tcb_t *caller, tcb_t *receiver, bool receiver_can_grant)
 {
-    if (caller->ipc_can_grant || caller->ipc_can_grant_reply)
+    if (caller->ipc_can_grant || caller->ipc_can_grant_reply) {
         ipc_setup_caller_cap(caller, receiver, receiver_can_grant);
-    else
-        sched_suspend(caller);
+        return;
+    }
+    if (!caller->fault_type) caller->ctx.regs[CTX_PC] -= 4;
+    caller->fault_type = 0;
+    sched_suspend(caller);
 }
 
 void ep_send(endpoint_t *ep, tcb_t *sender, word_t badge, bool can_grant, bool can_grant_reply,
@@ -88,10 +93,14 @@ void ep_receive(endpoint_t *ep, tcb_t *receiver, bool can_grant, bool blocking)
     }
 }
 
-void ipc_restart_syscall(tcb_t *t)
+void ipc_restart(tcb_t *t)
 {
-    t->ctx.regs[CTX_PC] -= 4;       /* back onto the ecall */
-    sched_make_runnable(t);
+    /* A system call starts again from its ecall; a thread that was sending a fault
+     * message runs its faulting instruction again (pc never moved past it), which
+     * raises the fault afresh: seL4's Restart state for both. */
+    if (!t->fault_type) t->ctx.regs[CTX_PC] -= 4;
+    t->fault_type = 0;
+    sched_requeue(t);
 }
 
 void ipc_cancel(tcb_t *t)
@@ -123,12 +132,13 @@ void ipc_cancel(tcb_t *t)
 
 void ep_cancel_all(endpoint_t *ep)
 {
+    if (!ep->head) return;
     while (ep->head) {
         tcb_t *t = ep->head;
         dequeue(&ep->head, &ep->tail, t);
-        if (t->fault_type) sched_suspend(t);   /* a fault cannot be re-sent: stop it */
-        else ipc_restart_syscall(t);
+        ipc_restart(t);
     }
+    sched_reschedule();
 }
 
 void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
@@ -139,10 +149,11 @@ void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
         tcb_t *next = t->ep_next;
         if (t->ipc_badge == badge) {
             dequeue(&ep->head, &ep->tail, t);
-            ipc_restart_syscall(t);
+            ipc_restart(t);
         }
         t = next;
     }
+    sched_reschedule();
 }
 
 /* --- notifications ------------------------------------------------------------- */
@@ -193,11 +204,13 @@ void ntfn_wait(notification_t *n, tcb_t *t, bool blocking)
 
 void ntfn_cancel_all(notification_t *n)
 {
+    bool woke = n->head;
     while (n->head) {
         tcb_t *t = n->head;
         dequeue(&n->head, &n->tail, t);
-        ipc_restart_syscall(t);
+        ipc_restart(t);
     }
+    if (woke) sched_reschedule();
     tcb_t *bound = ntfn_bound_tcb(n);
     if (bound) bound->bound_ntfn = NULL;
     n->bound_active = 0;

@@ -33,15 +33,29 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size, bool device)
     kassert(bits > 0);
     /* Device memory is handed out as frames only and never zeroed: it is registers. */
     if (!device) memset(paddr_to_kva(pa), 0, 1ull << bits);
+    return object_init(type, pa, user_size, device);
+}
+
+void object_init_memory(word_t type, paddr_t pa)
+{
+    if (type != K_TCB_OBJECT) return;
+    /* The memory is zero: state 0 is TCB_INACTIVE; only the default name is written
+     * (one store, not a call: a retype may make 256 TCBs in one go). */
+    tcb_t *t = paddr_to_kva(pa);
+    _Static_assert(TCB_INACTIVE == 0 && TCB_NAME_LEN >= 8, "a fresh TCB is zero but for its name");
+    __builtin_memcpy(t->name, "thread", 7);
+}
+
+cap_t object_init(word_t type, paddr_t pa, word_t user_size, bool device)
+{
+    int bits = object_size_bits(type, user_size);
+    kassert(bits > 0);
     switch (type) {
     case K_UNTYPED_OBJECT:
         return cap_make(CAP_UNTYPED, pa, 0, bits, device, 0);
-    case K_TCB_OBJECT: {
-        tcb_t *t = paddr_to_kva(pa);
-        t->state = TCB_INACTIVE;
-        tcb_set_name(t, "thread");
+    case K_TCB_OBJECT:
+        object_init_memory(type, pa);
         return cap_make(CAP_THREAD, pa, RIGHTS_ALL, 0, false, 0);
-    }
     case K_ENDPOINT_OBJECT:
         return cap_make(CAP_ENDPOINT, pa, RIGHTS_ALL, 0, false, 0);
     case K_NOTIFICATION_OBJECT:

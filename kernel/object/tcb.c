@@ -46,15 +46,20 @@ static void stop_blocked(tcb_t *t)
 }
 
 /* seL4's restart(): any stopped thread (inactive, or blocked in IPC) runs again,
- * re-issuing the system call it was blocked in. A running thread is left alone. */
+ * re-issuing the system call it was blocked in. A running thread is left alone, and
+ * so is a dead one (it ended with SYS_DEBUG_THREAD_EXIT, our extension: seL4 has no
+ * such state, and the call promises that the thread never runs again). */
 static void restart(tcb_t *t)
 {
     if (is_blocked(t)) stop_blocked(t);
-    if (t->state == TCB_INACTIVE || is_blocked(t)) sched_make_runnable(t);
+    if (t->state == TCB_INACTIVE || is_blocked(t)) sched_restart(t);
 }
 
+/* seL4's suspend(): whatever the thread was doing, it becomes inactive. A dead thread
+ * stays dead: made inactive, a Resume would bring it back. */
 static void suspend(tcb_t *t)
 {
+    if (t->state == TCB_DEAD) return;
     if (is_blocked(t)) stop_blocked(t);
     sched_suspend(t);
 }

@@ -1,5 +1,5 @@
-/* seL4's debug system calls (CONFIG_DEBUG_SYSCALLS) and the CSpace dump, the first
- * tool for auditing who holds which capability. */
+/* seL4's debug system calls (CONFIG_PRINTING, CONFIG_DEBUG_BUILD: see debug.h) and
+ * the CSpace dump, the first tool for auditing who holds which capability. */
 #include <debug.h>
 #include <invocation.h>
 #include <sched.h>
@@ -100,7 +100,7 @@ void debug_name_thread(tcb_t *t, word_t cptr)
 {
     lookup_fault_t why;
     cte_t *s = cspace_lookup_cap_slot(tcb_cspace_root(t), cptr, &why);
-    word_t *buf = tcb_ipc_buffer(t);
+    word_t *buf = tcb_ipc_buffer(t, false);
     if (!s || cap_type(s->cap) != CAP_THREAD || !buf) {
         kprintf("kernel: DebugNameThread from '%s': cptr 0x%lx is not a TCB (or no IPC buffer)\n",
                 t->name, cptr);
@@ -115,9 +115,12 @@ void debug_name_thread(tcb_t *t, word_t cptr)
     tcb_set_name(cap_ptr(s->cap), name);
 }
 
+/* seL4: with printing but no debug build the call succeeds and prints nothing. */
 void debug_dump_scheduler(void)
 {
+#ifdef CONFIG_DEBUG_BUILD
     tcb_t *cur = sched_current();
     kprintf("scheduler: current '%s' prio %u, %lu ticks\n", cur ? cur->name : "(idle)",
             cur ? cur->priority : 0, sched_ticks());
+#endif
 }

@@ -41,10 +41,15 @@ static inline void copy_message(tcb_t *from, tcb_t *to, word_t badge, word_t inf
     t[REG_A0] = badge;
     /* The sender's info word less capsUnwrapped (extraCaps is already 0). */
     t[REG_A1] = info & ~((word_t)7 << 9);
-    t[REG_A2] = f[REG_A2];
-    t[REG_A3] = f[REG_A3];
-    t[REG_A4] = f[REG_A4];
-    t[REG_A5] = f[REG_A5];
+    /* Only the message's own words, as the general path and seL4 copy them: the
+     * receiver's registers past the length keep their values. */
+    switch (k_msginfo_length(info)) {
+    case 4: t[REG_A5] = f[REG_A5]; /* fall through */
+    case 3: t[REG_A4] = f[REG_A4]; /* fall through */
+    case 2: t[REG_A3] = f[REG_A3]; /* fall through */
+    case 1: t[REG_A2] = f[REG_A2]; /* fall through */
+    default: break;
+    }
 }
 
 void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
@@ -60,8 +65,9 @@ void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
     endpoint_t *ep = cap_ptr(c);
     tcb_t *dest = ep->head;
     if (!dest || dest->state != TCB_BLOCKED_RECV) return;
-    /* We block; the receiver must be the one to run next. */
-    if (sched_ready_above(dest->priority)) return;
+    /* We block; the receiver must be the one to run next. No queued thread outranks
+     * the running one, so only a receiver below us needs the bitmap (seL4's test). */
+    if (dest->priority < cur->priority && sched_ready_above(dest->priority)) return;
     unsigned asid;
     paddr_t root = vspace_of_thread(dest, &asid);
     if (asid == ASID_INVALID) return;
@@ -102,7 +108,7 @@ void fastpath_reply_recv(tcb_t *cur, word_t cptr, word_t info)
     /* A waiting sender would complete our receive at once: the general path does it. */
     if (ep->head && ep->head->state == TCB_BLOCKED_SEND) return;
     if (cur->bound_ntfn && (cur->bound_ntfn->bound_active & 1)) return;
-    if (sched_ready_above(caller->priority)) return;
+    if (caller->priority < cur->priority && sched_ready_above(caller->priority)) return;
     unsigned asid;
     paddr_t root = vspace_of_thread(caller, &asid);
     if (asid == ASID_INVALID) return;

@@ -5,16 +5,23 @@
 #include <sched.h>
 #include <kprintf.h>
 #include <object/objects.h>
+#include <preempt.h>
+#include <arch.h>
 
 #define N_MSG_REGISTERS 4     /* message registers passed in a2..a5 */
 
-word_t *tcb_ipc_buffer(tcb_t *t)
+word_t *tcb_ipc_buffer(tcb_t *t, bool receiving)
 {
     /* The buffer is reached through the frame cap the thread was configured with, so
-     * the kernel never touches user memory through the user's own mappings (SUM off). */
+     * the kernel never touches user memory through the user's own mappings (SUM off).
+     * As in seL4 (lookupIPCBuffer), the cap's rights decide: the kernel writes a
+     * message only into a read-write buffer, and reads one from a buffer that is at
+     * least readable; device frames are never used. */
     cap_t f = tcb_slot(t, TCB_SLOT_BUFFER)->cap;
-    if (cap_type(f) != CAP_FRAME) return NULL;
-    uint64_t off = t->ipc_buffer & (cap_object_bytes(f) - 1);
+    if (cap_type(f) != CAP_FRAME || cap_flag(f)) return NULL;
+    unsigned rights = cap_rights(f);
+    if (!(rights & RIGHT_READ) || (receiving && !(rights & RIGHT_WRITE))) return NULL;
+    uint64_t off = t->ipc_buffer & MASK(cap_size(f));     /* a frame's size is log2 bytes */
     return (word_t *)((uint8_t *)cap_ptr(f) + off);
 }
 
@@ -26,9 +33,11 @@ word_t inv_mr(const inv_t *iv, unsigned i)
 
 bool inv_set_mr(inv_t *iv, unsigned i, word_t v)
 {
+    /* Results exist only for a Call: a Send's registers are left as they were. */
+    if (!iv->is_call) return false;
     if (i < N_MSG_REGISTERS) { iv->caller->ctx.regs[REG_A2 + i] = v; return true; }
-    if (!iv->buffer || i >= K_MSG_MAX_LENGTH) return false;
-    iv->buffer[1 + i] = v;
+    if (!iv->reply_buffer || i >= K_MSG_MAX_LENGTH) return false;
+    iv->reply_buffer[1 + i] = v;
     return true;
 }
 
@@ -113,11 +122,11 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     }
 }
 
-void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call)
+void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call,
+                       cte_t *const extra[], unsigned n_extra)
 {
     inv_t iv = { 0 };
     inv_error_t e = { 0 };
-    lookup_fault_t why;
 
     iv.caller = caller;
     iv.is_call = is_call;
@@ -125,22 +134,26 @@ void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call)
     iv.cap = slot->cap;
     iv.label = k_msginfo_label(info);
     iv.length = k_msginfo_length(info);
-    iv.n_extra = k_msginfo_extra_caps(info);
-    iv.buffer = tcb_ipc_buffer(caller);
+    iv.buffer = tcb_ipc_buffer(caller, false);
+    /* The same frame, if its cap also allows writing (tcb_ipc_buffer's rule). */
+    if (is_call && iv.buffer && (cap_rights(tcb_slot(caller, TCB_SLOT_BUFFER)->cap) & RIGHT_WRITE))
+        iv.reply_buffer = iv.buffer;
     /* Without an IPC buffer only the register message registers exist. */
     if (iv.length > K_MSG_MAX_LENGTH) iv.length = K_MSG_MAX_LENGTH;
     if (!iv.buffer && iv.length > N_MSG_REGISTERS) iv.length = N_MSG_REGISTERS;
-    if (!iv.buffer) iv.n_extra = 0;
-    for (unsigned i = 0; i < iv.n_extra; i++) {
-        word_t xptr = ((struct k_ipc_buffer *)iv.buffer)->caps_or_badges[i];
-        iv.extra[i] = cspace_lookup_cap_slot(tcb_cspace_root(caller), xptr, &why);
-        if (!iv.extra[i]) {
-            fault_cap(caller, xptr, false, &why);
-            return;
-        }
-    }
+    iv.n_extra = n_extra;
+    for (unsigned i = 0; i < n_extra; i++) iv.extra[i] = extra[i];
 
+    /* Retype and the CNode operations may stop at a preemption point (preempt.h):
+     * then nothing is answered and the call is issued again from its ecall. */
+    bool restartable = cap_type(iv.cap) == CAP_UNTYPED || cap_type(iv.cap) == CAP_CNODE;
+    if (restartable) preempt_begin();
     word_t err = decode(&iv, &e);
+    if (restartable && preempt_stopped()) {
+        caller->ctx.regs[CTX_PC] -= 4;
+        arch_poll_interrupts();        /* take the interrupt now, as seL4 does */
+    }
+    if (restartable && preempt_end()) return;
     /* Only a Call is answered; and not if the caller is gone or now waits (a TCB that
      * suspended itself, a thread whose fault is being handled). */
     if (!is_call || caller->state != TCB_RUNNING) return;

@@ -10,8 +10,35 @@
 #include <invocation.h>
 #include <fault.h>
 #include <debug.h>
+#include <preempt.h>
 #include <object/endpoint.h>
 #include <k/syscalls.h>
+
+/* Look up the extra caps a send names in t's IPC buffer (none without a readable
+ * buffer). Returns how many, or -1 with *bad and *why set if one does not resolve. */
+static int lookup_extra_caps(tcb_t *t, cte_t *extra[INV_MAX_EXTRA_CAPS], word_t *bad,
+                             lookup_fault_t *why)
+{
+    unsigned n = (unsigned)k_msginfo_extra_caps(t->ctx.regs[REG_A1]);
+    if (!n) return 0;
+    struct k_ipc_buffer *b = (struct k_ipc_buffer *)tcb_ipc_buffer(t, false);
+    if (!b) return 0;
+    for (unsigned i = 0; i < n; i++) {
+        extra[i] = cspace_lookup_cap_slot(tcb_cspace_root(t), b->caps_or_badges[i], why);
+        if (!extra[i]) {
+            *bad = b->caps_or_badges[i];
+            return -1;
+        }
+    }
+    return (int)n;
+}
+
+/* A Call on a notification or a reply cap completes at once and gets seL4's empty
+ * reply (badge 0, message info 0); a Send leaves the registers alone. */
+static void empty_reply(tcb_t *t, bool is_call)
+{
+    if (is_call) t->ctx.regs[REG_A0] = t->ctx.regs[REG_A1] = 0;
+}
 
 static void send(tcb_t *t, bool is_call, bool blocking)
 {
@@ -21,6 +48,15 @@ static void send(tcb_t *t, bool is_call, bool blocking)
     if (!slot) {
         /* NBSend to nothing is silently dropped, as seL4 does; the others fault. */
         if (blocking) fault_cap(t, r[REG_A0], false, &why);
+        return;
+    }
+    /* As in seL4's handleInvocation, the extra caps are looked up for every kind of
+     * send before anything happens; a bad one faults the same way (NBSend: dropped). */
+    cte_t *extra[INV_MAX_EXTRA_CAPS];
+    word_t bad;
+    int n_extra = lookup_extra_caps(t, extra, &bad, &why);
+    if (n_extra < 0) {
+        if (blocking) fault_cap(t, bad, false, &why);
         return;
     }
     cap_t c = slot->cap;
@@ -34,18 +70,19 @@ static void send(tcb_t *t, bool is_call, bool blocking)
     case CAP_NOTIFICATION:
         if (!(rights & RIGHT_WRITE)) break;
         ntfn_signal(cap_ptr(c), cap_badge(c));
-        if (is_call) r[REG_A1] = 0;          /* a Call gets an empty reply, as in seL4 */
+        empty_reply(t, is_call);
         return;
     case CAP_REPLY:
         if (cap_size(c) & 1) break;          /* a master reply cap cannot be invoked */
         ipc_do_reply(t, slot);
+        empty_reply(t, is_call);
         return;
     default:
         break;
     }
     /* Kernel objects, and endpoints or notifications without the right to send (the
      * invocation layer answers those with InvalidCapability, as seL4 does). */
-    invoke_capability(t, slot, r[REG_A1], is_call);
+    invoke_capability(t, slot, r[REG_A1], is_call, extra, (unsigned)n_extra);
 }
 
 static void receive(tcb_t *t, bool blocking)
@@ -84,27 +121,48 @@ static void reply(tcb_t *t)
     if (cap_type(slot->cap) == CAP_REPLY) ipc_do_reply(t, slot);
 }
 
+#ifdef CONFIG_DEBUG_BUILD
+/* Calls and ReplyRecvs that reached the general path: the fast path never comes here,
+ * so it stays as fast as without the count. */
+static word_t slowpath_count;
+#define COUNT_SLOWPATH() (slowpath_count++)
+#else
+#define COUNT_SLOWPATH() ((void)0)
+#endif
+
 void syscall_dispatch(tcb_t *cur, long n)
 {
     word_t *r = cur->ctx.regs;
     switch (n) {
-    case SYS_CALL:       send(cur, true, true); return;
+    case SYS_CALL:
+        COUNT_SLOWPATH();
+        send(cur, true, true);
+        return;
     case SYS_SEND:       send(cur, false, true); return;
     case SYS_NB_SEND:    send(cur, false, false); return;
     case SYS_RECV:       receive(cur, true); return;
     case SYS_NB_RECV:    receive(cur, false); return;
     case SYS_REPLY:      reply(cur); return;
     case SYS_REPLY_RECV:
+        COUNT_SLOWPATH();
         reply(cur);
         receive(cur, true);
         return;
     case SYS_YIELD:
         sched_yield();
         return;
-#ifdef CONFIG_DEBUG_SYSCALLS
+    /* seL4's configuration split: CONFIG_PRINTING brings the console calls,
+     * CONFIG_DEBUG_BUILD the rest (and our extensions). A call this kernel lacks is
+     * an unknown system call, a fault to the thread's handler, as in seL4. */
+#ifdef CONFIG_PRINTING
     case SYS_DEBUG_PUTCHAR:
         debug_putchar(cur, (char)r[REG_A0]);
         return;
+    case SYS_DEBUG_DUMP_SCHEDULER:
+        debug_dump_scheduler();
+        return;
+#endif
+#ifdef CONFIG_DEBUG_BUILD
     case SYS_DEBUG_HALT:
         debug_flush(cur, true);
         kprintf("kernel: DebugHalt from thread '%s'\n", cur->name);
@@ -118,8 +176,11 @@ void syscall_dispatch(tcb_t *cur, long n)
     case SYS_DEBUG_NAME_THREAD:
         debug_name_thread(cur, r[REG_A0]);
         return;
-    case SYS_DEBUG_DUMP_SCHEDULER:
-        debug_dump_scheduler();
+    case SYS_DEBUG_SLOWPATH_COUNT:
+        r[REG_A0] = slowpath_count;
+        return;
+    case SYS_DEBUG_PREEMPT_STATS:
+        preempt_debug_stats(r);
         return;
     case SYS_DEBUG_THREAD_EXIT:
         debug_flush(cur, true);

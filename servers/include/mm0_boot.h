@@ -39,6 +39,7 @@ struct mm0_boot {
     k_word_t archive_len;       /* bytes of the archive at MM0_ARCHIVE_VA */
     k_word_t n_untyped;         /* untyped caps at MM0_CAP_FIRST_UNTYPED.. */
     k_word_t priority;          /* mm0's priority; processes run below it */
+    k_word_t debug_build;       /* the kernel has the debug calls (DebugNameThread) */
     struct {
         k_word_t paddr;
         k_word_t size_bits;

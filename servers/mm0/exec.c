@@ -3,6 +3,7 @@
  * (immutable, mapped in mm0) and shared by every process running the program until
  * written; .bss is their zero-filled tail; the heap starts after the image; the new
  * stack holds argc, argv and envp as the System V psABI lays them out. */
+#include "mm0.h"
 #include "task.h"
 #include <errno.h>
 #include <stdio.h>
@@ -120,7 +121,7 @@ int task_exec(struct task *t, struct thread *th, const char *path, const char *s
     if (!sp) goto lost;
     const char *base = strrchr(path, '/');
     strncpy(t->name, base ? base + 1 : path, sizeof t->name - 1);
-    k_debug_name_thread(page_cap(th->tcb), t->name);
+    mm0_name_thread(page_cap(th->tcb), t->name);
     if ((e = thread_start(th, elf.entry, sp, 0, 0, 0, 0))) goto lost;
     return 0;
 lost:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <picotls.h>
+#include <unistd.h>
 #include "mm0.h"
 #include "task.h"
 #include <mm0/protocol.h>
@@ -34,6 +35,13 @@ void mm0_unlock(void)
     if (__atomic_fetch_sub(&lock_count, 1, __ATOMIC_RELEASE) != 1) k_signal(lock_signal);
 }
 
+int mm0_debug_build;
+
+void mm0_name_thread(k_cptr_t tcb, const char *name)
+{
+    if (mm0_debug_build) k_debug_name_thread(tcb, name);
+}
+
 void mm0_poweroff(int status)
 {
     k_word_t m0 = (k_word_t)status;
@@ -57,7 +65,7 @@ static int start_fault_thread(void)
                              FAULT_IPC_VA, page_cap(ipc))) ||
         (e = k_tcb_set_sched_params(page_cap(tcb), MM0_CAP_TCB, boot->priority, boot->priority)))
         return e;
-    k_debug_name_thread(page_cap(tcb), "mm0-fault");
+    mm0_name_thread(page_cap(tcb), "mm0-fault");
     struct k_user_context r;
     memset(&r, 0, sizeof r);
     r.pc = (k_word_t)fault_entry;
@@ -77,9 +85,18 @@ static int start_init(void)
     return e;
 }
 
+static int mm0_main(void);
+
+/* mm0 returns only if it cannot start; _exit (runtime.c) then stops it without
+ * relying on the kernel's debug calls. */
 int main(void *unused)
 {
     (void)unused;
+    _exit(mm0_main());
+}
+
+static int mm0_main(void)
+{
     if ((uintptr_t)__tls_size > sizeof tls_block) return 1;
     _init_tls(tls_block);
     _set_tls(tls_block);
@@ -88,6 +105,7 @@ int main(void *unused)
         printf("mm0: no boot page from root\n");
         return 1;
     }
+    mm0_debug_build = (int)boot->debug_build;
     int e = pages_init(boot);
     if (e) return 1;
     if (mem_system_init()) {

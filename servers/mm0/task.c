@@ -1,4 +1,5 @@
 /* Processes (task.h). */
+#include "mm0.h"
 #include "task.h"
 #include <errno.h>
 #include <stdio.h>
@@ -128,7 +129,7 @@ struct thread *thread_new(struct task *t, int *err)
         *err = -EAGAIN;
         goto fail;
     }
-    k_debug_name_thread(page_cap(th->tcb), t->name);
+    mm0_name_thread(page_cap(th->tcb), t->name);
     return th;
 fail:
     thread_release(t, th);

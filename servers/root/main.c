@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cpio.h>
 #include <elf.h>
+#include <plat/poweroff.h>
 #include "mm0_boot.h"
 
 #define ROOT K_CAP_INIT_THREAD_CNODE
@@ -39,7 +40,7 @@ static unsigned n_given;
 
 static k_cptr_t slot(void)
 {
-    if (next_slot >= bi->empty.end) return 0;
+    if (next_slot >= bi->empty.end) return 0;   /* the first PLAT_POWEROFF_SLOTS stay free */
     return next_slot++;
 }
 
@@ -266,6 +267,7 @@ static int start_mm0(void)
     boot.archive_len = archive_len;
     boot.n_untyped = n_given;
     boot.priority = MM0_PRIORITY;
+    boot.debug_build = ROOT_DEBUG_BUILD;
     CHECK(new_frame(mm0_vspace, MM0_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER,
                     fill_boot, &boot, 0));
     printf("root: mm0 gets %lu KiB in %u untypeds, a CNode of 2^%u slots and a %lu KiB archive\n",
@@ -274,7 +276,7 @@ static int start_mm0(void)
     /* The thread: faults go to root (slot MM0_CAP_ROOT_EP in mm0's CSpace). */
     CHECK(k_tcb_configure(mm0_tcb, MM0_CAP_ROOT_EP, mm0_cnode, guard, mm0_vspace, 0, MM0_IPC_VA, ipc));
     CHECK(k_tcb_set_sched_params(mm0_tcb, K_CAP_INIT_THREAD_TCB, MM0_PRIORITY, MM0_PRIORITY));
-    k_debug_name_thread(mm0_tcb, "mm0");
+    if (ROOT_DEBUG_BUILD) k_debug_name_thread(mm0_tcb, "mm0");
     struct k_user_context regs;
     memset(&regs, 0, sizeof regs);
     regs.pc = elf.entry;
@@ -312,17 +314,18 @@ static void serve(void)
 int main(void *bootinfo)
 {
     bi = bootinfo;
-    next_slot = bi->empty.start;
+    /* The slots plat_poweroff needs at the end, kept free from the start. */
+    next_slot = bi->empty.start + PLAT_POWEROFF_SLOTS;
     printf("root: hello from user mode\n");
     printf("root: starting mm0 from the boot archive (%lu KiB)\n",
            (k_word_t)(boot_archive_end - boot_archive) >> 10);
     int e = start_mm0();
     if (e) {
-        printf("root: cannot start mm0 (error %d)\n", e);
-        return 1;
+        printf("root: cannot start mm0 (error %d); powering off\n", e);
+    } else {
+        serve();
+        tear_down();
+        printf("root: everything mm0 held is revoked; powering off\n");
     }
-    serve();
-    tear_down();
-    printf("root: everything mm0 held is revoked; exiting\n");
-    return 0;
+    plat_poweroff_or_stop(bi, bi->empty.start, PLAT_POWEROFF_SLOTS);
 }

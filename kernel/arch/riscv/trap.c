@@ -15,8 +15,9 @@
 NORETURN void trap_syscall(user_context_t *ctx)
 {
     tcb_t *cur = tcb_of_ctx(ctx);
+    long n = (long)ctx->regs[REG_A7];
     ctx->regs[CTX_PC] += 4;
-    syscall_dispatch(cur, (long)ctx->regs[REG_A7]);
+    syscall_dispatch(cur, n);
     schedule_and_return();
 }
 
@@ -45,6 +46,18 @@ void arch_poll_interrupts(void)
     if (pending & SIE_STIE) timer_tick();
     if (pending & SIE_SEIE) irq_external();
     if (pending & SIE_SSIE) csr_clear(sip, SIE_SSIE);
+}
+
+/* Preemption points ask this (preempt.h): is a timer or external interrupt waiting?
+ * One CSR read; software interrupts (unused) do not count. */
+bool arch_irq_pending(void)
+{
+    return (csr_read(sip) & (SIE_STIE | SIE_SEIE)) != 0;
+}
+
+uint64_t arch_instret(void)
+{
+    return csr_read(instret);
 }
 
 NORETURN void trap_from_kernel(word_t scause, word_t sepc, word_t stval, word_t sp)

@@ -17,7 +17,23 @@ void arch_vm_init(void)
     for (unsigned i = 0; i < PT_KERNEL_FIRST; i++) kernel_root_pt[i] = 0;
     asm volatile("sfence.vma" ::: "memory");
     arch_kernel_root_pa = kva_to_paddr(kernel_root_pt);
+
+    /* How many ASID bits the hart implements: the satp ASID field holds only those
+     * bits, and reads back zero above them (privileged spec, "satp"). A hart with
+     * fewer than the kernel hands out (real U54 cores may have none; QEMU has 16)
+     * would let two VSpaces share TLB entries, so then every switch flushes. */
+    uint64_t satp = csr_read(satp);
+    csr_write(satp, satp | ((uint64_t)0xffff << SATP_ASID_SHIFT));
+    uint64_t wide = (csr_read(satp) >> SATP_ASID_SHIFT) & 0xffff;
+    csr_write(satp, satp);
+    unsigned bits = 0;
+    while (bits < 16 && (wide >> bits) & 1) bits++;     /* the implemented bits are the low ones */
+    arch_asid_bits = bits;
+    arch_asids_short = arch_asid_bits < 16;
 }
+
+unsigned arch_asid_bits;
+bool arch_asids_short;
 
 void arch_vspace_init(pte_t *root)
 {

@@ -71,6 +71,12 @@ static inline unsigned cap_rights(cap_t c) { return (c.w0 >> CAP_RIGHTS_SHIFT) &
 static inline unsigned cap_size(cap_t c) { return (c.w0 >> CAP_SIZE_SHIFT) & 63; }
 static inline bool cap_flag(cap_t c) { return (c.w0 >> CAP_FLAG_SHIFT) & 1; }
 
+static inline cap_t cap_with_paddr(cap_t c, paddr_t obj)
+{
+    c.w0 = (c.w0 & ~CAP_PADDR_MASK) | (obj & CAP_PADDR_MASK);
+    return c;
+}
+
 static inline cap_t cap_with_rights(cap_t c, unsigned rights)
 {
     c.w0 = (c.w0 & ~((uint64_t)15 << CAP_RIGHTS_SHIFT)) | ((uint64_t)(rights & 15) << CAP_RIGHTS_SHIFT);
@@ -86,15 +92,25 @@ static inline unsigned cnode_radix(cap_t c) { return cap_size(c); }
 static inline unsigned cnode_guard_size(cap_t c) { return c.w1 & 63; }
 static inline uint64_t cnode_guard(cap_t c) { return c.w1 >> 6; }
 
-/* Untyped caps: size = log2 bytes, flag = device memory, w1 = free index (bytes used). */
-static inline uint64_t untyped_free_index(cap_t c) { return c.w1; }
+/* Untyped caps: size = log2 bytes, flag = device memory, w1 = free index (bytes used)
+ * and UNTYPED_CLEAN: the memory above the free index is known to be zero. Without it
+ * (boot-time untypeds, and every cap whose free index was set to "full") the whole
+ * region counts as dirty. Retype zeroes [0, free index) in chunks when it starts over
+ * (untyped.c), so objects are carved only from memory that is already zero. */
+#define UNTYPED_CLEAN BIT(63)
+static inline uint64_t untyped_free_index(cap_t c) { return c.w1 & ~UNTYPED_CLEAN; }
+static inline bool untyped_is_clean(cap_t c) { return c.w1 & UNTYPED_CLEAN; }
 static inline bool untyped_is_device(cap_t c) { return cap_flag(c); }
 
-/* Zombie caps: size = the type of the dying object's cap; w1 = slots left to empty
- * (low ZOMBIE_COUNT_BITS bits; CNode radix is at most 27) and, above them, the
- * physical address / 32 of the slot to resume afterwards (0 = none; reaches 2 TiB). */
-#define ZOMBIE_COUNT_BITS 28
-#define ZOMBIE_COUNT_MASK MASK(ZOMBIE_COUNT_BITS)
+/* Zombie caps: an object with slots (CNode, TCB) whose last cap was deleted and whose
+ * slots are being emptied (kernel/cap/delete.c).
+ *   size:  the CNode's radix, or ZOMBIE_TCB
+ *   flag:  a "top" Zombie: the one a delete started from (others are nested in it)
+ *   paddr: the object's base plus the number of slots still to empty (the object is
+ *          aligned to its size, which is more than its slot count)
+ *   w1:    top: the slot of the deepest Zombie of its walk (0: itself);
+ *          nested: the slot of the Zombie to go back to. Kernel addresses. */
+#define ZOMBIE_TCB 63
 
 /* IRQ handler caps: w1 = interrupt number. Reply caps: object = the caller's TCB,
  * flag = the caller's endpoint cap had the grant right. */

@@ -30,8 +30,8 @@ void ep_send(endpoint_t *ep, tcb_t *sender, word_t badge, bool can_grant, bool c
 void ep_receive(endpoint_t *ep, tcb_t *receiver, bool can_grant, bool blocking);
 /* Take a thread out of whatever IPC it is blocked in (suspend, delete). */
 void ipc_cancel(tcb_t *t);
-/* The endpoint is being destroyed: every waiter restarts its system call (and then
- * fails to find the capability). */
+/* The endpoint is being destroyed: every waiter restarts (and then fails to find the
+ * capability). */
 void ep_cancel_all(endpoint_t *ep);
 /* Fail every queued send carrying this badge (CNode CancelBadgedSends). */
 void ep_cancel_badged_sends(endpoint_t *ep, word_t badge);
@@ -50,5 +50,6 @@ void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool can_grant, t
 void ipc_setup_caller_cap(tcb_t *caller, tcb_t *receiver, bool can_grant);
 /* Reply through the reply cap in `slot` (the replier's caller slot or a saved one). */
 void ipc_do_reply(tcb_t *replier, cte_t *slot);
-/* Restart a thread's interrupted system call: it executes the ecall again. */
-void ipc_restart_syscall(tcb_t *t);
+/* Restart a thread taken out of an endpoint or notification queue: it executes its
+ * ecall (or, if it was sending a fault, its faulting instruction) again. */
+void ipc_restart(tcb_t *t);

@@ -1,9 +1,9 @@
 /* Thread control blocks.
  *
- * States: INACTIVE (created or suspended: on no queue), RUNNING (runnable: on exactly
- * one ready queue, or the current thread), BLOCKED_* (waiting on one object: on that
- * object's queue and on no ready queue). A thread is on a ready queue if and only if it
- * is RUNNING and not the current thread; sched.c keeps that invariant in one place. */
+ * States: INACTIVE (created or suspended: on no queue), RUNNING (runnable: the current
+ * thread, the scheduler's candidate, or on its ready queue), BLOCKED_* (waiting on one
+ * object: on that object's queue and on no ready queue). Only RUNNING threads are ever
+ * on a ready queue; sched.c makes every such change in one place. */
 #pragma once
 #include <types.h>
 #include <arch.h>
@@ -27,7 +27,8 @@ typedef struct tcb {
     tcb_state_t state;
     uint8_t priority;
     uint8_t mcp;                 /* maximum controlled priority */
-    struct tcb *rq_next, *rq_prev;   /* ready queue links, valid while queued */
+    struct tcb *rq_next, *rq_prev;   /* ready queue links, valid while rq_queued */
+    bool rq_queued;              /* on its priority's ready queue */
     vaddr_t ipc_buffer;          /* user address of the UTCB (IPC buffer) */
     word_t fault_ep;             /* cptr of the fault endpoint, in the thread's CSpace */
     /* The address space last found through the VTABLE slot, valid while vs_epoch

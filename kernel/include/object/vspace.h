@@ -19,7 +19,7 @@
 
 #define ASID_BITS       16
 #define ASID_POOL_BITS  9                    /* 512 ASIDs per pool */
-#define ASID_POOLS      (1u << (ASID_BITS - ASID_POOL_BITS - 2))   /* 128, as seL4 RV64 */
+#define ASID_POOLS      (1u << (ASID_BITS - ASID_POOL_BITS))   /* 128 pools, as seL4 RV64 (asidHighBits 7) */
 #define ASID_INVALID    0
 
 static inline unsigned cap_mapped_asid(cap_t c) { return (unsigned)(c.w1 >> 48); }

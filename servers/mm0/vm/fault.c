@@ -31,6 +31,7 @@ int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *ou
         out->va = pva;
         out->frame = pg->frame;
         out->rights = pmap_rights(cur);
+        out->present = true;
         return VM_OK;
     }
 

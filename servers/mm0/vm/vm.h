@@ -78,12 +78,15 @@ typedef struct vm_mmu_ops {
 } vm_mmu_ops_t;
 
 /* The one mapping a fault asks mm0 to install. If replaced is set, a mapping of
- * old_frame at va exists and must be replaced (or remapped) by this one. */
+ * old_frame at va exists and must be replaced (or remapped) by this one. If present
+ * is set, exactly this mapping is installed already (a spurious or repeated fault):
+ * nothing to map, just resume the thread. */
 typedef struct vm_fault_result {
     uintptr_t va;          /* page-aligned */
     vm_frame_t frame;
     unsigned rights;       /* VM_PROT_* */
     bool replaced;
+    bool present;
     vm_frame_t old_frame;
     /* For VM_EPAGEIN: the object and page index the caller must supply. */
     vm_object_t *pagein_obj;

@@ -57,6 +57,15 @@ cte_t *arena_slots(unsigned n)
 
 /* ---- the kernel's outside world ---- */
 
+/* Preemption points: "an interrupt is pending" every preempt_every-th look (0: never). */
+unsigned preempt_every;
+static unsigned preempt_looks;
+bool arch_irq_pending(void)
+{
+    return preempt_every && ++preempt_looks % preempt_every == 0;
+}
+uint64_t arch_instret(void) { return 0; }
+
 void kernel_object_finalise(cap_t c, bool final);   /* objects.c's, renamed by the build */
 
 void object_finalise(cap_t c, bool final)

@@ -1,6 +1,5 @@
 /* Host harness for the capability tests: kernel objects live in one arena mapped at a
- * fixed low address (cap object pointers are 48 bits and Zombie resume links need slot
- * addresses below 2^41), and the kernel's few outside dependencies (console, panic,
+ * fixed low address (cap object pointers are 48 bits), and the kernel's few outside dependencies (console, panic,
  * scheduler, TCB names) are stubbed here. object_finalise is intercepted: objects.c is
  * compiled with object_finalise renamed to kernel_object_finalise, and the definition
  * below counts each call (finalise_hook) before calling the kernel's. */
@@ -33,6 +32,10 @@ static inline bool in_arena(const void *p)
  * final = it was the last cap to its object) and every sched_kill. */
 extern void (*finalise_hook)(cap_t c, bool final);
 extern void (*sched_kill_hook)(tcb_t *t);
+
+/* Preemption (preempt.h): with preempt.allowed set, every preempt_every-th look at
+ * the pending interrupts finds one (0: never). */
+extern unsigned preempt_every;
 
 /* Printed by panic_at before aborting, so a kernel assertion names the seed and step. */
 extern char harness_context[256];

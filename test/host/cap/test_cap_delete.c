@@ -3,6 +3,7 @@
  * Every object must be finalised exactly once, and every slot must end empty and
  * unlinked. The deep cases run on a thread with a 64 KiB stack. */
 #include "cap_harness.h"
+#include <preempt.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,7 +94,22 @@ static unsigned list_after(const cte_t *s)
 
 #define CHAIN 10000
 
-struct chain_args { int variant; const char *name; };
+/* every: preemption every that many looks (0: none); move: move the stopped delete's
+ * top Zombie to another slot before each restart; revoke: after 50 stops, revoke the
+ * untyped instead of restarting the delete. */
+struct chain_args { int variant; const char *name; unsigned every; bool move, revoke, tail_first; };
+
+/* Run op(slot) as a restarted system call would: again while it stops. */
+static unsigned run_restarting(void (*op)(cte_t *), cte_t *slot)
+{
+    unsigned stops = 0;
+    for (;;) {
+        preempt_begin();
+        op(slot);
+        if (!preempt_end()) return stops;
+        stops++;
+    }
+}
 
 static void chain(void *p)
 {
@@ -122,13 +138,46 @@ static void chain(void *p)
     /* Insert the CNode caps so that the list reads U, C0, C1, ... (variant 0, 1) or
      * U, C9999, ..., C0 (variant 2: revoke then meets the chain tail first). */
     for (int k = 0; k < CHAIN; k++) {
-        int i = a->variant == 2 ? k : CHAIN - 1 - k;
+        int i = a->variant == 2 || a->tail_first ? k : CHAIN - 1 - k;
         cdt_insert_new(u.slot, i == 0 ? x : cslot(cn[i - 1], 0), cn[i]);
     }
 
     clock_t t0 = clock();
-    if (a->variant == 0) cte_delete(x);
-    else cte_revoke(u.slot);
+    unsigned stops = 0;
+    bool revoked = a->variant != 0;
+    preempt_every = a->every;
+    if (a->variant != 0) {
+        stops = run_restarting(cte_revoke, u.slot);
+    } else if (!a->every) {
+        cte_delete(x);
+    } else {
+        /* The delete, stopped and restarted (the top Zombie moving between two slots,
+         * or a revoke of the untyped taking over after 50 stops). */
+        enum { SPARES = 4096 };
+        cte_t *spare = arena_slots(SPARES), *cur = x;
+        unsigned used = 0;
+        for (;;) {
+            preempt_begin();
+            cte_delete(cur);
+            if (!preempt_end()) break;
+            stops++;
+            CHECK(cap_type(cur->cap) == CAP_ZOMBIE, "%s: a stopped delete leaves no Zombie", a->name);
+            if (a->revoke && stops == 50) {
+                stops += run_restarting(cte_revoke, u.slot);
+                revoked = true;
+                break;
+            }
+            if (a->move && used < SPARES) {
+                /* Always to a fresh slot: a link left behind would point at nothing. */
+                cdt_move(cur, &spare[used], cur->cap);
+                cur = &spare[used++];
+            }
+        }
+        for (unsigned i = 0; i < used; i++)
+            CHECK(slot_clear(&spare[i]), "%s: moved Zombie's slot %u is not empty", a->name, i);
+    }
+    preempt_every = 0;
+    if (a->every) CHECK(stops > 100, "%s: only %u preemptions", a->name, stops);
     double ms = (double)(clock() - t0) * 1000.0 / CLOCKS_PER_SEC;
 
     int bad_fin = 0, bad_slots = 0;
@@ -140,7 +189,7 @@ static void chain(void *p)
     CHECK(bad_fin == 0, "%s: %d objects not finalised exactly once", a->name, bad_fin);
     CHECK(bad_slots == 0, "%s: %d CNodes with slots left", a->name, bad_slots);
     CHECK(slot_clear(x), "%s: the first cap's slot is not empty", a->name);
-    if (a->variant == 0) {
+    if (!revoked) {
         /* the shared endpoint survives with its original only */
         CHECK(fins(epa) == 0, "%s: shared endpoint finalised", a->name);
         CHECK(!cap_is_null(eorig->cap) && list_after(u.slot) == 1 && mdb_next(u.slot) == eorig,
@@ -149,7 +198,8 @@ static void chain(void *p)
         CHECK(slot_clear(eorig) && fins(epa) == 1, "%s: shared endpoint not destroyed once", a->name);
         CHECK(list_after(u.slot) == 0 && !cdt_has_children(u.slot), "%s: untyped still has children", a->name);
     }
-    printf("cap_delete: %s: %d CNodes, %u fresh endpoints, 64 KiB stack, %.1f ms\n", a->name, CHAIN, nfresh, ms);
+    printf("cap_delete: %s: %d CNodes, %u fresh endpoints, 64 KiB stack, %u preemptions, %.1f ms\n",
+           a->name, CHAIN, nfresh, stops, ms);
 }
 
 /* ---- cycles ---- */
@@ -275,9 +325,16 @@ int main(void)
     sched_kill_hook = on_kill;
 
     struct chain_args v[] = {
-        { 0, "delete the cap to the head of a 10000-CNode chain" },
-        { 1, "revoke the untyped, head of the chain first" },
-        { 2, "revoke the untyped, tail of the chain first" },
+        { .variant = 0, .name = "delete the cap to the head of a 10000-CNode chain" },
+        { .variant = 1, .name = "revoke the untyped, head of the chain first" },
+        { .variant = 2, .name = "revoke the untyped, tail of the chain first" },
+        { .variant = 0, .name = "delete the head, preempted every 3rd look", .every = 3 },
+        { .variant = 0, .name = "delete the head, preempted, its Zombie moved at each stop", .every = 5, .move = true },
+        { .variant = 0, .name = "delete the head, preempted, then the untyped revoked", .every = 7, .revoke = true },
+        { .variant = 0, .name = "delete the head, preempted, then the untyped revoked (tail first)", .every = 7,
+          .revoke = true, .tail_first = true },
+        { .variant = 1, .name = "revoke the untyped, head first, preempted", .every = 3 },
+        { .variant = 2, .name = "revoke the untyped, tail first, preempted", .every = 2 },
     };
     for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++) run_with_stack(STACK_SMALL, chain, &v[i]);
     run_with_stack(STACK_SMALL, cycles, NULL);

@@ -257,6 +257,7 @@ static int access_word(env_t *e, task_t *t, uintptr_t va, unsigned acc, uint64_t
         if (err != VM_OK) return err;
         /* Install: the result must agree with what the table holds. */
         if (r.va != pva || !(r.rights & need)) { printf("FAIL fault result va/rights\n"); failures++; }
+        if (r.present) { printf("FAIL fault says present, table disagrees\n"); failures++; }
         if (r.replaced != (h != NULL) || (h && r.old_frame != h->frame)) {
             printf("FAIL fault result replaced=%d but table has %s\n", r.replaced, h ? "a mapping" : "none");
             failures++;
@@ -287,15 +288,6 @@ int task_read(env_t *e, task_t *t, uintptr_t va, uint64_t *value)
 int task_write(env_t *e, task_t *t, uintptr_t va, uint64_t value)
 {
     return access_word(e, t, va, VM_ACCESS_WRITE, &value);
-}
-
-int task_peek(env_t *e, task_t *t, uintptr_t va, uint64_t *value)
-{
-    (void)e;
-    vm_frame_t f;
-    int r = vm_peek(t->s, va, &f);
-    if (r == VM_OK) *value = frame_word(f, va & (VM_PAGE_SIZE - 1));
-    return r;
 }
 
 bool task_hw_consistent(env_t *e, task_t *t)

@@ -65,9 +65,6 @@ void task_exec(env_t *e, task_t *t);
 int task_read(env_t *e, task_t *t, uintptr_t va, uint64_t *value);
 int task_write(env_t *e, task_t *t, uintptr_t va, uint64_t value);
 
-/* The word at va of what the task sees, without side effects (vm_peek); VM_EPAGEIN
- * for a file page not paged in yet. */
-int task_peek(env_t *e, task_t *t, uintptr_t va, uint64_t *value);
 /* The task's page table agrees with the VM core's record and with what it sees. */
 bool task_hw_consistent(env_t *e, task_t *t);
 /* vm_check, printing the failure. */

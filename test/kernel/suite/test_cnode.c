@@ -42,17 +42,18 @@ TEST(cnode_errors)
     CHECK_EQ(k_cnode_copy(ROOT, empty, 65, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_RANGE_ERROR);
     CHECK_EQ(k_cnode_copy(ROOT, empty, ROOT_DEPTH, ep, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_FAILED_LOOKUP);
     CHECK_EQ(k_last_mr(1), K_INVALID_ROOT);
-    /* A depth shorter than the root's 52-bit guard: seL4 calls that a guard mismatch. */
+    /* A depth shorter than the root's guard (64 - its size bits): seL4 calls that a
+     * guard mismatch. */
     CHECK_EQ(k_cnode_delete(ROOT, ep, 32), K_FAILED_LOOKUP);
     CHECK_EQ(k_last_mr(0), 0);
     CHECK_EQ(k_last_mr(1), K_GUARD_MISMATCH);
     CHECK_EQ(k_last_mr(2), 32);
-    /* Guard bits must be zero for the root CNode (guard 0, 52 bits). */
+    /* Guard bits must be zero for the root CNode (guard 0, 64 - size bits). */
     CHECK_EQ(k_cnode_delete(ROOT, (1ul << 40) | ep, ROOT_DEPTH), K_FAILED_LOOKUP);
     CHECK_EQ(k_last_mr(1), K_GUARD_MISMATCH);
     CHECK_EQ(k_last_mr(2), 64);                         /* bits left when it failed */
     CHECK_EQ(k_last_mr(3), 0);                          /* the CNode's guard (seL4 reports it) */
-    CHECK_EQ(k_last_mr(4), 52);                         /* the guard size */
+    CHECK_EQ(k_last_mr(4), 64 - bi->init_thread_cnode_size_bits);   /* the guard size */
     /* CNode invocations on a kernel object that is not a CNode. (Not on an endpoint:
      * a Call on an endpoint cap is a message, and would wait for a receiver.) */
     CHECK_EQ(k_cnode_delete(ut, 0, 1), K_ILLEGAL_OPERATION);

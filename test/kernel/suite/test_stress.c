@@ -51,6 +51,9 @@ TEST(stress_thread_lifecycles)
             printf("  lifecycle %u: the thread did not run\n", i);
             e = -1;
         }
+        /* It may have been preempted between its store and suspending itself: stop
+         * it before its code is unmapped under it. */
+        if (e == K_NO_ERROR) e = k_tcb_suspend(t.tcb);
         vspace_unmap_image(&vs);
         int r = k_cnode_revoke(ROOT, u, ROOT_DEPTH);
         if (r != K_NO_ERROR && e == K_NO_ERROR) e = r;

@@ -701,7 +701,8 @@ TEST(tcb_configure_set_space_set_ipc_buffer_errors)
     CHECK_EQ(k_tcb_configure(t, 0, ep, 0, vs, 0, buf, f), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_tcb_configure(t, 0, empty, 0, vs, 0, buf, f), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_tcb_configure(t, 0, ROOT, k_cnode_cap_data(0, 60), vs, 0, buf, f), K_ILLEGAL_OPERATION);
-    CHECK_EQ(k_tcb_configure(t, 0, ROOT, k_cnode_cap_data(0, 52), vs, 0, buf, f), K_NO_ERROR);
+    CHECK_EQ(k_tcb_configure(t, 0, ROOT, k_cnode_cap_data(0, 64 - bi->init_thread_cnode_size_bits), vs, 0, buf, f),
+             K_NO_ERROR);
     CHECK_EQ(k_tcb_configure(t, 0, ROOT, 0, v, 0, buf, f), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_tcb_configure(t, 0, ROOT, 0, f, 0, buf, f), K_ILLEGAL_OPERATION);
     CHECK_EQ(k_tcb_configure(t, 0, ROOT, 0, empty, 0, buf, f), K_ILLEGAL_OPERATION);

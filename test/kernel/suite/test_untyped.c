@@ -56,8 +56,9 @@ TEST(retype_errors)
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, busy, 1), K_DELETE_FIRST);
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 0), K_RANGE_ERROR);
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, dst, 257), K_RANGE_ERROR);
-    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, 4096, 1), K_RANGE_ERROR);
-    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, 4095, 2), K_RANGE_ERROR);
+    k_word_t root_slots = 1ul << bi->init_thread_cnode_size_bits;
+    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, root_slots, 1), K_RANGE_ERROR);
+    CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, root_slots - 1, 2), K_RANGE_ERROR);
     /* A window that would run over an occupied slot. */
     CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, busy - 1, 2), K_DELETE_FIRST);
     /* Destination CNode lookups: depth over 64 is a range error; a slot that is not a
@@ -97,6 +98,29 @@ TEST(retype_error_details)
     slot_free(dst);
 }
 
+TEST(retype_size_limits_are_sel4s)
+{
+    /* seL4 bounds every object by seL4_MaxUntypedBits (38): a CapTable may have up to
+     * 33 radix bits (too big for our untyped, but not a range error), 34 is out of
+     * range, reported as RangeError 0..38; and any size of 64 or more is out of range,
+     * even for objects of fixed size. */
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t dst = slot_alloc();
+    CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 28, ROOT, 0, 0, dst, 1), K_NOT_ENOUGH_MEMORY);
+    CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 33, ROOT, 0, 0, dst, 1), K_NOT_ENOUGH_MEMORY);
+    CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 34, ROOT, 0, 0, dst, 1), K_RANGE_ERROR);
+    CHECK_EQ(k_last_mr(0), 0);
+    CHECK_EQ(k_last_mr(1), 38);
+    CHECK_EQ(k_untyped_retype(ut, K_TCB_OBJECT, 64, ROOT, 0, 0, dst, 1), K_RANGE_ERROR);
+    CHECK_EQ(k_untyped_retype(ut, K_TCB_OBJECT, 63, ROOT, 0, 0, dst, 1), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(dst), 12);
+    /* A CapTable of radix 0 is checked after the size: InvalidArgument 1. */
+    CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 0, ROOT, 0, 0, dst, 1), K_INVALID_ARGUMENT);
+    CHECK_EQ(k_last_mr(0), 1);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    slot_free(dst);
+}
+
 TEST(device_untyped_only_makes_frames)
 {
     k_cptr_t dev = 0;
@@ -110,6 +134,18 @@ TEST(device_untyped_only_makes_frames)
     CHECK_EQ(k_untyped_retype(dev, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, s, 1), K_INVALID_ARGUMENT);
     CHECK_EQ(k_untyped_retype(dev, K_TCB_OBJECT, 0, ROOT, 0, 0, s, 1), K_INVALID_ARGUMENT);
     CHECK_EQ(k_untyped_retype(dev, K_CAPTABLE_OBJECT, 2, ROOT, 0, 0, s, 1), K_INVALID_ARGUMENT);
+    /* seL4 names argument 1 (decodeUntypedInvocation), and checks device memory last:
+     * a bad destination or too little space is reported first. */
+    CHECK_EQ(k_last_mr(0), 1);
+    k_cptr_t busy = make_object(untyped_at_least(16), K_ENDPOINT_OBJECT, 0);
+    CHECK_EQ(k_untyped_retype(dev, K_TCB_OBJECT, 0, ROOT, 0, 0, busy, 1), K_DELETE_FIRST);
+    CHECK_EQ(k_untyped_retype(dev, K_CAPTABLE_OBJECT, 40 - 5, ROOT, 0, 0, s, 1), K_RANGE_ERROR);
+    CHECK_EQ(k_untyped_retype(dev, K_TCB_OBJECT, 0, ROOT, 0, 0, s, 1), K_INVALID_ARGUMENT);
+    unsigned dev_bits = bi->untyped_list[dev - bi->untyped.start].size_bits;
+    if (dev_bits < 38)   /* one CNode twice its size: no space, before "device" */
+        CHECK_EQ(k_untyped_retype(dev, K_CAPTABLE_OBJECT, dev_bits + 1 - 5, ROOT, 0, 0, s, 1), K_NOT_ENOUGH_MEMORY);
+    CHECK_EQ(k_cnode_delete(ROOT, busy, ROOT_DEPTH), K_NO_ERROR);
+    slot_free(busy);
     CHECK_EQ(k_untyped_retype(dev, K_RISCV_4K_PAGE_OBJECT, 0, ROOT, 0, 0, s, 1), K_NO_ERROR);
     CHECK_EQ(k_debug_cap_identify(s), 1);
     CHECK_EQ(k_cnode_revoke(ROOT, dev, ROOT_DEPTH), K_NO_ERROR);

@@ -119,6 +119,11 @@ int map_tables(k_cptr_t ut, k_cptr_t vspace, k_word_t va, k_cptr_t *l1, k_cptr_t
 
 int vspace_new(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut)
 {
+    return vspace_new_in_pool(vs, ut, vspace_ut, K_CAP_INIT_THREAD_ASID_POOL);
+}
+
+int vspace_new_in_pool(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut, k_cptr_t pool)
+{
     unsigned n = image_pages();
     if (!n) return K_INVALID_ARGUMENT;
     if (!vs->have_slots) {
@@ -131,7 +136,7 @@ int vspace_new(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut)
     }
     vs->next_area = 0;
     TRY(retype_into(vspace_ut ? vspace_ut : ut, K_RISCV_PAGE_TABLE_OBJECT, 0, vs->root));
-    TRY(k_riscv_asid_pool_assign(K_CAP_INIT_THREAD_ASID_POOL, vs->root));
+    TRY(k_riscv_asid_pool_assign(pool, vs->root));
     /* The image lives in the first 2 MiB: one table below the root for the first GiB,
      * one below that for the first 2 MiB. */
     TRY(retype_into(ut, K_RISCV_PAGE_TABLE_OBJECT, 0, vs->pt_l1));

@@ -90,6 +90,8 @@ k_word_t read_gp(void);
  * Slots are taken on first use and kept by vspace_destroy(), so a loop can reuse
  * them; vspace_free() gives them back. Returns K_NO_ERROR or the first error. */
 int vspace_new(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut);
+/* The same with an ASID from the given pool. */
+int vspace_new_in_pool(struct vspace *vs, k_cptr_t ut, k_cptr_t vspace_ut, k_cptr_t pool);
 void vspace_unmap_image(struct vspace *vs); /* delete only the image copies */
 void vspace_destroy(struct vspace *vs);   /* delete every cap it holds */
 void vspace_free(struct vspace *vs);      /* destroy, and give the slots back */

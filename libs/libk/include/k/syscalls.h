@@ -10,7 +10,8 @@
 #define SYS_REPLY                (-6)
 #define SYS_YIELD                (-7)
 #define SYS_NB_RECV              (-8)
-/* Debug builds only (CONFIG_DEBUG_SYSCALLS), as in seL4: */
+/* Debug calls, as in seL4: PutChar and DumpScheduler with CONFIG_PRINTING, the
+ * others with CONFIG_DEBUG_BUILD (docs/abi.md): */
 #define SYS_DEBUG_PUTCHAR        (-9)
 #define SYS_DEBUG_DUMP_SCHEDULER (-10)
 #define SYS_DEBUG_HALT           (-11)
@@ -20,3 +21,10 @@
 /* Our extension, far from seL4's range: the calling thread stops for good and the
  * kernel reports its status. seL4 root tasks never use it. */
 #define SYS_DEBUG_THREAD_EXIT    (-256)
+/* Ours too: a0 = how many Call and ReplyRecv system calls took the general path (not
+ * the fast path) so far, so a test can prove which path ran. */
+#define SYS_DEBUG_SLOWPATH_COUNT (-257)
+/* Ours too: preemption counters (a0 = 1 also resets and arms the interrupts-off
+ * accounting, 2 disarms it); returns a0 preemptions since boot, a1 the longest run of
+ * kernel instructions without a look at pending interrupts while armed, a2 the looks. */
+#define SYS_DEBUG_PREEMPT_STATS  (-258)

@@ -5,10 +5,13 @@
 #include <arch/csr.h>
 
 /* Each VSpace has its own ASID, and every change to a live mapping flushes that ASID's
- * entries (vm.c), so switching address spaces needs no flush. */
+ * entries (vm.c), so switching address spaces needs no flush, unless the hart has
+ * fewer ASID bits than the kernel uses (probed at boot, vm.c): then it must. */
+extern bool arch_asids_short;
 static inline __attribute__((always_inline)) void arch_set_vspace(paddr_t root, unsigned asid)
 {
     csr_write(satp, SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
+    if (__builtin_expect(arch_asids_short, 0)) asm volatile("sfence.vma" ::: "memory");
 }
 
 static inline paddr_t arch_active_root(void)
