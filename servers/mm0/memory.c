@@ -306,7 +306,9 @@ static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *fra
     }
     if (e == VM_EACCES) return -EFAULT;
     if (e) return e == VM_EPAGEIN ? -EFAULT : e;
-    if ((e = install(m, &r))) return e;
+    /* Already installed (a spurious fault, or mm0's own access to a mapped page). */
+    uint32_t *slot = r.present ? map_entry(m, r.va, false) : NULL;
+    if ((!slot || !*slot) && (e = install(m, &r))) return e;
     if (frame) *frame = r.frame;
     return 0;
 }
