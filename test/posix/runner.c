@@ -395,6 +395,53 @@ static int t_enomem(void)
     return 0;
 }
 
+/* Two processes each granted 60% of free memory (mmap checks only what is free now);
+ * the second to touch its pages runs out and is killed, the first keeps its memory.
+ * They step through a MAP_SHARED page, which fork shares instead of copying. */
+static volatile long *steps;
+static long grant;
+
+static int hog(long which)
+{
+    volatile unsigned char *m = mmap(0, (size_t)grant, PROT_READ | PROT_WRITE,
+                                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return 2;
+    steps[which] = 1;   /* granted */
+    for (long i = 0; i < 20000000 && !(steps[0] && steps[1]); i++) sched_yield();
+    if (which == 1)
+        for (long i = 0; i < 20000000 && steps[0] != 2; i++) sched_yield();
+    for (long off = 0; off < grant; off += 4096) m[off] = 1;
+    steps[which] = 2;   /* all touched */
+    for (;;) sched_yield();   /* hold it until killed */
+}
+
+static int t_oom_kill(void)
+{
+    struct mm0_meminfo a, b;
+    CHECK(mm0_meminfo(&a) == 0, "meminfo");
+    steps = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(steps != MAP_FAILED, "shared mmap: errno %d", errno);
+    steps[0] = steps[1] = 0;
+    grant = (a.free_pages * 6 / 10) * 4096;
+    pid_t first = fork();
+    if (first == 0) _exit(hog(0));
+    pid_t second = fork();
+    if (second == 0) _exit(hog(1));
+    CHECK(first > 0 && second > 0, "fork");
+    int st;
+    CHECK(waitpid(second, &st, 0) == second, "wait for the second");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "second hog: status 0x%x (want SIGKILL)", st);
+    CHECK(steps[0] == 2, "the first hog did not get all its pages (step %ld)", steps[0]);
+    CHECK(waitpid(first, &st, WNOHANG) == 0, "the first hog is gone too");
+    CHECK(kill(first, SIGKILL) == 0 && waitpid(first, &st, 0) == first, "kill the first");
+    CHECK(munmap((void *)steps, 4096) == 0, "munmap");
+    CHECK(mm0_meminfo(&b) == 0, "meminfo");
+    CHECK(b.free_pages + b.mm0_heap_pages == a.free_pages + a.mm0_heap_pages,
+          "free pages %ld + heap %ld after, %ld + %ld before", b.free_pages, b.mm0_heap_pages,
+          a.free_pages, a.mm0_heap_pages);
+    return 0;
+}
+
 static int hostile_child(long unused)
 {
     (void)unused;
@@ -577,6 +624,7 @@ static const struct {
     {"a thread's fault or exit ends its whole process", t_thread_group},
     {"CLONE_PARENT makes a sibling", t_clone_parent},
     {"mmap until memory runs out gets ENOMEM", t_enomem},
+    {"a fault with no page left kills that process only", t_oom_kill},
     {"hostile client, mm0 keeps serving", t_hostile},
     {"1000 fork+exit+wait, free memory unchanged", t_fork_loop},
 };
