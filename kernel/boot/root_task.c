@@ -86,7 +86,8 @@ static cap_t boot_page_table_cap(pte_t *vspace, paddr_t pa)
 static void put(word_t slot, cap_t cap, cte_t *parent)
 {
     kassert(slot < (1u << ROOT_CNODE_BITS) && cap_is_null(root_cnode[slot].cap));
-    cdt_insert_new(parent, &root_cnode[slot], cap);
+    if (parent) cdt_insert_new(parent, &root_cnode[slot], cap);
+    else cdt_insert_root(&root_cnode[slot], cap);   /* findable by the audit snapshot */
 }
 
 static word_t take_slot(void)
@@ -138,6 +139,9 @@ void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vsp
     put(K_CAP_BOOT_INFO_FRAME, mapped_frame_cap(bi_pa, bi_va, RIGHTS_ALL), NULL);
     put(K_CAP_INIT_THREAD_IPC_BUFFER, mapped_frame_cap(ipc_pa, ipc_va, RIGHTS_ALL), NULL);
     put(K_CAP_DOMAIN, cap_make(CAP_DOMAIN, 0, RIGHTS_ALL, 0, false, 0), NULL);
+#ifdef CONFIG_DEBUG_SYSCALLS
+    put(K_CAP_AUDIT, cap_make(CAP_AUDIT, 0, RIGHTS_ALL, 0, false, 0), NULL);   /* ours */
+#endif
 
     /* The thread's own slots hold copies, as TCB_Configure would install them. */
     cdt_insert_child(&root_cnode[K_CAP_INIT_THREAD_CNODE], tcb_slot(t, TCB_SLOT_CTABLE),
@@ -147,7 +151,7 @@ void root_task_create(struct boot_space *s, tcb_t *t, pte_t *vspace, paddr_t vsp
     cdt_insert_child(&root_cnode[K_CAP_INIT_THREAD_IPC_BUFFER], tcb_slot(t, TCB_SLOT_BUFFER),
                      root_cnode[K_CAP_INIT_THREAD_IPC_BUFFER].cap);
 
-    next_slot = K_NUM_INITIAL_CAPS;
+    next_slot = K_CAP_AUDIT + 1;    /* in every build, so the layout never depends on it */
     bootinfo->user_image_paging.start = next_slot;
     for (unsigned i = 0; i < s->n_pts; i++)
         put(take_slot(), boot_page_table_cap(vspace, s->pts[i]), NULL);

@@ -44,6 +44,7 @@ const char *cap_type_name(cap_type_t type)
     case CAP_IRQ_HANDLER: return "irq_handler";
     case CAP_ZOMBIE: return "zombie";
     case CAP_DOMAIN: return "domain";
+    case CAP_AUDIT: return "audit";
     }
     return "?";
 }

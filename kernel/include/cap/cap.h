@@ -32,6 +32,9 @@ typedef enum {
     CAP_IRQ_HANDLER = 16,
     CAP_ZOMBIE = 18,         /* an object being destroyed: its slots are emptied first */
     CAP_DOMAIN = 20,
+    /* Ours, outside seL4's tags (docs/abi.md): the right to take an audit snapshot of
+     * every capability in the system (debug builds, kernel/syscall/snapshot.c). */
+    CAP_AUDIT = 31,
 } cap_type_t;
 
 /* Rights bits, as in seL4's rights word. */

@@ -7,7 +7,7 @@ TEST(bootinfo_layout)
     CHECK_EQ(bi->num_nodes, 1);
     CHECK_EQ(bi->init_thread_cnode_size_bits, 12);
     CHECK((uintptr_t)bi->ipc_buffer + 4096 == (uintptr_t)bi);
-    CHECK(bi->user_image_paging.start == K_NUM_INITIAL_CAPS);
+    CHECK(bi->user_image_paging.start == K_CAP_AUDIT + 1);   /* ours: the audit cap at 16 */
     CHECK(bi->user_image_paging.end <= bi->user_image_frames.start);
     CHECK(bi->user_image_frames.end > bi->user_image_frames.start);
     CHECK(bi->untyped.end > bi->untyped.start);
@@ -31,6 +31,7 @@ TEST(bootinfo_initial_caps_have_sel4_types)
     CHECK_EQ(k_debug_cap_identify(K_CAP_BOOT_INFO_FRAME), 1);
     CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_IPC_BUFFER), 1);
     CHECK_EQ(k_debug_cap_identify(K_CAP_DOMAIN), 20);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_AUDIT), 31);          /* ours, outside seL4's tags */
     for (k_cptr_t s = K_CAP_SMMU_SID_CONTROL; s < K_NUM_INITIAL_CAPS; s++)
         CHECK_EQ(k_debug_cap_identify(s), 0);
     for (k_cptr_t s = bi->user_image_paging.start; s < bi->user_image_paging.end; s++)
