@@ -21,7 +21,7 @@
 #include <object/vspace.h>
 
 #define AUDIT_MAX_CHUNK 64      /* caps per call: ~0.5M instructions at most */
-#define AUDIT_STACK 64          /* open ancestors kept; deeper chains print parent=? */
+#define AUDIT_STACK 64          /* open ancestors kept (deeper: see visit) */
 
 static struct {
     word_t cursor;              /* what the last call returned; 0: none in progress */
@@ -30,7 +30,7 @@ static struct {
     cte_t *next;                /* next slot of the list to print */
     cte_t *anc[AUDIT_STACK];    /* open ancestors of `next`, outermost first */
     unsigned depth;
-    bool lost;                  /* an ancestor fell off the bottom of anc[] */
+    bool lost;                  /* ancestors were dropped from just above anc[0] */
     uint64_t caps, tcbs, cnodes;
 } snap;
 
@@ -149,10 +149,16 @@ static void print_tcb(tcb_t *t)
     }
 }
 
-/* One list entry: the records of the object it is the first cap of, then the cap. */
+/* One list entry: the records of the object it is the first cap of, then the cap.
+ * A chain deeper than AUDIT_STACK (only copies of copies of untypeds make one) drops
+ * the ancestors just above the outermost, which are all inside its subtree: a cap whose
+ * innermost kept ancestor is that outermost one may be the child of a dropped one, so
+ * its parent prints as '?'; once the walk leaves the outermost's subtree all is exact. */
 static void visit(cte_t *s)
 {
     while (snap.depth && !cdt_is_parent_of(snap.anc[snap.depth - 1], s)) snap.depth--;
+    if (snap.depth == 0) snap.lost = false;
+    bool unknown = snap.lost && snap.depth == 1;
     cte_t *parent = snap.depth ? snap.anc[snap.depth - 1] : NULL;
     cte_t *prev = mdb_prev(s);
     bool first = !(prev && cap_same_object(prev->cap, s->cap));   /* caps of one object are a run */
@@ -161,10 +167,10 @@ static void visit(cte_t *s)
         snap.cnodes++;
     }
     if (first && cap_type(s->cap) == CAP_THREAD) print_tcb(cap_ptr(s->cap));
-    print_cap(s, parent, !parent && snap.lost);
+    print_cap(s, parent, unknown);
     if (mdb_revocable(s)) {
         if (snap.depth == AUDIT_STACK) {
-            for (unsigned i = 1; i < AUDIT_STACK; i++) snap.anc[i - 1] = snap.anc[i];
+            for (unsigned i = 2; i < AUDIT_STACK; i++) snap.anc[i - 1] = snap.anc[i];
             snap.depth--;
             snap.lost = true;
         }

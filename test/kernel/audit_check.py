@@ -185,6 +185,28 @@ def check_ktest(path):
                       ("planted", planted), ("revoked", revoked), ("destroyed", destroyed)):
         run(title, fn)
 
+    def deep():
+        if "deep" not in phases or phases["deep"][0] is None:
+            raise AssertionError("no snapshot after the phase=deep line")
+        d = Phase(*phases["deep"])
+        prev = d.root_slot("small")
+        expect(is_cap(prev, "untyped"), "root slot %d: the small untyped" % d.f["small"])
+        for i in range(d.f["n"]):
+            c = d.m.by_slot.get(d.rootcn + 32 * (d.f["chain"] + i))
+            expect(is_cap(c, "untyped", obj=prev["obj"], parent=prev["slot"]),
+                   "copy %d: parent is not copy %d (%s)" % (i, i - 1, c and c["parent"]))
+            prev = c
+        # Parents beyond the kernel's stack may print '?', but only for caps inside the
+        # boot untyped the chain comes from.
+        root = d.m.by_slot[prev["slot"]]
+        while isinstance(root["parent"], int):
+            root = d.m.by_slot[root["parent"]]
+        lo, hi = root["obj"], root["obj"] + root["bytes"]
+        lost = [c for c in d.m.caps if c["parent"] == "?"]
+        expect(all(lo <= c["obj"] < hi for c in lost), "parent=? outside the deep subtree")
+
+    run("deep derivation chain: parents exact", deep)
+
     # The project's policy: the built system is clean; the planted violation is
     # reported, exactly, and the exit status says so.
     clean = capaudit(path, "--after", "^audit-test: phase=built", "--check", POLICY)

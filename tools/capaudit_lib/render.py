@@ -47,7 +47,7 @@ def to_json(m):
 
 
 def _q(s):
-    return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"')
+    return '"%s"' % str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def to_dot(m):
@@ -62,9 +62,9 @@ def to_dot(m):
             owner_task[th["obj"]] = t
         if t.cspace is not None:
             owner_task[t.cspace] = t
-        for th in t.threads:
-            if th["vspace"] is not None:
-                owner_task.setdefault(th["vspace"], t)
+    for obj, n in m.names.items():        # a VSpace belongs to the task named after it
+        if n.startswith("vspace:") and m.find_task(n[7:]) is not None:
+            owner_task[obj] = m.find_task(n[7:])
     ipc = {}
     for i, t in enumerate(m.tasks):
         counts = {}
@@ -72,14 +72,19 @@ def to_dot(m):
             counts[c["type"]] = counts.get(c["type"], 0) + 1
         summary = ", ".join("%d %s" % (n, k) for k, n in sorted(counts.items())
                             if k in ("untyped", "frame", "page_table"))
-        label = "%s\\nthreads: %s" % (t.name, ", ".join(n for n in t.names))
+        label = "%s\nthreads: %s" % (t.name, ", ".join(n for n in t.names))
         if summary:
-            label += "\\n" + summary
+            label += "\n" + summary
         out.append("  t%d [shape=box style=filled fillcolor=\"#dde8f8\" label=%s];" % (i, _q(label)))
     tid = {id(t): i for i, t in enumerate(m.tasks)}
     edges = set()
+    roots = {o.cspace: o for o in m.tasks if o.cspace is not None}
     for t in m.tasks:
         for c, p in t.held:
+            # Caps reached through another task's CSpace root are drawn as that task's
+            # (the edge to its CNode says this task reaches them).
+            if any(step[0] != "tcb" and step[0] in roots and roots[step[0]] is not t for step in p):
+                continue
             if c["type"] in IPC_TYPES:
                 node = "o%x" % c["obj"]
                 if node not in ipc:
