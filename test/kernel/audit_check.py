@@ -19,6 +19,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from capaudit_lib import snapshot, model  # noqa: E402
+from capaudit_lib.flow import key_of as flowkey  # noqa: E402
 
 CAPAUDIT = os.path.join(ROOT, "tools", "capaudit")
 POLICY = os.path.join(ROOT, "policy", "system.policy")
@@ -88,7 +89,7 @@ def check_ktest(path):
         m = re.match(r"^audit-test: (\w+): (\d+) caps, (\d+) threads, (\d+) cnodes$", line)
         if m:
             counts[m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
-    want = ["built", "minted", "moved", "transferred", "planted", "revoked", "destroyed"]
+    want = ["built", "minted", "moved", "transferred", "called", "planted", "revoked", "destroyed"]
     for ph in want:
         if ph not in phases or phases[ph][0] is None:
             report(False, "%s: phase %s" % (name, ph), "no snapshot after its marker line")
@@ -155,6 +156,20 @@ def check_ktest(path):
                "root slot %d: the notification from audit-srv, child of its slot 3" % m.f["recv"])
         expect(srv["state"] == "inactive", "audit-srv did not finish")
 
+    def called():
+        m = p["called"]
+        srv, me = m.tcb("audit-srv"), m.tcb("ktest")
+        expect(srv["state"] == "blocked_reply", "audit-srv is %s, not waiting for its reply" % srv["state"])
+        mine = m.m.slots_of.get(("tcb", me["obj"]), {})
+        theirs = m.m.slots_of.get(("tcb", srv["obj"]), {})
+        reply, master = mine.get(3), theirs.get(2)
+        expect(is_cap(master, "reply", obj=srv["obj"]) and master["master"], "audit-srv's TCB slot 2: its master reply cap")
+        expect(is_cap(reply, "reply", obj=srv["obj"], parent=master["slot"]) and not reply["master"],
+               "our TCB slot 3: a reply cap to audit-srv, child of its master")
+        expect(reply["grant"], "the reply cap does not grant, but the caller's cap has Grant")
+        expect(("reply", srv["obj"], "RWGP", 0, True) in [flowkey(c) for c, _ in m.m.find_task("ktest").held],
+               "the reply cap is not among the root task's holdings")
+
     def planted():
         pl = p["planted"]
         proc = pl.tcb("audit-proc")
@@ -182,7 +197,7 @@ def check_ktest(path):
 
     for title, fn in (("target counts match the log", counts_match), ("built: the server's CSpace and thread", built),
                       ("minted", minted), ("moved", moved), ("transferred over IPC", transferred),
-                      ("planted", planted), ("revoked", revoked), ("destroyed", destroyed)):
+                      ("called: reply caps", called), ("planted", planted), ("revoked", revoked), ("destroyed", destroyed)):
         run(title, fn)
 
     def deep():

@@ -29,6 +29,7 @@ def main(argv=None):
     ap.add_argument("--check", metavar="POLICY", help="check against a policy file; exit 1 on violations")
     ap.add_argument("--can", nargs=2, metavar=("TASK", "OBJECT"),
                     help="could TASK come to hold a cap to OBJECT? prints a path or 'no' (exit 1)")
+    ap.add_argument("--task", metavar="NAME", help="the table shows only this task's capabilities (as a shell's caps would)")
     ap.add_argument("--count", action="store_true", help="print the number of snapshots in the log")
     a = ap.parse_args(argv)
 
@@ -135,7 +136,12 @@ def main(argv=None):
             for i, s in enumerate(steps, 1):
                 print("  %d. %s" % (i, s))
     if a.table or not wrote:
-        sys.stdout.write(render.to_table(m))
+        only = None
+        if a.task:
+            only = m.find_task(a.task)
+            if only is None:
+                return die("no task %r in the snapshot (tasks: %s)" % (a.task, ", ".join(t.name for t in m.tasks)))
+        sys.stdout.write(render.to_table(m, only))
     return rc
 
 

@@ -118,9 +118,11 @@ def to_dot(m):
     return "\n".join(out) + "\n"
 
 
-def to_table(m):
+def to_table(m, only=None):
+    """One row per capability a task holds (only: just that task), then the threads."""
+    tasks = [only] if only else m.tasks
     rows = [("task", "slot", "type", "object", "rights", "badge", "parent")]
-    for t in m.tasks:
+    for t in tasks:
         for c, p in t.held:
             badge = "0x%x" % c["badge"] if "badge" in c else ""
             parent = m.slot_name(c["parent"]) if isinstance(c["parent"], int) else c["parent"]
@@ -129,7 +131,7 @@ def to_table(m):
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
-    for t in m.tasks:
+    for t in tasks:
         for th in t.threads:
             fault = m.name_of(m.by_slot[th["fault_slot"]]) if th["fault_slot"] else "none"
             lines.append("thread %-14s task %-12s %-12s prio %3d  vspace %s  ipcbuf %s  fault %s  ntfn %s" % (

@@ -23,6 +23,14 @@ static struct k_audit_counts snapshot(const char *phase)
     return c;
 }
 
+/* Child: Call ep (so the receiver holds a reply cap to us until it answers). */
+static void c_call(k_word_t ep, k_word_t unused1, k_word_t unused2, k_cptr_t self)
+{
+    (void)unused1; (void)unused2; (void)self;
+    k_word_t m0 = 5;
+    k_call(ep, k_msginfo_new(0x78, 0, 0, 1), &m0, 0, 0, 0);
+}
+
 /* Child: send the cap at `cap` (in its CSpace) through `ep`, from its IPC buffer. */
 static void c_give(k_word_t ep, k_word_t cap, k_word_t ipc, k_cptr_t self)
 {
@@ -79,6 +87,19 @@ TEST(snapshot_tracks_mint_move_transfer_revoke)
     printf("audit-test: phase=transferred recv=%lu\n", recv);
     c = snapshot("transferred");
     CHECK_EQ(c.caps, c1.caps + 2);
+    struct k_audit_counts c_tr = c;
+
+    /* A Call waiting for its reply: we hold a reply cap to the server (in our TCB),
+     * derived from the master reply cap in its TCB. */
+    CHECK_EQ(thread_start(&srv, c_call, SRV_EP, 0, 0, PRIO, true), K_NO_ERROR);
+    info = k_recv(ep, &badge, 0, 0, 0, 0);
+    CHECK_EQ(k_msginfo_label(info), 0x78);
+    printf("audit-test: phase=called\n");
+    c = snapshot("called");
+    /* Two more: the reply cap in our TCB and the master in the server's, made by its
+     * first Call; the master stays after the reply. */
+    CHECK_EQ(c.caps, c_tr.caps + 2);
+    k_reply(k_msginfo_new(0, 0, 0, 1), 9, 0, 0, 0);
 
     /* A planted violation of policy/system.policy: a process holding untyped memory
      * and another thread's TCB. */
@@ -102,7 +123,7 @@ TEST(snapshot_tracks_mint_move_transfer_revoke)
     CHECK_EQ(k_cnode_revoke(ROOT, ep, ROOT_DEPTH), K_NO_ERROR);
     printf("audit-test: phase=revoked\n");
     c = snapshot("revoked");
-    CHECK_EQ(c.caps, c1.caps + 2 - 2);
+    CHECK_EQ(c.caps, c1.caps + 2 - 2 + 1);     /* minted, received; revoked; the master */
     CHECK_EQ(c.tcbs, c1.tcbs);
 
     /* Everything gone: back to the counts we started from. */
