@@ -189,6 +189,11 @@ TEST(snapshot_chunks_and_cursors)
     CHECK_EQ(viacopy.caps, whole.caps + 1);
     CHECK_EQ(k_cnode_delete(ROOT, copy, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_debug_cap_identify(copy), 0);
+    /* Mint works too (the badge word means nothing to it). */
+    CHECK_EQ(k_cnode_mint(ROOT, copy, ROOT_DEPTH, ROOT, K_CAP_AUDIT, ROOT_DEPTH, K_CAP_RIGHTS_ALL, 7), K_NO_ERROR);
+    CHECK_EQ(k_audit_print(copy, 64, 0, &viacopy), K_NO_ERROR);
+    CHECK_EQ(viacopy.caps, whole.caps + 1);
+    CHECK_EQ(k_cnode_delete(ROOT, copy, ROOT_DEPTH), K_NO_ERROR);
     slot_free(copy);
 
     /* Wrong label on the audit cap; the audit label on another cap; a short message. */
