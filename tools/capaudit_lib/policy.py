@@ -4,8 +4,11 @@ One rule a line; '#' starts a comment. Task patterns are shell-style globs match
 against every thread name of a task (and its task name); `*` is every task.
 
   trust  PATTERN...                          exempt from every rule below (root tasks)
-  deny   PATTERN KIND[,KIND...] [except PATTERN...]
+  deny   PATTERN KIND[,KIND...] [except PATTERN...] [unless-from PATTERN...]
                                              matching tasks hold no cap of these kinds
+                                             (unless-from: except caps whose parent in
+                                             the derivation tree a matching task holds:
+                                             caps that task granted)
   fault  PATTERN OWNER [if-present] [except PATTERN...]
                                              every thread of a matching task has a fault
                                              endpoint, and a task matching OWNER holds
@@ -30,9 +33,10 @@ class PolicyError(Exception):
 
 
 class Rule:
-    def __init__(self, line, verb, who, what, exceptions, text, if_present=False):
+    def __init__(self, line, verb, who, what, exceptions, text, if_present=False, granters=()):
         self.line, self.verb, self.who, self.what = line, verb, who, what
         self.exceptions, self.text, self.if_present = exceptions, text, if_present
+        self.granters = list(granters)
 
 
 def parse(text, path="policy"):
@@ -54,7 +58,13 @@ def parse(text, path="policy"):
             need(args, "trust PATTERN...")
             trusted += args
             continue
-        exceptions = []
+        exceptions, granters = [], []
+        if "unless-from" in args:
+            i = args.index("unless-from")
+            granters = args[i + 1:]
+            need(granters and verb == "deny" and "except" not in granters,
+                 "deny PATTERN KIND[,KIND...] [except PATTERN...] [unless-from PATTERN...]")
+            args = args[:i]
         if "except" in args:
             i = args.index("except")
             exceptions = args[i + 1:]
@@ -69,7 +79,7 @@ def parse(text, path="policy"):
                     raise PolicyError("%s:%d: unknown kind %r (kinds: %s, each optionally :other)"
                                       % (path, n, k, ", ".join(sorted(KINDS))))
                 kinds.append((base, qual == "other"))
-            rules.append(Rule(n, "deny", args[0], kinds, exceptions, line))
+            rules.append(Rule(n, "deny", args[0], kinds, exceptions, line, granters=granters))
         elif verb == "fault":
             present = "if-present" in args
             args = [a for a in args if a != "if-present"]
@@ -119,6 +129,10 @@ def check(m, trusted, rules, path="policy"):
             where = "%s:%d (%s)" % (path, r.line, r.text)
             if r.verb == "deny":
                 for c, p in task.held:
+                    if r.granters and isinstance(c["parent"], int):
+                        g = m.holder_of_slot(c["parent"])
+                        if g is not None and any(_matches(g, q) for q in r.granters):
+                            continue
                     for kind, other in r.what:
                         if _kind_matches(m, task, c, kind, other):
                             out.append("%s: task '%s' holds %s %s, rights %s%s, at %s" % (

@@ -309,6 +309,27 @@ class Policy(unittest.TestCase):
         self.assertIn("0x9100", "".join(v) + hex(0x9100))
         self.assertEqual(len(self.check(s, "deny * vspace")), 2)
 
+    def test_unless_from(self):
+        # b holds a's IPC-buffer frame; once as a copy of a's cap (a granted it), once
+        # as a copy of c's (c holds an alias of the same frame).
+        s = two_tasks()
+        s.cnode(C_CN)
+        s.thread(C_T, "c", C_CN)
+        s.tcbs[0]["ipcbuf"] = 0x88000
+        a_cap = s.cap(A_CN, 2, "frame", 0x88000)
+        c_cap = s.cap(C_CN, 2, "frame", 0x88000)
+        s.cap(B_CN, 2, "frame", 0x88000, parent=a_cap)
+        self.assertEqual(len(self.check(s, "deny b frame:other")), 1)
+        self.assertEqual(self.check(s, "deny b frame:other unless-from a"), [])
+        s.cap(B_CN, 3, "frame", 0x88000, parent=c_cap)
+        v = self.check(s, "deny b frame:other unless-from a")
+        self.assertEqual(len(v), 1)
+        self.assertIn("cnode:b[3]", v[0])
+        with self.assertRaises(policy.PolicyError):
+            policy.parse("fault * mm0 unless-from a", "p")
+        with self.assertRaises(policy.PolicyError):
+            policy.parse("deny * frame unless-from", "p")
+
     def test_fault(self):
         s = two_tasks()
         s.thread(C_T, "mm0", C_CN)
