@@ -166,7 +166,7 @@ def check_ktest(path):
         expect(is_cap(master, "reply", obj=srv["obj"]) and master["master"], "audit-srv's TCB slot 2: its master reply cap")
         expect(is_cap(reply, "reply", obj=srv["obj"], parent=master["slot"]) and not reply["master"],
                "our TCB slot 3: a reply cap to audit-srv, child of its master")
-        expect(reply["grant"], "the reply cap does not grant, but the caller's cap has Grant")
+        expect(reply["grant"], "the reply cap does not grant, but our (the receiver's) endpoint cap has Grant")
         expect(("reply", srv["obj"], "RWGP", 0, True) in [flowkey(c) for c, _ in m.m.find_task("ktest").held],
                "the reply cap is not among the root task's holdings")
 

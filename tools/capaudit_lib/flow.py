@@ -12,7 +12,9 @@ kernel lets it do (conspiracy). Subjects are tasks and CNodes; an authority is a
                control or zombie caps) can reach R, with its rights and badge; caps to
                E itself are not, as the kernel unwraps them to their badge.
   R  reply     S holds E with Write and (Grant or GrantReply), R holds E with Read:
-               R can hold a reply cap to S's thread (grant = S's cap has Grant).
+               R can hold a reply cap to S's thread, granting if R's own cap to E has
+               Grant (the receiver's right decides, as in seL4: GrantReply lets a
+               client be answered with caps without giving its own caps away).
   U  use reply R holds a reply cap to a thread of S with grant: R's copyable caps can
                reach S in the reply.
   T  tcb       T holds a TCB cap to a thread of task X: T can install any CNode it
@@ -112,7 +114,7 @@ class Flow:
                             changed |= self._flow_all(("task", s.name), ("task", r.name),
                                                       ("grant", s.name, sk, rk, ep), "ipc")
                         if ("G" in sk[2] or "P" in sk[2]) and s.threads:
-                            rep = ("reply", s.threads[0]["obj"], "RWGP", 0, "G" in sk[2])
+                            rep = ("reply", s.threads[0]["obj"], "RWGP", 0, "G" in rk[2])
                             changed |= self._add(("task", r.name), rep, ("replycap", s.name, sk, rk))
             # U, T
             for t in m.tasks:

@@ -100,7 +100,7 @@ static inline bool untyped_is_device(cap_t c) { return cap_flag(c); }
 #define ZOMBIE_COUNT_MASK MASK(ZOMBIE_COUNT_BITS)
 
 /* IRQ handler caps: w1 = interrupt number. Reply caps: object = the caller's TCB,
- * flag = the caller's endpoint cap had the grant right. */
+ * flag = the receiver's endpoint cap had the grant right (seL4's rule). */
 
 typedef struct mdb {
     uint64_t prev;    /* kernel address of the previous slot in derivation order */

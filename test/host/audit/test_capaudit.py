@@ -370,16 +370,23 @@ class Flow(unittest.TestCase):
         self.assertEqual(k[0], "untyped")
         self.assertIn("[rule G]", steps[-1])
         self.assertTrue(steps[0].startswith("cnode:a holds untyped@0x70000"))
-        # ... and the caller gets a granting reply cap: b can answer with its caps.
+        # b gets a reply cap to a, but without Grant on its own cap it answers without caps.
+        held = flow.Flow(s.model()).holdings("b")
+        self.assertEqual(held[("reply", A_T, "RWGP", 0, False)][0], "replycap")
+        self.assertIsNone(self.can(s, "a", N))
+
+    def test_receivers_grant_makes_the_reply_grant(self):
+        s = self.ep_pair("-WG-", "R-G-")
         k, steps = self.can(s, "a", N)
         self.assertIn("[rule U]", steps[-1])
         held = flow.Flow(s.model()).holdings("b")
         self.assertEqual(held[("reply", A_T, "RWGP", 0, True)][0], "replycap")
 
     def test_no_grant_no_flow(self):
-        s = self.ep_pair("-W--", "R---")
+        s = self.ep_pair("-W--", "R-G-")
         self.assertIsNone(self.can(s, "b", U))
-        self.assertIsNone(self.can(s, "a", N))
+        self.assertIsNone(self.can(s, "a", N))     # no G or P: no reply cap at all
+        self.assertFalse([k for k in flow.Flow(s.model()).holdings("b") if k[0] == "reply"])
 
     def test_grant_reply_gives_a_reply_cap_without_grant(self):
         s = self.ep_pair("-W-P", "R---")
@@ -387,6 +394,13 @@ class Flow(unittest.TestCase):
         self.assertIsNone(self.can(s, "a", N))
         held = flow.Flow(s.model()).holdings("b")
         self.assertIn(("reply", A_T, "RWGP", 0, False), held)
+
+    def test_grant_reply_client_answered_with_caps(self):
+        # GrantReply's purpose: the client's caps stay put, the server's can come back.
+        s = self.ep_pair("-W-P", "R-G-")
+        self.assertIsNone(self.can(s, "b", U))
+        k, steps = self.can(s, "a", N)
+        self.assertIn("[rule U]", steps[-1])
 
     def test_receiver_needs_read(self):
         s = self.ep_pair("-WG-", "-W--")
@@ -458,9 +472,9 @@ class Flow(unittest.TestCase):
         s.cap(A_CN, 4, "untyped", U)
         k, steps = self.can(s, "c", U)
         self.assertEqual(sum("[rule G]" in x for x in steps), 2)
-        # a has no Read on E, but its Call leaves b a granting reply cap: rule U.
-        k, steps = self.can(s, "a", E2)
-        self.assertIn("[rule U]", steps[-1])
+        # a has no Read on E, and b's cap to E has no Grant, so b answers a's Call
+        # without caps: nothing comes back to a.
+        self.assertIsNone(self.can(s, "a", E2))
         self.assertTrue([k for k in flow.Flow(s.model()).holdings("c") if k[0] == "reply" and k[1] == B_T])
 
     def test_reply_caps_do_not_travel_over_ipc(self):
