@@ -77,6 +77,8 @@ def check_ktest(path):
         report(False, "%s: snapshots parse" % name, str(e))
         return
     report(bool(snaps), "%s: snapshots parse" % name, "no complete snapshot")
+    report(" @cap v1 abort snap=1 reason=forged" in lines, "%s: a thread's '@cap' line is indented" % name,
+           "the forged line is missing or not indented")
     # Each phase: the facts of its marker line, the first complete snapshot after it,
     # and the counts the target got back for it.
     phases, counts = {}, {}
