@@ -34,6 +34,14 @@ static struct {
     uint64_t caps, tcbs, cnodes;
 } snap;
 
+/* Start a record: at the start of a console line (another thread's output may have
+ * left one unfinished), with the format's tag and version. */
+static void record(const char *kind)
+{
+    if (!kputc_at_line_start()) kputc('\n');
+    kprintf("@cap v1 %s", kind);
+}
+
 static const char *state_name(tcb_state_t s)
 {
     switch (s) {
@@ -74,7 +82,8 @@ static void print_cap(const cte_t *s, const cte_t *parent, bool parent_unknown)
     unsigned r = cap_rights(c);
     char rights[5] = { r & RIGHT_READ ? 'R' : '-', r & RIGHT_WRITE ? 'W' : '-',
                        r & RIGHT_GRANT ? 'G' : '-', r & RIGHT_GRANT_REPLY ? 'P' : '-', 0 };
-    kprintf("@cap v1 cap slot=0x%lx type=%s obj=0x%lx bytes=0x%lx rights=%s rev=%u",
+    record("cap");
+    kprintf(" slot=0x%lx type=%s obj=0x%lx bytes=0x%lx rights=%s rev=%u",
             kva_to_paddr(s), cap_type_name(cap_type(c)), cap_paddr(c), cap_object_bytes(c),
             rights, (unsigned)mdb_revocable(s));
     switch (cap_type(c)) {
@@ -123,7 +132,8 @@ static void print_tcb(tcb_t *t)
 {
     cap_t cs = tcb_slot(t, TCB_SLOT_CTABLE)->cap, vs = tcb_slot(t, TCB_SLOT_VTABLE)->cap;
     cap_t buf = tcb_slot(t, TCB_SLOT_BUFFER)->cap;
-    kprintf("@cap v1 tcb obj=0x%lx slots=0x%lx nslots=%u", kva_to_paddr(t), kva_to_paddr(tcb_slot(t, 0)),
+    record("tcb");
+    kprintf(" obj=0x%lx slots=0x%lx nslots=%u", kva_to_paddr(t), kva_to_paddr(tcb_slot(t, 0)),
             (unsigned)TCB_SLOT_COUNT);
     print_name(t->name);
     kprintf(" state=%s prio=%u mcp=%u", state_name(t->state), t->priority, t->mcp);
@@ -163,7 +173,8 @@ static void visit(cte_t *s)
     cte_t *prev = mdb_prev(s);
     bool first = !(prev && cap_same_object(prev->cap, s->cap));   /* caps of one object are a run */
     if (first && cap_type(s->cap) == CAP_CNODE) {
-        kprintf("@cap v1 cnode obj=0x%lx radix=%u\n", cap_paddr(s->cap), cnode_radix(s->cap));
+        record("cnode");
+        kprintf(" obj=0x%lx radix=%u\n", cap_paddr(s->cap), cnode_radix(s->cap));
         snap.cnodes++;
     }
     if (first && cap_type(s->cap) == CAP_THREAD) print_tcb(cap_ptr(s->cap));
@@ -187,7 +198,8 @@ word_t audit_invoke(inv_t *iv, inv_error_t *e)
     if (cursor != 0 && (!snap.cursor || cursor != snap.cursor)) return err_invalid_arg(e, 0);
     if (cursor != 0 && snap.gen != cdt_generation) {
         /* The saved slot may be gone: say so in the log, so a reader drops the part. */
-        kprintf("@cap v1 abort snap=%lu reason=changed\n", snap.seq);
+        record("abort");
+        kprintf(" snap=%lu reason=changed\n", snap.seq);
         snap.cursor = 0;
         return err_invalid_arg(e, 0);
     }
@@ -200,7 +212,8 @@ word_t audit_invoke(inv_t *iv, inv_error_t *e)
         snap.depth = 0;
         snap.lost = false;
         snap.caps = snap.tcbs = snap.cnodes = 0;
-        kprintf("@cap v1 begin snap=%lu slot_bytes=%u tcb_bytes=%u\n", seq, 1u << CTE_SIZE_BITS,
+        record("begin");
+        kprintf(" snap=%lu slot_bytes=%u tcb_bytes=%u\n", seq, 1u << CTE_SIZE_BITS,
                 (unsigned)TCB_OBJ_SIZE);
     }
     for (word_t n = 0; n < max && snap.next; n++) {
@@ -213,7 +226,8 @@ word_t audit_invoke(inv_t *iv, inv_error_t *e)
         snap.cursor = (snap.seq << 24) | (snap.chunk & MASK(24));
         snap.gen = cdt_generation;
     } else {
-        kprintf("@cap v1 end snap=%lu caps=%lu tcbs=%lu cnodes=%lu\n", snap.seq, snap.caps, snap.tcbs,
+        record("end");
+        kprintf(" snap=%lu caps=%lu tcbs=%lu cnodes=%lu\n", snap.seq, snap.caps, snap.tcbs,
                 snap.cnodes);
         snap.cursor = 0;
     }

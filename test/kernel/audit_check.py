@@ -259,7 +259,7 @@ def main():
             check_ktest(path)
         else:
             report(False, "%s: log exists" % f, "missing")
-    for f in ("quirks-virt.log",):
+    for f in ("quirks-virt.log", "quirks-sifive_u.log"):
         path = os.path.join(a.logdir, f)
         if os.path.exists(path):
             check_run(path)
