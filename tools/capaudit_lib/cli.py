@@ -92,14 +92,17 @@ def main(argv=None):
             if opt == "-":
                 sys.stdout.write(text)
             else:
-                with open(opt, "w") as f:
-                    f.write(text)
+                try:
+                    with open(opt, "w") as f:
+                        f.write(text)
+                except OSError as e:
+                    return die("%s: %s" % (opt, e.strerror))
     if a.svg:
         wrote = True
         try:
             r = subprocess.run(["dot", "-Tsvg", "-o", a.svg], input=render.to_dot(m), universal_newlines=True)
         except OSError as e:
-            return die("cannot run dot (Debian package graphviz): %s" % e)
+            return die("cannot run dot (Debian package graphviz): %s" % e.strerror)
         if r.returncode:
             return die("dot failed with status %d" % r.returncode)
     if a.check:
