@@ -108,7 +108,7 @@ def main(argv=None):
     if a.check:
         wrote = True
         try:
-            with open(a.check) as f:
+            with open(a.check, encoding="utf-8", errors="replace") as f:
                 trusted, rules = policy.parse(f.read(), a.check)
         except OSError as e:
             return die("%s: %s" % (a.check, e.strerror))

@@ -193,6 +193,48 @@ class Parser(unittest.TestCase):
         snaps, _ = snapshot.parse_log(lines)
         self.assertEqual(snaps[0].tcbs[0]["name"], "my task=1")
 
+    def test_random_damage_never_crashes(self):
+        # Fixed-seed mutations of a good snapshot: each parses or is refused with a
+        # FormatError; what parses also builds a model, flows and renders.
+        import random
+        from capaudit_lib import render
+        rnd = random.Random(12)
+        s = two_tasks(own_tcbs=True)
+        s.cap(A_CN, 2, "endpoint", E)
+        s.cap(B_CN, 2, "endpoint", E, rights="R-G-", badge=7, parent=s.slot(A_CN, 2))
+        s.cap(A_CN, 3, "cnode", B_CN)
+        s.tcbs[1]["fault_slot"] = s.slot(B_CN, 2)
+        good = s.lines()
+        refused = 0
+        for _ in range(600):
+            lines = list(good)
+            i = rnd.randrange(len(lines))
+            op = rnd.randrange(4)
+            if op == 0:
+                del lines[i]
+            elif op == 1:
+                lines.insert(i, lines[rnd.randrange(len(lines))])
+            else:
+                words = lines[i].split(" ")
+                j = rnd.randrange(len(words))
+                junk = rnd.choice(["", "=", "0x", "-", "?", "zz", "0x1", "99", "a=b", "slot=0x0", words[j] + "x"])
+                words[j] = junk if op == 2 else words[j][:rnd.randrange(len(words[j]) + 1)]
+                lines[i] = " ".join(words)
+            try:
+                snaps, _ = snapshot.parse_log(lines)
+            except snapshot.FormatError as e:
+                self.assertGreaterEqual(e.line, 1)
+                refused += 1
+                continue
+            for sn in snaps:
+                m = model.Model(sn)
+                render.to_json(m), render.to_dot(m), render.to_table(m)
+                f = flow.Flow(m)
+                for t in m.tasks:
+                    f.can(t.name, E)
+                policy.check(m, *policy.parse("deny * tcb:other\nfault * a", "p"))
+        self.assertGreater(refused, 300)
+
     def test_asid_and_va_together(self):
         s = two_tasks()
         s.cap(A_CN, 2, "frame", 0x80000)
