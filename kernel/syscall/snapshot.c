@@ -126,8 +126,11 @@ static void print_cap(const cte_t *s, const cte_t *parent, bool parent_unknown)
 }
 
 /* What a thread names: its CSpace and VSpace roots, IPC buffer, fault endpoint (a
- * CPtr, resolved now in its CSpace as a fault would be) and bound notification. Its
- * reply caps follow, as they are on no list the walk visits. */
+ * CPtr, resolved now in its CSpace as a fault would be) and bound notification. Then
+ * its master reply cap and the reply cap made from it for its pending Call, wherever
+ * that is now (a receiver's TCB, or a CNode after SaveCaller): they are on a list of
+ * their own, which the walk does not visit. A thread waits for one reply at a time, so
+ * that list is the master and at most one reply cap. */
 static void print_tcb(tcb_t *t)
 {
     cap_t cs = tcb_slot(t, TCB_SLOT_CTABLE)->cap, vs = tcb_slot(t, TCB_SLOT_VTABLE)->cap;
@@ -151,12 +154,11 @@ static void print_tcb(tcb_t *t)
     print_ref("ntfn", t->bound_ntfn);
     kprintf("\n");
     snap.tcbs++;
-    for (unsigned i = TCB_SLOT_REPLY; i <= TCB_SLOT_CALLER; i++) {
-        cte_t *s = tcb_slot(t, i);
-        if (cap_type(s->cap) != CAP_REPLY) continue;
-        cte_t *p = mdb_prev(s);
-        print_cap(s, p && cap_type(p->cap) == CAP_REPLY ? p : NULL, false);
-    }
+    cte_t *master = tcb_slot(t, TCB_SLOT_REPLY);
+    if (cap_type(master->cap) != CAP_REPLY) return;
+    print_cap(master, NULL, false);
+    for (cte_t *r = mdb_next(master); r && cdt_is_parent_of(master, r); r = mdb_next(r))
+        print_cap(r, master, false);
 }
 
 /* One list entry: the records of the object it is the first cap of, then the cap.

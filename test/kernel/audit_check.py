@@ -91,7 +91,7 @@ def check_ktest(path):
         m = re.match(r"^audit-test: (\w+): (\d+) caps, (\d+) threads, (\d+) cnodes$", line)
         if m:
             counts[m.group(1)] = tuple(int(x) for x in m.group(2, 3, 4))
-    want = ["built", "minted", "moved", "transferred", "called", "planted", "revoked", "destroyed"]
+    want = ["built", "minted", "moved", "transferred", "called", "saved", "planted", "revoked", "destroyed"]
     for ph in want:
         if ph not in phases or phases[ph][0] is None:
             report(False, "%s: phase %s" % (name, ph), "no snapshot after its marker line")
@@ -172,6 +172,18 @@ def check_ktest(path):
         expect(("reply", srv["obj"], "RWGP", 0, True) in [flowkey(c) for c, _ in m.m.find_task("ktest").held],
                "the reply cap is not among the root task's holdings")
 
+    def saved():
+        m = p["saved"]
+        srv, me = m.tcb("audit-srv"), m.tcb("ktest")
+        master = m.m.slots_of.get(("tcb", srv["obj"]), {}).get(2)
+        expect(3 not in m.m.slots_of.get(("tcb", me["obj"]), {}), "our TCB still holds a reply cap")
+        got = m.root_slot("saved")
+        expect(is_cap(got, "reply", obj=srv["obj"], parent=master["slot"]) and not got["master"],
+               "root slot %d: the saved reply cap to audit-srv, child of its master" % m.f["saved"])
+        path = [pth for c, pth in m.m.find_task("ktest").held if c is got]
+        expect(path and m.m.path_text(m.m.find_task("ktest"), path[0]) == "ktest -> cnode:ktest[%d]" % m.f["saved"],
+               "the saved reply cap is not held in the root task's CSpace")
+
     def planted():
         pl = p["planted"]
         proc = pl.tcb("audit-proc")
@@ -199,7 +211,8 @@ def check_ktest(path):
 
     for title, fn in (("target counts match the log", counts_match), ("built: the server's CSpace and thread", built),
                       ("minted", minted), ("moved", moved), ("transferred over IPC", transferred),
-                      ("called: reply caps", called), ("planted", planted), ("revoked", revoked), ("destroyed", destroyed)):
+                      ("called: reply caps", called), ("saved: SaveCaller moves the reply cap", saved),
+                      ("planted", planted), ("revoked", revoked), ("destroyed", destroyed)):
         run(title, fn)
 
     def deep():

@@ -99,7 +99,16 @@ TEST(snapshot_tracks_mint_move_transfer_revoke)
     /* Two more: the reply cap in our TCB and the master in the server's, made by its
      * first Call; the master stays after the reply. */
     CHECK_EQ(c.caps, c_tr.caps + 2);
-    k_reply(k_msginfo_new(0, 0, 0, 1), 9, 0, 0, 0);
+    /* SaveCaller moves the reply cap into our CNode: still there, still one cap. */
+    k_cptr_t saved = slot_alloc();
+    CHECK_EQ(k_cnode_save_caller(ROOT, saved, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(saved), 8);
+    printf("audit-test: phase=saved saved=%lu\n", saved);
+    c = snapshot("saved");
+    CHECK_EQ(c.caps, c_tr.caps + 2);
+    k_send(saved, k_msginfo_new(0, 0, 0, 1), 9, 0, 0, 0);      /* the answer: used up */
+    CHECK_EQ(k_debug_cap_identify(saved), 0);
+    slot_free(saved);
 
     /* A planted violation of policy/system.policy: a process holding untyped memory
      * and another thread's TCB. */
@@ -162,7 +171,7 @@ TEST(snapshot_chunks_and_cursors)
     k_word_t cursor = 0, last = 0, calls = 0, prev_caps = 0;
     do {
         CHECK_EQ(k_audit_snapshot(K_CAP_AUDIT, cursor, 1, &next, &caps, &tcbs, &cnodes), K_NO_ERROR);
-        /* One cap from the list, and at most the two reply caps of a thread record. */
+        /* One cap from the list, and at most a thread record's master and reply caps. */
         CHECK(caps >= prev_caps + 1 && caps <= prev_caps + 3);
         prev_caps = caps;
         if (cursor) last = cursor;
