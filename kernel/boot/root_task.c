@@ -44,7 +44,7 @@ static cap_t mapped_frame_cap(paddr_t pa, vaddr_t va, unsigned rights)
 static void put(word_t slot, cap_t cap)
 {
     kassert(slot < (1u << ROOT_CNODE_BITS) && cap_is_null(root_cnode[slot].cap));
-    cdt_insert_new(NULL, &root_cnode[slot], cap);
+    cdt_insert_root(&root_cnode[slot], cap);   /* findable by the audit snapshot */
 }
 
 static word_t take_slot(void)
@@ -137,6 +137,9 @@ void root_task_create(tcb_t *t, pte_t *vspace, paddr_t vspace_pa, vaddr_t image_
     put(K_CAP_BOOT_INFO_FRAME, mapped_frame_cap(bi_pa, bi_va, RIGHTS_ALL));
     put(K_CAP_INIT_THREAD_IPC_BUFFER, mapped_frame_cap(ipc_pa, ipc_va, RIGHTS_ALL));
     put(K_CAP_DOMAIN, cap_make(CAP_DOMAIN, 0, RIGHTS_ALL, 0, false, 0));
+#ifdef CONFIG_PRINTING
+    put(K_CAP_AUDIT, cap_make(CAP_AUDIT, 0, RIGHTS_ALL, 0, false, 0));   /* ours */
+#endif
 
     /* The thread's own slots hold copies, as TCB_Configure would install them. */
     cdt_insert_child(&root_cnode[K_CAP_INIT_THREAD_CNODE], tcb_slot(t, TCB_SLOT_CTABLE),
@@ -146,7 +149,7 @@ void root_task_create(tcb_t *t, pte_t *vspace, paddr_t vspace_pa, vaddr_t image_
     cdt_insert_child(&root_cnode[K_CAP_INIT_THREAD_IPC_BUFFER], tcb_slot(t, TCB_SLOT_BUFFER),
                      root_cnode[K_CAP_INIT_THREAD_IPC_BUFFER].cap);
 
-    next_slot = K_NUM_INITIAL_CAPS;
+    next_slot = K_CAP_AUDIT + 1;    /* in every build, so the layout never depends on it */
     bootinfo->user_image_paging.start = next_slot;
     give_page_tables(vspace, 2);
     give_page_tables(vspace, 1);

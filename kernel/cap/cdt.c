@@ -5,6 +5,13 @@
 #include <object/objects.h>
 #include <kstring.h>
 
+/* The null slot every boot-time original is linked after (cdt_insert_root), so one
+ * walk from here meets every capability derived from boot's objects and untypeds; and
+ * a count of list edits, so a walk spread over several system calls (the audit
+ * snapshot) can tell that the list changed under it. */
+cte_t cdt_head;
+uint64_t cdt_generation;
+
 uint64_t cap_object_bytes(cap_t c)
 {
     switch (cap_type(c)) {
@@ -52,7 +59,7 @@ bool cap_same_region(cap_t a, cap_t b)
         return tb == CAP_IRQ_CONTROL || tb == CAP_IRQ_HANDLER;
     case CAP_IRQ_HANDLER:
         return tb == CAP_IRQ_HANDLER && a.w1 == b.w1;
-    case CAP_ASID_CONTROL: case CAP_DOMAIN:
+    case CAP_ASID_CONTROL: case CAP_DOMAIN: case CAP_AUDIT:
         return tb == ta;
     case CAP_ZOMBIE:
         return tb == CAP_ZOMBIE && zombie_base(a) == zombie_base(b);
@@ -134,6 +141,7 @@ void cdt_insert_child(cte_t *src, cte_t *dest, cap_t cap)
     dest->cap = cap;
     dest->mdb.next = rev ? (MDB_REVOCABLE | MDB_FIRST_BADGED) : 0;
     link_after(src, dest);
+    cdt_generation++;
 }
 
 void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap)
@@ -142,6 +150,13 @@ void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap)
     dest->mdb.next = MDB_REVOCABLE | MDB_FIRST_BADGED;
     dest->mdb.prev = 0;
     if (parent) link_after(parent, dest);
+    cdt_generation++;
+}
+
+void cdt_insert_root(cte_t *dest, cap_t cap)
+{
+    /* At the front: the head has no descendants, so dest cannot split a subtree. */
+    cdt_insert_new(&cdt_head, dest, cap);
 }
 
 /* A top Zombie (a delete that stopped at a preemption point) may be moved by its
@@ -167,11 +182,13 @@ void cdt_move(cte_t *src, cte_t *dest, cap_t cap)
     src->cap = cap_null();
     src->mdb.prev = src->mdb.next = 0;
     zombie_moved(src, dest);
+    cdt_generation++;
 }
 
 void cdt_swap(cte_t *a, cte_t *b)
 {
     if (a == b) return;
+    cdt_generation++;
     cte_t ta = *a, tb = *b;
     /* Write each entry into the other slot, then repair neighbours. Adjacent slots need
      * care: a's neighbour may be b itself. */
@@ -201,4 +218,5 @@ void cdt_remove(cte_t *s)
     if (n && mdb_first_badged(s)) n->mdb.next |= MDB_FIRST_BADGED;
     s->cap = cap_null();
     s->mdb.prev = s->mdb.next = 0;
+    cdt_generation++;
 }

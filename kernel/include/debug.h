@@ -3,9 +3,10 @@
 #include <object/tcb.h>
 #include <k/syscalls.h>
 
-/* Which calls exist: CONFIG_PRINTING brings DebugPutChar and DebugDumpScheduler,
- * CONFIG_DEBUG_BUILD the others (DebugHalt, DebugCapIdentify, DebugSnapshot,
- * DebugNameThread) and our DebugThreadExit and DebugSlowpathCount, as in seL4; the
+/* Which calls exist: CONFIG_PRINTING brings DebugPutChar and DebugDumpScheduler (and,
+ * unlike seL4, DebugNameThread: capability audits name threads by it on any image),
+ * CONFIG_DEBUG_BUILD the others (DebugHalt, DebugCapIdentify, DebugSnapshot) and our
+ * DebugThreadExit, DebugSlowpathCount and DebugPreemptStats, as in seL4; the
  * dispatch in syscall.c compiles only those, and any other number is an unknown
  * system call. */
 

@@ -68,6 +68,7 @@ word_t asid_pool_invoke(inv_t *iv, inv_error_t *e);
 word_t domain_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_control_invoke(inv_t *iv, inv_error_t *e);
 word_t irq_handler_invoke(inv_t *iv, inv_error_t *e);
+word_t audit_invoke(inv_t *iv, inv_error_t *e);      /* debug builds: syscall/snapshot.c */
 
 /* Entry from the system call layer, with the extra caps it already looked up. */
 void invoke_capability(tcb_t *caller, cte_t *slot, word_t info, bool is_call,

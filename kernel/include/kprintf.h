@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 void kputc(char c);
+bool kputc_at_line_start(void);   /* nothing written yet on the current console line */
 void kputs(const char *s);
 /* Supports %s %c %d %i %u %x %p %lu %lx %llu %llx %ld %zu, width and '0' padding. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,11 +5,16 @@
 #include <arch.h>
 #include <console.h>
 
+static bool line_start = true;
+
 void kputc(char c)
 {
     if (c == '\n') console_putc('\r');
     console_putc(c);
+    line_start = c == '\n';
 }
+
+bool kputc_at_line_start(void) { return line_start; }
 
 void kputs(const char *s)
 {

@@ -171,6 +171,10 @@ void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
 
 void sched_yield(void)
 {
+    /* Nobody of our priority or above is waiting: we would be chosen again at once,
+     * so nothing needs to change. */
+    unsigned p = sched_cur->priority, w = p / 64;
+    if (!(sched_bitmap_words >> w >> 1) && !(sched_bitmap[w] >> (p % 64))) return;
     rq_remove(sched_cur);
     rq_push(sched_cur, false);
     reschedule_required();

@@ -8,6 +8,9 @@
 
 void debug_flush(tcb_t *t, bool end_line)
 {
+    /* Console lines starting with '@' are the kernel's audit records (docs/audit.md):
+     * a thread's line never starts with one, so it cannot forge them. */
+    if (t->dbg_len && t->dbg_line[0] == '@' && kputc_at_line_start()) kputc(' ');
     for (unsigned i = 0; i < t->dbg_len; i++) kputc(t->dbg_line[i]);
     if (end_line && t->dbg_len && t->dbg_line[t->dbg_len - 1] != '\n') kputc('\n');
     t->dbg_len = 0;
@@ -44,6 +47,7 @@ const char *cap_type_name(cap_type_t type)
     case CAP_IRQ_HANDLER: return "irq_handler";
     case CAP_ZOMBIE: return "zombie";
     case CAP_DOMAIN: return "domain";
+    case CAP_AUDIT: return "audit";
     }
     return "?";
 }

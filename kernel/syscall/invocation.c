@@ -109,6 +109,9 @@ static word_t decode(inv_t *iv, inv_error_t *e)
     case CAP_DOMAIN:  return domain_invoke(iv, e);
     case CAP_IRQ_CONTROL: return irq_control_invoke(iv, e);
     case CAP_IRQ_HANDLER: return irq_handler_invoke(iv, e);
+#ifdef CONFIG_PRINTING
+    case CAP_AUDIT:   return audit_invoke(iv, e);
+#endif
     case CAP_NULL:
     case CAP_ZOMBIE:
     case CAP_ENDPOINT:        /* reached only without the right to send */

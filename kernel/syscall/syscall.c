@@ -151,8 +151,8 @@ void syscall_dispatch(tcb_t *cur, long n)
     case SYS_YIELD:
         sched_yield();
         return;
-    /* seL4's configuration split: CONFIG_PRINTING brings the console calls,
-     * CONFIG_DEBUG_BUILD the rest (and our extensions). A call this kernel lacks is
+    /* seL4's configuration split: CONFIG_PRINTING brings the console calls (and here
+     * DebugNameThread), CONFIG_DEBUG_BUILD the rest (and our extensions). A call this kernel lacks is
      * an unknown system call, a fault to the thread's handler, as in seL4. */
 #ifdef CONFIG_PRINTING
     case SYS_DEBUG_PUTCHAR:
@@ -160,6 +160,9 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
     case SYS_DEBUG_DUMP_SCHEDULER:
         debug_dump_scheduler();
+        return;
+    case SYS_DEBUG_NAME_THREAD:     /* ours with printing: the audit names threads by it */
+        debug_name_thread(cur, r[REG_A0]);
         return;
 #endif
 #ifdef CONFIG_DEBUG_BUILD
@@ -172,9 +175,6 @@ void syscall_dispatch(tcb_t *cur, long n)
         return;
     case SYS_DEBUG_SNAPSHOT:
         debug_dump_cspace(cur);
-        return;
-    case SYS_DEBUG_NAME_THREAD:
-        debug_name_thread(cur, r[REG_A0]);
         return;
     case SYS_DEBUG_SLOWPATH_COUNT:
         r[REG_A0] = slowpath_count;

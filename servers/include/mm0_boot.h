@@ -9,14 +9,18 @@ enum {
     MM0_CAP_TCB = 1,         /* mm0's first thread (its service thread) */
     MM0_CAP_CNODE = 2,       /* its own CNode, with the guard */
     MM0_CAP_VSPACE = 3,
-    MM0_CAP_ASID_POOL = 4,   /* for processes' VSpaces */
+    /* 4: unused. mm0 holds no ASID pool: root gives it VSpace roots with ASIDs. */
     MM0_CAP_SERVICE_EP = 5,  /* processes' requests arrive here (badged copies) */
     MM0_CAP_FAULT_EP = 6,    /* processes' faults arrive here (badged copies) */
     MM0_CAP_ROOT_EP = 7,     /* to root: mm0's own faults, and the power-off request */
     MM0_CAP_IPC_FRAME = 8,   /* the service thread's IPC buffer */
     MM0_CAP_FIRST_UNTYPED = 16,
     MM0_MAX_UNTYPED = 96,
-    MM0_CAP_FIRST_FREE = MM0_CAP_FIRST_UNTYPED + MM0_MAX_UNTYPED,
+    /* VSpace roots (top-level page tables), each assigned an ASID by root: one per
+     * process, reused after it ends. */
+    MM0_CAP_FIRST_VSPACE = MM0_CAP_FIRST_UNTYPED + MM0_MAX_UNTYPED,
+    MM0_MAX_VSPACES = 255,
+    MM0_CAP_FIRST_FREE = MM0_CAP_FIRST_VSPACE + MM0_MAX_VSPACES + 1,
 };
 
 /* mm0's address space (it is linked at 0x10000 like every program). */
@@ -30,6 +34,7 @@ enum {
 /* Labels of mm0's calls to root on MM0_CAP_ROOT_EP (faults of mm0 arrive there too,
  * labelled with the fault type, which is below 16). */
 #define ROOT_REQ_POWEROFF 0x100
+#define ROOT_REQ_AUDIT    0x101   /* take a capability snapshot now (tools/capaudit) */
 
 #define MM0_BOOT_MAGIC 0x6d6d30626f6f7431ul   /* "mm0boot1" */
 
@@ -39,7 +44,8 @@ struct mm0_boot {
     k_word_t archive_len;       /* bytes of the archive at MM0_ARCHIVE_VA */
     k_word_t n_untyped;         /* untyped caps at MM0_CAP_FIRST_UNTYPED.. */
     k_word_t priority;          /* mm0's priority; processes run below it */
-    k_word_t debug_build;       /* the kernel has the debug calls (DebugNameThread) */
+    k_word_t printing;          /* the kernel has the printing calls (DebugNameThread) */
+    k_word_t n_vspaces;         /* VSpace roots at MM0_CAP_FIRST_VSPACE.. */
     struct {
         k_word_t paddr;
         k_word_t size_bits;

@@ -35,11 +35,11 @@ void mm0_unlock(void)
     if (__atomic_fetch_sub(&lock_count, 1, __ATOMIC_RELEASE) != 1) k_signal(lock_signal);
 }
 
-int mm0_debug_build;
+int mm0_printing;
 
 void mm0_name_thread(k_cptr_t tcb, const char *name)
 {
-    if (mm0_debug_build) k_debug_name_thread(tcb, name);
+    if (mm0_printing) k_debug_name_thread(tcb, name);
 }
 
 void mm0_poweroff(int status)
@@ -82,6 +82,9 @@ static int start_init(void)
     if (!t) return e;
     static const char args[] = "init\0";
     e = task_exec(t, &t->thr[0], "init", args, sizeof args - 1, 1, 0);
+    /* Root takes the capability snapshot now: root, mm0 and a process (init has not
+     * run yet: mm0 runs above it). */
+    if (!e) k_call(MM0_CAP_ROOT_EP, k_msginfo_new(ROOT_REQ_AUDIT, 0, 0, 0), 0, 0, 0, 0);
     return e;
 }
 
@@ -105,14 +108,14 @@ static int mm0_main(void)
         printf("mm0: no boot page from root\n");
         return 1;
     }
-    mm0_debug_build = (int)boot->debug_build;
+    mm0_printing = (int)boot->printing;
     int e = pages_init(boot);
     if (e) return 1;
     if (mem_system_init()) {
         printf("mm0: cannot set up the VM objects\n");
         return 1;
     }
-    tasks_init();
+    tasks_init(boot->n_vspaces);
     exec_init((const void *)MM0_ARCHIVE_VA, boot->archive_len);
     /* The lock's notification (for a waiter). Signals go through a badged copy so
      * that the notification word is never 0 when signalled. */

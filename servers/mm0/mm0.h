@@ -15,9 +15,10 @@ struct mm0_thread {
 void mm0_lock(const struct mm0_thread *self);
 void mm0_unlock(void);
 
-/* Name a thread for the kernel's messages, if the kernel has DebugNameThread. */
+/* Name a thread for the kernel's messages and the capability audit, if the kernel
+ * has DebugNameThread (a printing call). */
 void mm0_name_thread(k_cptr_t tcb, const char *name);
-extern int mm0_debug_build;
+extern int mm0_printing;
 
 void service_loop(const struct mm0_thread *self);
 void fault_loop(const struct mm0_thread *self);

@@ -51,11 +51,10 @@ void *sbrk(ptrdiff_t incr)
     return old;
 }
 
-/* mm0 ends only if it cannot start: it says so and stops; root sees no power-off
- * request and waits (a debug kernel reports the thread's end). */
+/* mm0 ends only if it cannot start: it says so and stops (root sees no power-off
+ * request and waits). */
 void _exit(int status)
 {
     printf("mm0: exiting with status %d\n", status);
-    if (mm0_debug_build) k_debug_thread_exit(status);
     for (;;) k_tcb_suspend(MM0_CAP_TCB);
 }

@@ -11,8 +11,15 @@
 static struct task table[MAX_TASKS];
 static int next_pid = 1;
 
-void tasks_init(void)
+/* VSpace roots not in use: every root was cleaned (tables and frames deleted) when
+ * its task ended, so it is reused as is. */
+static k_cptr_t vspace_stock[MM0_MAX_VSPACES];
+static unsigned n_stock;
+
+void tasks_init(k_word_t n_vspaces)
 {
+    for (k_word_t i = 0; i < n_vspaces && i < MM0_MAX_VSPACES; i++)
+        vspace_stock[n_stock++] = MM0_CAP_FIRST_VSPACE + i;
     for (unsigned i = 0; i < MAX_TASKS; i++) {
         table[i].idx = i;
         table[i].state = TASK_FREE;
@@ -76,8 +83,8 @@ static void release_objects(struct task *t)
     for (unsigned i = 0; i < MAX_THREADS; i++)
         if (t->thr[i].live) thread_release(t, &t->thr[i]);
     mem_destroy(&t->mem);
-    if (t->vspace != NO_PAGE) pool_page_release(t->vspace);
-    t->vspace = NO_PAGE;
+    if (t->vspace) vspace_stock[n_stock++] = t->vspace;   /* mem_destroy emptied it */
+    t->vspace = 0;
 }
 
 struct thread *thread_new(struct task *t, int *err)
@@ -116,14 +123,14 @@ struct thread *thread_new(struct task *t, int *err)
         goto fail;
     }
     k_word_t ipc_va = MM0_IPC_BUFFER_VA + n * PAGE_SIZE;
-    if ((e = space_map(page_cap(t->vspace), &t->mem.pts, page_cap(th->ipc), ipc_va,
+    if ((e = space_map(t->vspace, &t->mem.pts, page_cap(th->ipc), ipc_va,
                        K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
         *err = e;
         goto fail;
     }
     k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
     if ((e = k_tcb_configure(page_cap(th->tcb), MM0_SLOT_FAULT, page_cap(th->cnode), guard,
-                             page_cap(t->vspace), 0, ipc_va, page_cap(th->ipc))) ||
+                             t->vspace, 0, ipc_va, page_cap(th->ipc))) ||
         (e = k_tcb_set_sched_params(page_cap(th->tcb), MM0_CAP_TCB, 0, PROCESS_PRIORITY))) {
         printf("mm0: configuring a thread of pid %d failed: error %d\n", t->pid, e);
         *err = -EAGAIN;
@@ -159,17 +166,11 @@ struct task *task_new(int ppid, const char *name, int *err)
     t->brk_start = t->brk = 0;
     strncpy(t->name, name, sizeof t->name - 1);
     t->name[sizeof t->name - 1] = '\0';
-    t->vspace = pool_page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
-    mem_init(&t->mem, t->vspace == NO_PAGE ? 0 : page_cap(t->vspace));
+    t->vspace = n_stock ? vspace_stock[--n_stock] : 0;
+    mem_init(&t->mem, t->vspace);
     t->state = TASK_LIVE;
-    *err = -ENOMEM;
-    if (t->vspace == NO_PAGE) goto fail;
-    int e = k_riscv_asid_pool_assign(MM0_CAP_ASID_POOL, page_cap(t->vspace));
-    if (e) {
-        printf("mm0: no ASID for pid %d: error %d\n", t->pid, e);
-        *err = -EAGAIN;
-        goto fail;
-    }
+    *err = -EAGAIN;
+    if (!t->vspace) goto fail;
     if (!thread_new(t, err)) goto fail;
     return t;
 fail:

@@ -1,7 +1,6 @@
-/* Processes: one thread each so far. A task owns a CSpace (a CNode holding its two
- * badged endpoint capabilities), a VSpace, a TCB and an IPC buffer, each on one pool
- * page, and its memory (memory.h). The badge of both endpoints names the task's
- * table entry and its generation, so a stale badge never matches a new task. */
+/* Processes: a VSpace (a root from the stock root made, with its ASID; the tables
+ * below it from pool pages), its memory (memory.h) and up to 16 threads, each with a
+ * TCB, a CSpace and an IPC buffer on pool pages. */
 #pragma once
 #include <stdbool.h>
 #include "memory.h"
@@ -29,7 +28,7 @@ struct task {
     int pid, ppid;
     int status;                 /* wait status once a zombie */
     char name[32];
-    page_t vspace;
+    k_cptr_t vspace;            /* a VSpace root from root's stock (0: none) */
     struct thread thr[MAX_THREADS];
     unsigned n_live;            /* live threads */
     struct mem mem;
@@ -47,7 +46,8 @@ _Static_assert(MAX_TASKS * MAX_THREADS <= REPLY_SLOTS, "reply slots");
 #define W_EXITED(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig) ((sig) & 0x7f)
 
-void tasks_init(void);
+/* The VSpace roots root gave (mm0_boot.h), and the task table. */
+void tasks_init(k_word_t n_vspaces);
 /* The live task and thread a badge names, or NULL. */
 struct task *task_by_badge(k_word_t badge, struct thread **thr);
 struct task *task_by_pid(int pid);

@@ -5,6 +5,7 @@
  * then waits: for a fault of mm0 (reported, fatal) or for mm0's power-off request.
  * docs/mm0.md describes what goes where and what root keeps. */
 #include <k/k.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <cpio.h>
@@ -190,19 +191,18 @@ static int start_mm0(void)
      * about one more a page for the capability copies that map frames into processes
      * (shared pages need one per mapping), its fixed slots, one reply slot per thread. */
     unsigned cnode_bits = log2_ceil(3 * total + MM0_CAP_FIRST_FREE + 4096 + 1024);
-    CHECK(choose_pool(cnode_bits + K_SLOT_BITS + 1));   /* CNode + at most as much again */
+    /* The pool holds mm0's CNode, its image and bss (under 2 MiB), the VSpace roots
+     * for processes (1 MiB) and root's own page tables. */
+    CHECK(choose_pool(log2_ceil((1ul << (cnode_bits + K_SLOT_BITS)) + (4ul << 20))));
 
     CHECK(make(K_CAPTABLE_OBJECT, cnode_bits, &mm0_cnode));
     CHECK(make(K_TCB_OBJECT, 0, &mm0_tcb));
     CHECK(make(K_RISCV_PAGE_TABLE_OBJECT, 0, &mm0_vspace));
     CHECK(k_riscv_asid_pool_assign(K_CAP_INIT_THREAD_ASID_POOL, mm0_vspace));
-    k_cptr_t service_ep, fault_ep, asid_ut, asid_pool;
+    k_cptr_t service_ep, fault_ep;
     CHECK(make(K_ENDPOINT_OBJECT, 0, &service_ep));
     CHECK(make(K_ENDPOINT_OBJECT, 0, &fault_ep));
     CHECK(make(K_ENDPOINT_OBJECT, 0, &root_ep));
-    CHECK(make(K_UNTYPED_OBJECT, K_ASID_POOL_BITS, &asid_ut));
-    asid_pool = slot();
-    CHECK(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, asid_ut, ROOT, asid_pool, ROOT_DEPTH));
 
     /* mm0's image, page by page, with the permissions of its segments. */
     for (unsigned i = 0; i < elf_load_count(&elf); i++) {
@@ -244,7 +244,16 @@ static int start_mm0(void)
     CHECK(k_cnode_mint(mm0_cnode, MM0_CAP_CNODE, cnode_bits, ROOT, mm0_cnode, ROOT_DEPTH,
                        K_CAP_RIGHTS_ALL, guard));
     CHECK(k_cnode_copy(mm0_cnode, MM0_CAP_VSPACE, cnode_bits, ROOT, mm0_vspace, ROOT_DEPTH, K_CAP_RIGHTS_ALL));
-    CHECK(k_cnode_move(mm0_cnode, MM0_CAP_ASID_POOL, cnode_bits, ROOT, asid_pool, ROOT_DEPTH));
+    /* VSpace roots for processes, with ASIDs from our pool: mm0 needs no ASID pool
+     * of its own (machine-wide authority stays here: policy/system.policy). */
+    for (unsigned i = 0; i < MM0_MAX_VSPACES; i++) {
+        k_cptr_t vs;
+        CHECK(make(K_RISCV_PAGE_TABLE_OBJECT, 0, &vs));
+        CHECK(k_riscv_asid_pool_assign(K_CAP_INIT_THREAD_ASID_POOL, vs));
+        CHECK(k_cnode_move(mm0_cnode, MM0_CAP_FIRST_VSPACE + i, cnode_bits, ROOT, vs, ROOT_DEPTH));
+        next_slot--;   /* moved out: the slot is empty again */
+    }
+    boot.n_vspaces = MM0_MAX_VSPACES;
     CHECK(k_cnode_move(mm0_cnode, MM0_CAP_SERVICE_EP, cnode_bits, ROOT, service_ep, ROOT_DEPTH));
     CHECK(k_cnode_move(mm0_cnode, MM0_CAP_FAULT_EP, cnode_bits, ROOT, fault_ep, ROOT_DEPTH));
     CHECK(k_cnode_mint(mm0_cnode, MM0_CAP_ROOT_EP, cnode_bits, ROOT, root_ep, ROOT_DEPTH,
@@ -267,7 +276,7 @@ static int start_mm0(void)
     boot.archive_len = archive_len;
     boot.n_untyped = n_given;
     boot.priority = MM0_PRIORITY;
-    boot.debug_build = ROOT_DEBUG_BUILD;
+    boot.printing = ROOT_PRINTING;
     CHECK(new_frame(mm0_vspace, MM0_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER,
                     fill_boot, &boot, 0));
     printf("root: mm0 gets %lu KiB in %u untypeds, a CNode of 2^%u slots and a %lu KiB archive\n",
@@ -276,7 +285,7 @@ static int start_mm0(void)
     /* The thread: faults go to root (slot MM0_CAP_ROOT_EP in mm0's CSpace). */
     CHECK(k_tcb_configure(mm0_tcb, MM0_CAP_ROOT_EP, mm0_cnode, guard, mm0_vspace, 0, MM0_IPC_VA, ipc));
     CHECK(k_tcb_set_sched_params(mm0_tcb, K_CAP_INIT_THREAD_TCB, MM0_PRIORITY, MM0_PRIORITY));
-    if (ROOT_DEBUG_BUILD) k_debug_name_thread(mm0_tcb, "mm0");
+    if (ROOT_PRINTING) k_debug_name_thread(mm0_tcb, "mm0");
     struct k_user_context regs;
     memset(&regs, 0, sizeof regs);
     regs.pc = elf.entry;
@@ -293,6 +302,22 @@ static void tear_down(void)
     k_cnode_revoke(ROOT, pool, ROOT_DEPTH);
 }
 
+/* The whole system's capabilities, for tools/capaudit (docs/audit.md): mm0 asks once
+ * it has made init, so the snapshot shows root, mm0 and a process. */
+static void audit_snapshot(void)
+{
+    if (!ROOT_PRINTING) return;
+    k_word_t cursor = 0, caps = 0, tcbs = 0, cnodes = 0, calls = 0;
+    enum k_error err;
+    do {
+        err = k_audit_snapshot(K_CAP_AUDIT, cursor, 64, &cursor, &caps, &tcbs, &cnodes);
+        calls++;
+    } while (err == K_NO_ERROR && cursor != 0);
+    if (err != K_NO_ERROR) printf("root: audit snapshot failed: error %d\n", (int)err);
+    else printf("root: audit snapshot: %lu caps, %lu threads, %lu CNodes in %lu calls\n", caps, tcbs,
+                cnodes, calls);
+}
+
 static void serve(void)
 {
     for (;;) {
@@ -302,6 +327,11 @@ static void serve(void)
         if (label == ROOT_REQ_POWEROFF) {
             printf("root: mm0 asks for power-off (status %ld)\n", (long)m0);
             return;
+        }
+        if (label == ROOT_REQ_AUDIT) {
+            audit_snapshot();
+            k_reply(k_msginfo_new(0, 0, 0, 0), 0, 0, 0, 0);
+            continue;
         }
         /* Anything else on this endpoint is a fault of mm0: fatal for the system. */
         printf("root: mm0 FAULTED: fault type %lu, pc 0x%lx, address/arg 0x%lx, 0x%lx\n",
@@ -314,6 +344,7 @@ static void serve(void)
 int main(void *bootinfo)
 {
     bi = bootinfo;
+    if (ROOT_PRINTING) k_debug_name_thread(K_CAP_INIT_THREAD_TCB, "root");
     /* The slots plat_poweroff needs at the end, kept free from the start. */
     next_slot = bi->empty.start + PLAT_POWEROFF_SLOTS;
     printf("root: hello from user mode\n");

@@ -32,6 +32,9 @@ typedef enum {
     CAP_IRQ_HANDLER = 16,
     CAP_ZOMBIE = 18,         /* an object being destroyed: its slots are emptied first */
     CAP_DOMAIN = 20,
+    /* Ours, outside seL4's tags (docs/abi.md): the right to take an audit snapshot of
+     * every capability in the system (debug builds, kernel/syscall/snapshot.c). */
+    CAP_AUDIT = 31,
 } cap_type_t;
 
 /* Rights bits, as in seL4's rights word. */
@@ -113,7 +116,7 @@ static inline bool untyped_is_device(cap_t c) { return cap_flag(c); }
 #define ZOMBIE_TCB 63
 
 /* IRQ handler caps: w1 = interrupt number. Reply caps: object = the caller's TCB,
- * flag = the caller's endpoint cap had the grant right. */
+ * flag = the receiver's endpoint cap had the grant right (seL4's rule). */
 
 typedef struct mdb {
     uint64_t prev;    /* kernel address of the previous slot in derivation order */

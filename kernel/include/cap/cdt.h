@@ -30,6 +30,10 @@ void cdt_insert_child(cte_t *src, cte_t *dest, cap_t cap);
 /* Put an original capability to a new object into empty `dest`: child of `parent`
  * (an untyped, or NULL for boot-time objects), always revocable. */
 void cdt_insert_new(cte_t *parent, cte_t *dest, cap_t cap);
+/* The same for a boot-time original with no parent: linked after cdt_head. */
+void cdt_insert_root(cte_t *dest, cap_t cap);
+extern cte_t cdt_head;            /* first in the list of every boot-derived cap */
+extern uint64_t cdt_generation;   /* bumped by every edit of the list */
 /* Move the capability in `src` to empty `dest` (as `cap`: Mutate changes it on the way),
  * keeping its place in the tree. */
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap);

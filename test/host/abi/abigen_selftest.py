@@ -61,6 +61,8 @@ WANT = [
     ("K_RISCV_ASID_CONTROL_MAKE_POOL", "k_riscv_asid_control_make_pool"),
     ("K_RISCV_ASID_POOL_ASSIGN", "k_riscv_asid_pool_assign"),
     ("K_RISCV_IRQ_ISSUE_IRQ_HANDLER_TRIGGER", "k_irq_control_get_trigger"),
+    # Ours, after seL4's labels (docs/abi.md, deliberate differences):
+    ("K_AUDIT_SNAPSHOT", "k_audit_snapshot"),
 ]
 
 _, invocations = abigen.parse(TABLE)

@@ -88,11 +88,37 @@ static void badge_parents(void)
     CHECK(cap_badge(cap_update_data(false, 5, o->cap)) == 5, "Mint did not set the badge");
 }
 
+/* IRQ handlers: one issued by IRQControl is revocable (revoking it removes its
+ * copies); a copy of a handler is not, and revoking the copy leaves the original. */
+static void irq_handler_parents(void)
+{
+    arena_reset();
+    cte_t *s = arena_slots(4);
+    cte_t *ctl = &s[0], *h = &s[1], *hc = &s[2], *hcc = &s[3];
+    cdt_insert_new(NULL, ctl, cap_make(CAP_IRQ_CONTROL, 0, RIGHTS_ALL, 0, false, 0));
+    cdt_insert_child(ctl, h, cap_make(CAP_IRQ_HANDLER, 0, RIGHTS_ALL, 0, false, 7));
+    cap_t c;
+    CHECK(cap_derive(h, h->cap, &c) == K_NO_ERROR && !cap_is_null(c), "an IRQ handler cannot be copied");
+    cdt_insert_child(h, hc, c);
+    CHECK(mdb_revocable(h), "a handler issued by IRQControl is not revocable");
+    CHECK(!mdb_revocable(hc), "a copy of a handler is revocable");
+    CHECK(cdt_is_parent_of(h, hc), "the issued handler is not the parent of its copy");
+    CHECK(cap_derive(ctl, ctl->cap, &c) == K_NO_ERROR && cap_is_null(c), "IRQControl can be copied");
+    cap_derive(hc, hc->cap, &c);
+    cdt_insert_child(hc, hcc, c);
+    cte_revoke(hc);
+    CHECK(!cap_is_null(hcc->cap), "revoking a plain copy deleted a sibling copy");
+    cte_revoke(h);
+    CHECK(cap_is_null(hc->cap) && cap_is_null(hcc->cap), "revoking the issued handler left copies");
+    CHECK(!cap_is_null(h->cap), "revoke deleted the handler itself");
+}
+
 int main(void)
 {
     arena_init(1ul << 23);
     regions_and_objects();
     badge_parents();
+    irq_handler_parents();
     if (check_failures) {
         fprintf(stderr, "cap_relations: %d checks FAILED\n", check_failures);
         return 1;

@@ -8,9 +8,10 @@ TEST(bootinfo_layout)
     CHECK_EQ(bi->node_id, 0);
     CHECK_EQ(bi->num_nodes, 1);
     CHECK((uintptr_t)bi->ipc_buffer + 4096 == (uintptr_t)bi);
-    /* seL4's order of the regions after the 16 initial caps, with no slot between
-     * them: page tables, extra boot info frames, image frames, untyped, empty. */
-    CHECK_EQ(bi->user_image_paging.start, K_NUM_INITIAL_CAPS);
+    /* seL4's order of the regions after the 16 initial caps and our audit cap (slot
+     * 16, docs/audit.md), with no slot between them: page tables, extra boot info
+     * frames, image frames, untyped, empty. */
+    CHECK_EQ(bi->user_image_paging.start, K_CAP_AUDIT + 1);
     CHECK(bi->user_image_paging.end > bi->user_image_paging.start);
     CHECK_EQ(bi->extra_bi_pages.start, bi->user_image_paging.end);
     CHECK_EQ(bi->user_image_frames.start, bi->extra_bi_pages.end);
@@ -28,6 +29,26 @@ TEST(bootinfo_layout)
         if (!bi->untyped_list[i].is_device && first_ram == n) first_ram = i;
     CHECK(first_ram > 0 && first_ram < n);
     for (k_word_t i = first_ram; i < n; i++) CHECK(!bi->untyped_list[i].is_device);
+}
+
+TEST(bootinfo_initial_caps_have_sel4s_tags)
+{
+    /* seL4's capability tags: DebugCapIdentify answers with them. */
+    CHECK_EQ(k_debug_cap_identify(K_CAP_NULL), 0);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_TCB), 12);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_CNODE), 10);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_VSPACE), 3);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_IRQ_CONTROL), 14);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_ASID_CONTROL), 11);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_ASID_POOL), 13);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_IO_PORT_CONTROL), 0);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_IO_SPACE), 0);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_BOOT_INFO_FRAME), 1);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_INIT_THREAD_IPC_BUFFER), 1);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_DOMAIN), 20);
+    CHECK_EQ(k_debug_cap_identify(K_CAP_AUDIT), 31);          /* ours, outside seL4's tags */
+    for (k_cptr_t s = K_CAP_SMMU_SID_CONTROL; s < K_NUM_INITIAL_CAPS; s++)
+        CHECK_EQ(k_debug_cap_identify(s), 0);
 }
 
 TEST(bootinfo_root_cnode_size_is_the_build_option)

@@ -582,3 +582,40 @@ TEST(ipc_deleting_notification_fails_its_waiters)
     thread_free(&t);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
 }
+
+/* Send label 3 with extraCaps 2 and length 6 (registers only), then W(idx) = 1. */
+static void c_send_long_with_caps(k_word_t ep, k_word_t idx, k_word_t unused, k_cptr_t self)
+{
+    (void)unused; (void)self;
+    k_send(ep, k_msginfo_new(3, 0, 2, 6), 31, 32, 33, 34);
+    W(idx) = 1;
+}
+
+TEST(ipc_thread_without_buffer_sends_registers_only)
+{
+    /* A thread with no IPC buffer: its message is cut to the four register words, the
+     * extra caps it names cannot be read and are ignored (seL4: no buffer, no caps),
+     * and nothing past the registers is written into the receiver's buffer. */
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = new_ep(ut);
+    struct thread t = { 0 };
+    shared_clear();
+    CHECK(thread_new(&t, ut, NULL, 0, "ipc-nobuf") == K_NO_ERROR);
+    CHECK_EQ(k_tcb_set_ipc_buffer(t.tcb, 0, 0), K_NO_ERROR);
+    CHECK(thread_start(&t, c_send_long_with_caps, ep, 0, 0, PRIO, true) == K_NO_ERROR);
+    struct k_ipc_buffer *me = k_ipc_buffer();
+    for (unsigned i = 4; i < 8; i++) me->msg[i] = 0xa5a5 + i;
+    me->caps_or_badges[0] = 0xbad;
+    k_word_t badge = 0, m[4] = { 0 };
+    k_word_t info = k_recv(ep, &badge, &m[0], &m[1], &m[2], &m[3]);
+    CHECK_EQ(k_msginfo_label(info), 3);
+    CHECK_EQ(k_msginfo_length(info), 4);
+    CHECK_EQ(k_msginfo_extra_caps(info), 0);
+    CHECK_EQ(m[0], 31);
+    CHECK_EQ(m[3], 34);
+    for (unsigned i = 4; i < 8; i++) CHECK_EQ(me->msg[i], 0xa5a5 + i);
+    CHECK_EQ(me->caps_or_badges[0], 0xbad);
+    CHECK(YIELD_UNTIL(W(0) == 1, 10));      /* its Send completed: no fault either */
+    thread_free(&t);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}

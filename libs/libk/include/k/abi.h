@@ -103,7 +103,10 @@ enum {
     K_CAP_SMMU_CB_CONTROL = 13,     /* null */
     K_CAP_INIT_THREAD_SC = 14,      /* null */
     K_CAP_SMC = 15,                 /* null */
-    K_NUM_INITIAL_CAPS = 16
+    K_NUM_INITIAL_CAPS = 16,
+    /* Ours (docs/abi.md): the audit capability, first slot after seL4's initial caps
+     * (empty in builds without debug system calls); boot info regions start after it. */
+    K_CAP_AUDIT = 16
 };
 
 /* Capability rights word (CNode_Copy/Mint, Page_Map). */

@@ -8,3 +8,4 @@
 #include <k/debug.h>
 #include <k/invocation.h>
 #include <k/invocations_gen.h>
+#include <k/audit.h>
