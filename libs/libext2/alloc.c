@@ -1,0 +1,170 @@
+/*
+ * Block and inode allocation: the bitmaps (one block each per group) and the group
+ * descriptors' counters. A bit that is clear where it must be set (a double free),
+ * or set free on a metadata block, means the image is corrupt.
+ *
+ * Policy: first fit from a goal group, so a file written sequentially gets
+ * consecutive blocks; new directories go to the group with the most free inodes.
+ */
+#include <string.h>
+
+#include "ext2_priv.h"
+
+static uint32_t group_blocks(const ext2_fs_t *fs, uint32_t g)
+{
+    uint32_t start = fs->first_data_block + g * fs->blocks_per_group;
+    uint32_t n = fs->blocks_count - start;
+    return n < fs->blocks_per_group ? n : fs->blocks_per_group;
+}
+
+static void gd_add16(ext2_fs_t *fs, uint32_t g, uint32_t field, int delta)
+{
+    uint8_t *p = e2_fs_gd(fs, g) + field;
+    le16_put(p, (uint16_t)(le16_get(p) + delta));
+    fs->gdt_dirty = true;
+    fs->sb_dirty = true;
+}
+
+/* First clear bit below n, or -1. */
+static int64_t find_zero(const uint8_t *map, uint32_t n)
+{
+    for (uint32_t byte = 0; byte < (n + 7) / 8; byte++) {
+        if (map[byte] == 0xFF)
+            continue;
+        for (uint32_t bit = 0; bit < 8; bit++) {
+            uint32_t i = byte * 8 + bit;
+            if (i < n && !(map[byte] & (1u << bit)))
+                return i;
+        }
+    }
+    return -1;
+}
+
+int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
+{
+    for (uint32_t i = 0; i < fs->groups; i++) {
+        uint32_t g = (goal_group + i) % fs->groups;
+        if (le16_get(e2_fs_gd(fs, g) + GD_FREE_BLOCKS) == 0)
+            continue;
+        ext2_cbuf_t *cb;
+        int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+        if (r)
+            return r;
+        int64_t bit = find_zero(cb->data, group_blocks(fs, g));
+        if (bit < 0) {
+            e2_cache_put(fs, cb);   /* the counter was wrong; look elsewhere */
+            continue;
+        }
+        uint32_t b = fs->first_data_block + g * fs->blocks_per_group + (uint32_t)bit;
+        if (!e2_fs_data_block_ok(fs, b)) {
+            e2_cache_put(fs, cb);
+            return -EXT2_EUCLEAN;   /* the bitmap offers a metadata block */
+        }
+        cb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        e2_cache_dirty(fs, cb);
+        e2_cache_put(fs, cb);
+        gd_add16(fs, g, GD_FREE_BLOCKS, -1);
+        *blk = b;
+        return 0;
+    }
+    return -EXT2_ENOSPC;
+}
+
+int e2_free_block(ext2_fs_t *fs, uint32_t blk)
+{
+    if (!e2_fs_data_block_ok(fs, blk))
+        return -EXT2_EUCLEAN;
+    uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
+    uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
+    ext2_cbuf_t *cb;
+    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+    if (r)
+        return r;
+    uint8_t m = (uint8_t)(1u << (bit % 8));
+    if (!(cb->data[bit / 8] & m)) {
+        e2_cache_put(fs, cb);
+        return -EXT2_EUCLEAN;   /* freeing a free block: shared or looping pointers */
+    }
+    cb->data[bit / 8] &= (uint8_t)~m;
+    e2_cache_dirty(fs, cb);
+    e2_cache_put(fs, cb);
+    gd_add16(fs, g, GD_FREE_BLOCKS, 1);
+    e2_cache_forget(fs, blk);
+    return 0;
+}
+
+static uint32_t pick_dir_group(ext2_fs_t *fs, uint32_t parent_group)
+{
+    uint32_t best = parent_group, best_free = 0;
+    for (uint32_t i = 0; i < fs->groups; i++) {
+        uint32_t g = (parent_group + i) % fs->groups;
+        uint32_t f = le16_get(e2_fs_gd(fs, g) + GD_FREE_INODES);
+        if (f > best_free && le16_get(e2_fs_gd(fs, g) + GD_FREE_BLOCKS) > 0) {
+            best = g;
+            best_free = f;
+        }
+    }
+    return best;
+}
+
+int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino)
+{
+    uint32_t pg = (parent - 1) / fs->inodes_per_group;
+    uint32_t goal = dir ? pick_dir_group(fs, pg) : pg;
+    for (uint32_t i = 0; i < fs->groups; i++) {
+        uint32_t g = (goal + i) % fs->groups;
+        if (le16_get(e2_fs_gd(fs, g) + GD_FREE_INODES) == 0)
+            continue;
+        ext2_cbuf_t *cb;
+        int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP), CB_META, 0, false, &cb);
+        if (r)
+            return r;
+        int64_t bit = -1;
+        for (uint32_t b = 0; b < fs->inodes_per_group; b++) {
+            uint32_t n = g * fs->inodes_per_group + b + 1;
+            if (n >= fs->first_ino && !(cb->data[b / 8] & (1u << (b % 8)))) {
+                bit = b;
+                break;
+            }
+            if (cb->data[b / 8] == 0xFF && b % 8 == 0)
+                b += 7;   /* a full byte */
+        }
+        if (bit < 0) {
+            e2_cache_put(fs, cb);
+            continue;
+        }
+        cb->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+        e2_cache_dirty(fs, cb);
+        e2_cache_put(fs, cb);
+        gd_add16(fs, g, GD_FREE_INODES, -1);
+        if (dir)
+            gd_add16(fs, g, GD_USED_DIRS, 1);
+        *ino = g * fs->inodes_per_group + (uint32_t)bit + 1;
+        return 0;
+    }
+    return -EXT2_ENOSPC;
+}
+
+int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir)
+{
+    if (ino < fs->first_ino || ino > fs->inodes_count)
+        return -EXT2_EUCLEAN;
+    uint32_t g = (ino - 1) / fs->inodes_per_group;
+    uint32_t bit = (ino - 1) % fs->inodes_per_group;
+    ext2_cbuf_t *cb;
+    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP), CB_META, 0, false, &cb);
+    if (r)
+        return r;
+    uint8_t m = (uint8_t)(1u << (bit % 8));
+    if (!(cb->data[bit / 8] & m)) {
+        e2_cache_put(fs, cb);
+        return -EXT2_EUCLEAN;
+    }
+    cb->data[bit / 8] &= (uint8_t)~m;
+    e2_cache_dirty(fs, cb);
+    e2_cache_put(fs, cb);
+    gd_add16(fs, g, GD_FREE_INODES, 1);
+    if (dir && le16_get(e2_fs_gd(fs, g) + GD_USED_DIRS) > 0)
+        gd_add16(fs, g, GD_USED_DIRS, -1);
+    return 0;
+}

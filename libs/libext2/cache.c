@@ -1,0 +1,213 @@
+/*
+ * The block cache: a fixed set of block-sized buffers with write-back.
+ *
+ * Each buffer remembers what it holds (cb_kind_t) so a sync can write blocks in a
+ * crash-safe order (e2_fs_sync_order, docs/ext2.md): file and directory contents first,
+ * then indirect blocks, then inode tables, then bitmaps. Eviction keeps that promise:
+ * it takes a clean buffer if it can, else writes a dirty contents block alone (data
+ * before the pointers to it is always safe), else runs a full ordered sync first.
+ * Lookup is a linear scan: the cache is small (tens of blocks).
+ */
+#include <string.h>
+
+#include "ext2_priv.h"
+
+int e2_dev_read_blocks(ext2_fs_t *fs, uint32_t blk, uint32_t n, void *buf)
+{
+    if (blk >= fs->blocks_count || n > fs->blocks_count - blk)
+        return -EXT2_EUCLEAN;
+    return fs->dev.read(fs->dev.ctx, (uint64_t)blk * fs->sect_per_block,
+                        n * fs->sect_per_block, buf);
+}
+
+int e2_dev_write_blocks(ext2_fs_t *fs, uint32_t blk, uint32_t n, const void *buf)
+{
+    if (fs->read_only)
+        return -EXT2_EROFS;
+    if (blk >= fs->blocks_count || n > fs->blocks_count - blk)
+        return -EXT2_EUCLEAN;
+    int r = e2_fs_mark_changed(fs);
+    if (r)
+        return r;
+    return fs->dev.write(fs->dev.ctx, (uint64_t)blk * fs->sect_per_block,
+                         n * fs->sect_per_block, buf);
+}
+
+int e2_cache_init(ext2_fs_t *fs, uint32_t n)
+{
+    if (n == 0)
+        n = 64;
+    if (n < 16)
+        n = 16;
+    fs->cache = fs->env.alloc(fs->env.ctx, sizeof(ext2_cbuf_t) * n);
+    if (!fs->cache)
+        return -EXT2_ENOMEM;
+    fs->cache_mem = fs->env.alloc(fs->env.ctx, (size_t)n * fs->block_size);
+    if (!fs->cache_mem) {
+        fs->env.free(fs->env.ctx, fs->cache, sizeof(ext2_cbuf_t) * n);
+        fs->cache = NULL;
+        return -EXT2_ENOMEM;
+    }
+    fs->cache_n = n;
+    for (uint32_t i = 0; i < n; i++) {
+        memset(&fs->cache[i], 0, sizeof(fs->cache[i]));
+        fs->cache[i].data = fs->cache_mem + (size_t)i * fs->block_size;
+    }
+    return 0;
+}
+
+void e2_cache_destroy(ext2_fs_t *fs)
+{
+    if (fs->cache_mem)
+        fs->env.free(fs->env.ctx, fs->cache_mem, (size_t)fs->cache_n * fs->block_size);
+    if (fs->cache)
+        fs->env.free(fs->env.ctx, fs->cache, sizeof(ext2_cbuf_t) * fs->cache_n);
+    fs->cache = NULL;
+    fs->cache_mem = NULL;
+}
+
+ext2_cbuf_t *e2_cache_peek(ext2_fs_t *fs, uint32_t blk)
+{
+    for (uint32_t i = 0; i < fs->cache_n; i++)
+        if (fs->cache[i].valid && fs->cache[i].blk == blk)
+            return &fs->cache[i];
+    return NULL;
+}
+
+static int cache_writeback(ext2_fs_t *fs, ext2_cbuf_t *cb)
+{
+    int r = e2_dev_write_blocks(fs, cb->blk, 1, cb->data);
+    if (r == 0)
+        cb->dirty = false;
+    return r;
+}
+
+/* The least recently used unpinned buffer that passes `want`, or NULL. */
+static ext2_cbuf_t *lru(ext2_fs_t *fs, int want)
+{
+    ext2_cbuf_t *best = NULL;
+    for (uint32_t i = 0; i < fs->cache_n; i++) {
+        ext2_cbuf_t *c = &fs->cache[i];
+        if (c->pins)
+            continue;
+        if (want == 0 && c->valid && c->dirty)
+            continue;
+        if (want == 1 && !(c->dirty && (c->kind == CB_DATA || c->kind == CB_DIR)))
+            continue;
+        if (!c->valid)
+            return c;
+        if (!best || c->stamp < best->stamp)
+            best = c;
+    }
+    return best;
+}
+
+static int victim(ext2_fs_t *fs, ext2_cbuf_t **out)
+{
+    ext2_cbuf_t *c = lru(fs, 0);
+    if (!c && (c = lru(fs, 1)) != NULL) {
+        int r = cache_writeback(fs, c);
+        if (r)
+            return r;
+    }
+    if (!c) {
+        /* Only dirty metadata left: write everything in order, then reuse. */
+        int r = e2_fs_sync_order(fs, 0);
+        if (r)
+            return r;
+        c = lru(fs, 0);
+    }
+    if (!c)
+        return -EXT2_ENOMEM;   /* every buffer is pinned */
+    c->valid = false;
+    c->dirty = false;
+    *out = c;
+    return 0;
+}
+
+int e2_cache_get(ext2_fs_t *fs, uint32_t blk, cb_kind_t kind, uint32_t owner, bool fresh,
+              ext2_cbuf_t **out)
+{
+    if (blk >= fs->blocks_count)
+        return -EXT2_EUCLEAN;
+    ext2_cbuf_t *c = e2_cache_peek(fs, blk);
+    bool found = c != NULL;
+    if (!c) {
+        int r = victim(fs, &c);
+        if (r)
+            return r;
+        if (!fresh) {
+            r = e2_dev_read_blocks(fs, blk, 1, c->data);
+            if (r)
+                return r;
+        }
+        c->blk = blk;
+        c->valid = true;
+    }
+    if (fresh)
+        memset(c->data, 0, fs->block_size);
+    if (!found || fresh) {
+        /* A cached block keeps the role it was loaded for; only a (re)allocation
+         * changes it. */
+        c->kind = (uint8_t)kind;
+        c->owner = owner;
+        c->owner_dir = false;
+    }
+    c->pins++;
+    c->stamp = ++fs->clock;
+    *out = c;
+    return 0;
+}
+
+void e2_cache_put(ext2_fs_t *fs, ext2_cbuf_t *cb)
+{
+    (void)fs;
+    if (cb && cb->pins)
+        cb->pins--;
+}
+
+void e2_cache_dirty(ext2_fs_t *fs, ext2_cbuf_t *cb)
+{
+    (void)fs;
+    cb->dirty = true;
+}
+
+/* A freed block: its cached contents, dirty or not, no longer matter. */
+void e2_cache_forget(ext2_fs_t *fs, uint32_t blk)
+{
+    ext2_cbuf_t *c = e2_cache_peek(fs, blk);
+    if (c && !c->pins) {
+        c->valid = false;
+        c->dirty = false;
+    } else if (c) {
+        c->dirty = false;
+    }
+}
+
+static bool in_stage(const ext2_cbuf_t *c, int stage, uint32_t ino)
+{
+    switch (stage) {
+    case 1:
+        return c->kind == CB_DIR || (c->kind == CB_DATA && (ino == 0 || c->owner == ino));
+    case 2:
+        return c->kind == CB_IND && (ino == 0 || c->owner == ino || c->owner_dir);
+    case 3:
+        return c->kind == CB_ITABLE;
+    default:
+        return c->kind == CB_META;
+    }
+}
+
+int e2_cache_write_stage(ext2_fs_t *fs, int stage, uint32_t ino, bool *wrote)
+{
+    for (uint32_t i = 0; i < fs->cache_n; i++) {
+        ext2_cbuf_t *c = &fs->cache[i];
+        if (!c->valid || !c->dirty || !in_stage(c, stage, ino))
+            continue;
+        int r = cache_writeback(fs, c);
+        if (r)
+            return r;
+        *wrote = true;
+    }
+    return 0;
+}
