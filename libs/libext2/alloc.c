@@ -5,6 +5,14 @@
  *
  * Policy: first fit from a goal group, so a file written sequentially gets
  * consecutive blocks; new directories go to the group with the most free inodes.
+ *
+ * Deferred frees: a freed block or inode counts as free at once but keeps its bitmap
+ * bit until the next sync has written the inode tables (e2_commit_frees), so it
+ * cannot be reused, and overwritten, while the disk still refers to it. Otherwise a
+ * cut power could leave a file that was truncated or deleted, but whose change had
+ * not landed, holding another file's newer data, or a new file's name leading to a
+ * deleted file's inode. Frees of the change in progress wait for a sync between
+ * changes.
  */
 #include <string.h>
 
@@ -40,7 +48,7 @@ static int64_t find_zero(const uint8_t *map, uint32_t n)
     return -1;
 }
 
-int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
+static int alloc_block_once(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
 {
     for (uint32_t i = 0; i < fs->groups; i++) {
         uint32_t g = (goal_group + i) % fs->groups;
@@ -70,6 +78,94 @@ int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
     return -EXT2_ENOSPC;
 }
 
+int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
+{
+    int r = alloc_block_once(fs, goal_group, blk);
+    if (r == -EXT2_ENOSPC && fs->n_dfree) {
+        /* The free blocks may all be waiting for a sync: commit what we may. */
+        if ((r = e2_fs_sync_order(fs, 0, false)) != 0)
+            return r;
+        r = alloc_block_once(fs, goal_group, blk);
+    }
+    return r;
+}
+
+/* Clear the bitmap bit of a deferred free. */
+static int bitmap_clear(ext2_fs_t *fs, const struct ext2_dfree *f)
+{
+    uint32_t g, bit, map;
+    if (f->inode) {
+        g = (f->num - 1) / fs->inodes_per_group;
+        bit = (f->num - 1) % fs->inodes_per_group;
+        map = le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP);
+    } else {
+        g = (f->num - fs->first_data_block) / fs->blocks_per_group;
+        bit = (f->num - fs->first_data_block) % fs->blocks_per_group;
+        map = le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP);
+    }
+    ext2_cbuf_t *cb;
+    int r = e2_cache_get(fs, map, CB_META, 0, false, &cb);
+    if (r)
+        return r;
+    cb->data[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+    e2_cache_dirty(fs, cb);
+    e2_cache_put(fs, cb);
+    return 0;
+}
+
+/* Release the deferred frees made before the change in progress (all of them when
+ * no change is in progress): the inode tables that dropped them have been written. */
+int e2_commit_frees(ext2_fs_t *fs, bool all)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < fs->n_dfree; i++) {
+        if (!all && fs->dfree[i].seq == fs->op_seq) {
+            fs->dfree[kept++] = fs->dfree[i];
+            continue;
+        }
+        int r = bitmap_clear(fs, &fs->dfree[i]);
+        if (r) {
+            /* Keep the rest for the next sync. */
+            while (i < fs->n_dfree)
+                fs->dfree[kept++] = fs->dfree[i++];
+            fs->n_dfree = kept;
+            return r;
+        }
+    }
+    fs->n_dfree = kept;
+    return 0;
+}
+
+void e2_dfree_destroy(ext2_fs_t *fs)
+{
+    if (fs->dfree)
+        fs->env.free(fs->env.ctx, fs->dfree, sizeof(*fs->dfree) * fs->cap_dfree);
+    fs->dfree = NULL;
+    fs->n_dfree = fs->cap_dfree = 0;
+}
+
+/* Remember a free for later; false if there is no room (then it is done at once). */
+static bool dfree_add(ext2_fs_t *fs, uint32_t num, bool inode)
+{
+    if (fs->n_dfree == fs->cap_dfree) {
+        uint32_t cap = fs->cap_dfree ? 2 * fs->cap_dfree : 256;
+        struct ext2_dfree *n = fs->env.alloc(fs->env.ctx, sizeof(*n) * cap);
+        if (!n)
+            return false;
+        if (fs->dfree) {
+            memcpy(n, fs->dfree, sizeof(*n) * fs->n_dfree);
+            fs->env.free(fs->env.ctx, fs->dfree, sizeof(*n) * fs->cap_dfree);
+        }
+        fs->dfree = n;
+        fs->cap_dfree = cap;
+    }
+    fs->dfree[fs->n_dfree].num = num;
+    fs->dfree[fs->n_dfree].inode = inode;
+    fs->dfree[fs->n_dfree].seq = fs->op_seq;
+    fs->n_dfree++;
+    return true;
+}
+
 int e2_free_block(ext2_fs_t *fs, uint32_t blk)
 {
     if (!e2_fs_data_block_ok(fs, blk))
@@ -85,7 +181,8 @@ int e2_free_block(ext2_fs_t *fs, uint32_t blk)
         e2_cache_put(fs, cb);
         return -EXT2_EUCLEAN;   /* freeing a free block: shared or looping pointers */
     }
-    cb->data[bit / 8] &= (uint8_t)~m;
+    if (!dfree_add(fs, blk, false))
+        cb->data[bit / 8] &= (uint8_t)~m;
     e2_cache_dirty(fs, cb);
     e2_cache_put(fs, cb);
     gd_add16(fs, g, GD_FREE_BLOCKS, 1);
@@ -107,7 +204,7 @@ static uint32_t pick_dir_group(ext2_fs_t *fs, uint32_t parent_group)
     return best;
 }
 
-int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino)
+static int alloc_inode_once(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino)
 {
     uint32_t pg = (parent - 1) / fs->inodes_per_group;
     uint32_t goal = dir ? pick_dir_group(fs, pg) : pg;
@@ -145,6 +242,17 @@ int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino)
     return -EXT2_ENOSPC;
 }
 
+int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino)
+{
+    int r = alloc_inode_once(fs, parent, dir, ino);
+    if (r == -EXT2_ENOSPC && fs->n_dfree) {
+        if ((r = e2_fs_sync_order(fs, 0, false)) != 0)
+            return r;
+        r = alloc_inode_once(fs, parent, dir, ino);
+    }
+    return r;
+}
+
 int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir)
 {
     if (ino < fs->first_ino || ino > fs->inodes_count)
@@ -160,7 +268,8 @@ int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir)
         e2_cache_put(fs, cb);
         return -EXT2_EUCLEAN;
     }
-    cb->data[bit / 8] &= (uint8_t)~m;
+    if (!dfree_add(fs, ino, true))
+        cb->data[bit / 8] &= (uint8_t)~m;
     e2_cache_dirty(fs, cb);
     e2_cache_put(fs, cb);
     gd_add16(fs, g, GD_FREE_INODES, 1);

@@ -112,7 +112,7 @@ static int victim(ext2_fs_t *fs, ext2_cbuf_t **out)
     }
     if (!c) {
         /* Only dirty metadata left: write everything in order, then reuse. */
-        int r = e2_fs_sync_order(fs, 0);
+        int r = e2_fs_sync_order(fs, 0, false);
         if (r)
             return r;
         c = lru(fs, 0);
@@ -184,13 +184,24 @@ void e2_cache_forget(ext2_fs_t *fs, uint32_t blk)
     }
 }
 
-static bool in_stage(const ext2_cbuf_t *c, int stage, uint32_t ino)
+/*
+ * Which blocks a stage writes. A full sync (ino 0) writes everything. An fsync of ino
+ * writes ino's blocks, all directory blocks (so the file's name lands too), and the
+ * blocks of every inode whose inode-table block is dirty: stage 3 writes those
+ * tables whole, and no inode may reach the disk before its contents.
+ */
+static bool owner_due(ext2_fs_t *fs, const ext2_cbuf_t *c, uint32_t ino)
+{
+    return ino == 0 || c->owner == ino || e2_inode_table_dirty(fs, c->owner);
+}
+
+static bool in_stage(ext2_fs_t *fs, const ext2_cbuf_t *c, int stage, uint32_t ino)
 {
     switch (stage) {
     case 1:
-        return c->kind == CB_DIR || (c->kind == CB_DATA && (ino == 0 || c->owner == ino));
+        return c->kind == CB_DIR || (c->kind == CB_DATA && owner_due(fs, c, ino));
     case 2:
-        return c->kind == CB_IND && (ino == 0 || c->owner == ino || c->owner_dir);
+        return c->kind == CB_IND && (c->owner_dir || owner_due(fs, c, ino));
     case 3:
         return c->kind == CB_ITABLE;
     default:
@@ -202,7 +213,7 @@ int e2_cache_write_stage(ext2_fs_t *fs, int stage, uint32_t ino, bool *wrote)
 {
     for (uint32_t i = 0; i < fs->cache_n; i++) {
         ext2_cbuf_t *c = &fs->cache[i];
-        if (!c->valid || !c->dirty || !in_stage(c, stage, ino))
+        if (!c->valid || !c->dirty || !in_stage(fs, c, stage, ino))
             continue;
         int r = cache_writeback(fs, c);
         if (r)

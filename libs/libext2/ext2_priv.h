@@ -53,6 +53,13 @@ struct ext2_fs {
     bool was_clean;           /* s_state was VALID at mount: restore it at unmount */
     uint64_t max_size;
 
+    /* Blocks and inodes freed but still marked in their bitmaps until the inode
+     * tables that dropped them are on disk (see alloc.c); seq is the change that
+     * freed them. */
+    struct ext2_dfree { uint32_t num, seq; bool inode; } *dfree;
+    uint32_t n_dfree, cap_dfree;
+    uint32_t op_seq;          /* counts changes (e2_fs_begin_change) */
+
     uint32_t cache_n;
     ext2_cbuf_t *cache;
     uint8_t *cache_mem;
@@ -94,13 +101,15 @@ int e2_fs_mark_changed(ext2_fs_t *fs);
 uint32_t e2_fs_now(ext2_fs_t *fs);
 bool e2_fs_data_block_ok(const ext2_fs_t *fs, uint32_t blk);
 uint8_t *e2_fs_gd(ext2_fs_t *fs, uint32_t group);
-int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino);
+int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino, bool between_changes);
 
 /* alloc.c */
 int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk);
 int e2_free_block(ext2_fs_t *fs, uint32_t blk);
 int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino);
 int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir);
+int e2_commit_frees(ext2_fs_t *fs, bool all);
+void e2_dfree_destroy(ext2_fs_t *fs);
 
 /* inode.c */
 int e2_inode_get(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in);
@@ -112,6 +121,7 @@ int e2_inode_free_from(ext2_fs_t *fs, ext2_inode_t *in, uint64_t first_lblk);
 int e2_inode_check_from(ext2_fs_t *fs, ext2_inode_t *in, uint64_t first_lblk);
 int e2_inode_drop(ext2_fs_t *fs, ext2_inode_t *in);
 bool e2_inode_fast_symlink(const ext2_fs_t *fs, const ext2_inode_t *in);
+bool e2_inode_table_dirty(ext2_fs_t *fs, uint32_t ino);
 
 /* file.c */
 int64_t e2_file_write(ext2_fs_t *fs, ext2_inode_t *in, uint64_t off, const void *buf, size_t len);

@@ -22,6 +22,16 @@ static int inode_loc(ext2_fs_t *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
     return 0;
 }
 
+/* Is ino's inode-table block dirty in the cache (so a sync will write the inode)? */
+bool e2_inode_table_dirty(ext2_fs_t *fs, uint32_t ino)
+{
+    uint32_t blk, off;
+    if (inode_loc(fs, ino, &blk, &off))
+        return false;
+    ext2_cbuf_t *c = e2_cache_peek(fs, blk);
+    return c && c->dirty;
+}
+
 bool e2_inode_fast_symlink(const ext2_fs_t *fs, const ext2_inode_t *in)
 {
     uint32_t ea = in->file_acl ? fs->sect_per_block : 0;
@@ -240,6 +250,17 @@ int e2_inode_bmap(ext2_fs_t *fs, ext2_inode_t *in, uint64_t lblk, bool alloc, ui
         }
         e2_cache_put(fs, cb);
         cur = next;
+    }
+    if (cur_fresh) {
+        /* Claim the new block's buffer now, zeroed and dirty: if a sync writes the
+         * pointer to it before the caller fills it, zeros land first, never a
+         * deleted file's old contents. */
+        ext2_cbuf_t *cb;
+        int r = e2_cache_get(fs, cur, is_dir(in) ? CB_DIR : CB_DATA, in->ino, true, &cb);
+        if (r)
+            return r;
+        e2_cache_dirty(fs, cb);
+        e2_cache_put(fs, cb);
     }
     *pblk = cur;
     *fresh = cur_fresh;

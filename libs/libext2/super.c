@@ -118,7 +118,10 @@ static int sb_write(ext2_fs_t *fs)
 
 int e2_fs_begin_change(ext2_fs_t *fs)
 {
-    return fs->read_only ? -EXT2_EROFS : 0;
+    if (fs->read_only)
+        return -EXT2_EROFS;
+    fs->op_seq++;
+    return 0;
 }
 
 /* Before the first write to the image: mark it "not clean" on disk, durably. */
@@ -148,16 +151,20 @@ int e2_fs_mark_changed(ext2_fs_t *fs)
  *   4. bitmaps, EA blocks, the group descriptors and the superblock.
  * Each stage only makes on-disk pointers refer to blocks already written, so a cut
  * between stages leaves at worst leaked blocks or unreferenced inodes, which e2fsck
- * repairs, and never an fsync'ed file pointing at garbage.
+ * repairs, and never an fsync'ed file pointing at garbage. Blocks freed since the
+ * last sync leave the bitmap only after stage 3 (once the inodes that dropped them
+ * are on disk); between_changes says no change is half done, so all of them may.
  */
-int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino)
+int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino, bool between_changes)
 {
     if (fs->read_only)
         return 0;
     for (int stage = 1; stage <= 4; stage++) {
         bool wrote = false;
-        int r = e2_cache_write_stage(fs, stage, ino, &wrote);
-        if (r)
+        int r;
+        if (stage == 4 && (r = e2_commit_frees(fs, between_changes)) != 0)
+            return r;
+        if ((r = e2_cache_write_stage(fs, stage, ino, &wrote)) != 0)
             return r;
         if (stage == 4 && (fs->gdt_dirty || fs->sb_dirty)) {
             if ((r = e2_fs_mark_changed(fs)) != 0)
@@ -181,7 +188,7 @@ int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino)
 
 int ext2_sync(ext2_fs_t *fs)
 {
-    return fs ? e2_fs_sync_order(fs, 0) : -EXT2_EINVAL;
+    return fs ? e2_fs_sync_order(fs, 0, true) : -EXT2_EINVAL;
 }
 
 int ext2_fsync(ext2_fs_t *fs, uint32_t ino)
@@ -190,7 +197,7 @@ int ext2_fsync(ext2_fs_t *fs, uint32_t ino)
         return -EXT2_EINVAL;
     if (ino == 0 || ino > fs->inodes_count)
         return -EXT2_EINVAL;
-    return e2_fs_sync_order(fs, ino);
+    return e2_fs_sync_order(fs, ino, true);
 }
 
 int ext2_statfs(ext2_fs_t *fs, ext2_statfs_t *out)
@@ -313,6 +320,7 @@ static int check_groups(ext2_fs_t *fs)
 
 static void fs_free(ext2_fs_t *fs)
 {
+    e2_dfree_destroy(fs);
     e2_cache_destroy(fs);
     if (fs->gdt)
         fs->env.free(fs->env.ctx, fs->gdt, (size_t)fs->gdt_blocks * fs->block_size);
@@ -373,7 +381,7 @@ int ext2_unmount(ext2_fs_t *fs)
         return -EXT2_EINVAL;
     int r = 0;
     if (!fs->read_only) {
-        r = e2_fs_sync_order(fs, 0);
+        r = e2_fs_sync_order(fs, 0, true);
         if (r == 0 && fs->changed && fs->was_clean) {
             le16_put(fs->sb + SB_STATE,
                      (uint16_t)(le16_get(fs->sb + SB_STATE) | EXT2_STATE_VALID));

@@ -183,6 +183,7 @@ TEST(random_4k) { random_test(4096, 0x89abcdefu, 0, 600); }
 enum { PC_FILES = 6 };
 
 static size_t pc_len(int i) { return 9000 + (size_t)i * 23000; }
+static size_t pc_junk_len(int i) { return 3000 + (size_t)i * 1000; }
 
 /* The workload: files written in pieces and fsync'ed, with churn around them (scratch
  * files written, renamed and deleted, so freed blocks get reused). synced[i] is set
@@ -195,14 +196,16 @@ static void pc_workload(tfs_t *t, bool *synced)
     uint8_t *d = pattern_alloc(pc_len(PC_FILES), 81);
     for (int i = 0; i < PC_FILES; i++) {
         char n[16];
-        snprintf(n, sizeof n, "j%d", i);
-        junk = put_file(fs, ROOT, n, d + 1, 5000 + (size_t)i * 3000);   /* shifted: told apart */
         snprintf(n, sizeof n, "f%d", i);
         CHECK_RC(ext2_create(fs, w, n, strlen(n), 0644, &ino), 0);
         for (size_t off = 0; off < pc_len(i); off += 3000) {
             size_t k = pc_len(i) - off < 3000 ? pc_len(i) - off : 3000;
             CHECK_RC(ext2_write(fs, ino, off, d + off, k), k);
         }
+        /* A scratch file, still in the cache at the fsync, its inode likely in the
+         * same inode-table block; its bytes are shifted by i + 1 to be told apart. */
+        snprintf(n, sizeof n, "j%d", i);
+        junk = put_file(fs, ROOT, n, d + 1 + i, pc_junk_len(i));
         CHECK_RC(ext2_fsync(fs, ino), 0);
         synced[i] = !t->d.cut;
         if (i % 2 == 0) {
@@ -238,6 +241,25 @@ static void pc_verify(const char *img, const bool *synced)
         CHECK(n <= pc_len(i) && memcmp(got, d, n) == 0,
               "unsynced %s: %zu bytes, not a prefix of its data", p, n);
         free(got);
+    }
+    /* The scratch files, under either name, were never fsync'ed, and half of them
+     * were truncated to 100 bytes in place: their old bytes may survive with the
+     * truncation's zeros in the rest of the first block, but no other zeros (an
+     * inode that landed before its data) and never another file's bytes (a freed
+     * block reused while the disk still pointed at it; the pattern has no zero
+     * byte, and each scratch file is shifted, so all are told apart). */
+    for (int i = 0; i < PC_FILES; i++) {
+        for (int k = 0; k < 2; k++) {
+            char p[32];
+            snprintf(p, sizeof p, k ? "/w/k%d" : "/j%d", i);
+            size_t n;
+            uint8_t *got = debugfs_cat(img, p, &n);
+            CHECK(n <= pc_junk_len(i), "scratch %s: %zu bytes", p, n);
+            for (size_t b = 0; b < n; b++)
+                CHECK(got[b] == d[1 + i + b] || (got[b] == 0 && b >= 100 && b < 1024),
+                      "scratch %s: foreign byte at %zu", p, b);
+            free(got);
+        }
     }
     free(d);
 }
