@@ -166,6 +166,22 @@ static bool dfree_add(ext2_fs_t *fs, uint32_t num, bool inode)
     return true;
 }
 
+/* 0 if blk may be freed (a data block marked in use), else -EXT2_EUCLEAN. */
+int e2_block_check_used(ext2_fs_t *fs, uint32_t blk)
+{
+    if (!e2_fs_data_block_ok(fs, blk))
+        return -EXT2_EUCLEAN;
+    uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
+    uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
+    ext2_cbuf_t *cb;
+    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+    if (r)
+        return r;
+    bool used = cb->data[bit / 8] & (1u << (bit % 8));
+    e2_cache_put(fs, cb);
+    return used ? 0 : -EXT2_EUCLEAN;
+}
+
 int e2_free_block(ext2_fs_t *fs, uint32_t blk)
 {
     if (!e2_fs_data_block_ok(fs, blk))

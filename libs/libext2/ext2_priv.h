@@ -106,6 +106,7 @@ int e2_fs_sync_order(ext2_fs_t *fs, uint32_t ino, bool between_changes);
 /* alloc.c */
 int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk);
 int e2_free_block(ext2_fs_t *fs, uint32_t blk);
+int e2_block_check_used(ext2_fs_t *fs, uint32_t blk);
 int e2_alloc_inode(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *ino);
 int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir);
 int e2_commit_frees(ext2_fs_t *fs, bool all);

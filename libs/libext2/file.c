@@ -25,8 +25,14 @@ static int zero_tail(ext2_fs_t *fs, ext2_inode_t *in, uint64_t from)
     ext2_cbuf_t *cb;
     if ((r = e2_cache_get(fs, pblk, CB_DATA, in->ino, false, &cb)) != 0)
         return r;
-    memset(cb->data + boff, 0, fs->block_size - boff);
-    e2_cache_dirty(fs, cb);
+    /* Usually zero already (mke2fs and we pad with zeros): then nothing to write. */
+    for (uint32_t i = boff; i < fs->block_size; i++) {
+        if (cb->data[i]) {
+            memset(cb->data + boff, 0, fs->block_size - boff);
+            e2_cache_dirty(fs, cb);
+            break;
+        }
+    }
     e2_cache_put(fs, cb);
     return 0;
 }

@@ -274,7 +274,7 @@ static void blocks_sub(ext2_fs_t *fs, ext2_inode_t *in)
 
 /* Free what *ptr maps at and beyond logical block `first`; depth 0 is a data block,
  * which covers one logical block at `base`. path holds the ancestors. With dry, only
- * check that the pointers are sound and change nothing. */
+ * check that the pointers are sound and the blocks marked in use, changing nothing. */
 static int free_tree(ext2_fs_t *fs, ext2_inode_t *in, uint32_t *ptr, uint32_t depth,
                      uint64_t base, uint64_t first, uint32_t *path, bool dry)
 {
@@ -308,7 +308,9 @@ static int free_tree(ext2_fs_t *fs, ext2_inode_t *in, uint32_t *ptr, uint32_t de
         if (r)
             return r;
     }
-    if (first <= base && !dry) {
+    if (first <= base && dry)
+        return e2_block_check_used(fs, *ptr);
+    if (first <= base) {
         int r = e2_free_block(fs, *ptr);
         if (r)
             return r;
@@ -326,8 +328,9 @@ static int free_from(ext2_fs_t *fs, ext2_inode_t *in, uint64_t first, bool dry)
         if (i < first || !in->block[i])
             continue;
         if (dry) {
-            if (!e2_fs_data_block_ok(fs, in->block[i]))
-                return -EXT2_EUCLEAN;
+            int r = e2_block_check_used(fs, in->block[i]);
+            if (r)
+                return r;
             continue;
         }
         int r = e2_free_block(fs, in->block[i]);

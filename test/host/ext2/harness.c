@@ -72,11 +72,23 @@ void tdev_settle(tdev_t *d)
     d->cap_pending = 0;
 }
 
+static bool inject(tdev_t *d, int kind)
+{
+    if (d->fail_at < 0 || d->fail_kind != kind)
+        return false;
+    if (d->ios++ < d->fail_at)
+        return false;
+    d->failed = true;
+    return true;
+}
+
 static int d_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 {
     tdev_t *d = ctx;
     CHECK(sector < d->sectors && count <= d->sectors - sector,
           "read past the device: sector %llu count %u", (unsigned long long)sector, count);
+    if (inject(d, 0))
+        return -EXT2_EIO;
     ssize_t n = pread(d->fd, buf, (size_t)count * 512, (off_t)(sector * 512));
     if (n != (ssize_t)count * 512)
         return -EXT2_EIO;
@@ -97,6 +109,8 @@ static int d_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
     tdev_t *d = ctx;
     CHECK(sector < d->sectors && count <= d->sectors - sector,
           "write past the device: sector %llu count %u", (unsigned long long)sector, count);
+    if (inject(d, 1))
+        return -EXT2_EIO;
     d->writes++;
     if (d->budget == 0 && !d->cut) {
         d->cut = true;
@@ -168,9 +182,25 @@ static bool e_is_open(void *ctx, uint32_t ino)
     return false;
 }
 
+static struct { bool armed; int kind; long at; } g_fail;
+
+void tfs_fail_after(tfs_t *t, int kind, long n)
+{
+    (void)t;
+    g_fail.armed = true;
+    g_fail.kind = kind;
+    g_fail.at = n;
+}
+
 int tmount(tfs_t *t, const char *img, uint32_t flags, uint32_t cache_blocks)
 {
     memset(t, 0, sizeof(*t));
+    t->d.fail_at = -1;
+    if (g_fail.armed) {
+        t->d.fail_kind = g_fail.kind;
+        t->d.fail_at = g_fail.at;
+        g_fail.armed = false;
+    }
     t->d.fd = open(img, O_RDWR);
     CHECK(t->d.fd >= 0, "open %s", img);
     struct stat st;

@@ -54,6 +54,11 @@ typedef struct tdev {
     uint32_t rng;
     tdev_pending_t *pending;
     size_t n_pending, cap_pending;
+    /* Fault injection: reads (kind 0) or writes (kind 1) fail with EIO from the
+     * fail_at-th one on; -1 never. */
+    int fail_kind;
+    long fail_at, ios;
+    bool failed;
 } tdev_t;
 
 void tdev_settle(tdev_t *d);
@@ -74,6 +79,8 @@ extern const char *g_workdir;
 void img_path(char *out, size_t n, const char *name);
 void mkimg(const char *img, unsigned bs, unsigned kib, const char *stage, const char *extra);
 int tmount(tfs_t *t, const char *img, uint32_t flags, uint32_t cache_blocks);
+/* Before tmount: arm fault injection for that mount. */
+void tfs_fail_after(tfs_t *t, int kind, long n);
 void tumount(tfs_t *t);
 void fsck_clean(const char *img);
 int fsck_fix(const char *img);

@@ -36,7 +36,7 @@ static void base_image(const char *extra)
                       "printf aaaa > \"$S/d/a\" && printf bbbb > \"$S/d/b\" && "
                       "printf 'small file' > \"$S/small\" && "
                       "head -c 20480 /dev/urandom > \"$S/big\" && "
-                      "head -c 307200 /dev/urandom > \"$S/big2\"";
+                      "head -c 307200 /dev/urandom > \"$S/big2\" && ln -s small \"$S/link\"";
     CHECK(system(cmd) == 0, "%s", cmd);
     img_path(g_base, sizeof g_base, "base.img");
     img_path(g_img, sizeof g_img, "case.img");
@@ -310,6 +310,8 @@ static void rec3(uint8_t *b, unsigned o) { put16(b + o + 4, 3); }
 static void rec14(uint8_t *b, unsigned o) { put16(b + o + 4, 14); }
 static void rec_past(uint8_t *b, unsigned o) { put16(b + o + 4, (uint16_t)(b[o + 4] + (b[o + 5] << 8) + 4)); }
 static void rec_huge(uint8_t *b, unsigned o) { put16(b + o + 4, 0xFFFC); }
+static void rec_short(uint8_t *b, unsigned o) { put16(b + o + 4, (uint16_t)(BS - o - 4)); }
+static void namelen0(uint8_t *b, unsigned o) { b[o + 6] = 0; }
 static void namelen(uint8_t *b, unsigned o) { b[o + 6] = 200; }
 static void ino_big(uint8_t *b, unsigned o) { put32(b + o, 0x7FFFFFFF); }
 static void ino_reserved(uint8_t *b, unsigned o) { put32(b + o, 5); }
@@ -336,12 +338,14 @@ TEST(corrupt_reclen_past)
     base_image(NULL);
     dir_case(NULL, rec_past);   /* the last record runs past the block */
     dir_case("..", rec_huge);
+    dir_case(NULL, rec_short);  /* 4 bytes left over: too few for a record */
 }
 TEST(corrupt_namelen)
 {
     base_image(NULL);
     dir_case(".", namelen);   /* name_len > rec_len */
     dir_case("..", namelen);
+    dir_case("a", namelen0);  /* an entry in use with an empty name */
 }
 
 TEST(corrupt_dirent_ino)
@@ -564,6 +568,63 @@ TEST(corrupt_dotdot_loop)
         CHECK(path_ino(t.fs, "/p/q") == q_ino && path_ino(t.fs, "/p") == p_ino, "lookups");
         CHECK_RC(ext2_rename(t.fs, ROOT, L("m"), q_ino, L("m")), -EXT2_EUCLEAN);
         CHECK_RC(ext2_rename(t.fs, ROOT, L("d"), q_ino, L("d")), -EXT2_EUCLEAN);
+        tumount(&t);
+        unchanged(&t);
+    }
+}
+
+/* Bitmaps that lie: a metadata block offered as free, a file's block marked free. */
+TEST(corrupt_bitmap)
+{
+    base_image(NULL);
+    uint8_t gd[32];
+    read_at(g_base, 2 * BS, gd, 32);
+    uint32_t bb = get32(gd + 0), it = get32(gd + 8);
+    /* Clear the bits of the whole inode table: the allocator would hand it out. */
+    fresh();
+    uint8_t map[BS];
+    read_at(g_img, (uint64_t)bb * BS, map, BS);
+    for (uint32_t b = it - 1; b < it + 8; b++)   /* first data block is 1 */
+        map[b / 8] &= (uint8_t)~(1u << (b % 8));
+    write_at(g_img, (uint64_t)bb * BS, map, BS);
+    snap();
+    tfs_t t;
+    CHECK_RC(tmount(&t, g_img, 0, 0), 0);
+    uint32_t ino = path_ino(t.fs, "/small");
+    CHECK_RC(ext2_write(t.fs, ino, 5000, "x", 1), -EXT2_EUCLEAN);
+    check_file(t.fs, "/small", (const uint8_t *)"small file", 10);
+    tumount(&t);
+    unchanged(&t);
+
+    /* A file whose block is marked free: deleting it would free it twice. */
+    fresh();
+    uint64_t ioff = inode_off(g_img, "/big");
+    uint32_t b5 = inode_u32(g_img, ioff, 40 + 4 * 5) - 1;
+    read_at(g_img, (uint64_t)bb * BS, map, BS);
+    map[b5 / 8] &= (uint8_t)~(1u << (b5 % 8));
+    write_at(g_img, (uint64_t)bb * BS, map, BS);
+    snap();
+    CHECK_RC(tmount(&t, g_img, 0, 0), 0);
+    CHECK_RC(ext2_unlink(t.fs, ROOT, L("big")), -EXT2_EUCLEAN);
+    CHECK_RC(ext2_truncate(t.fs, path_ino(t.fs, "/big"), 0), -EXT2_EUCLEAN);
+    CHECK_RC(ext2_truncate(t.fs, path_ino(t.fs, "/big"), 6 * BS), 0);   /* keeps that block */
+    tumount(&t);
+}
+
+/* Symbolic links whose size no link can have. */
+TEST(corrupt_symlink)
+{
+    base_image(NULL);
+    const uint32_t sizes[] = {100 /* a fast link holds < 60 */, BS, 0xFFFFFFFFu};
+    for (int i = 0; i < 3; i++) {
+        inode_case("/link", 4, 32, sizes[i]);
+        tfs_t t;
+        CHECK_RC(tmount(&t, g_img, 0, 0), 0);
+        uint32_t ino = path_ino(t.fs, "/link");
+        char buf[64];
+        ext2_stat_t st;
+        CHECK_RC(ext2_stat(t.fs, ino, &st), -EXT2_EUCLEAN);
+        CHECK_RC(ext2_read(t.fs, ino, 0, buf, sizeof buf), -EXT2_EUCLEAN);
         tumount(&t);
         unchanged(&t);
     }

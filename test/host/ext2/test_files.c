@@ -392,3 +392,51 @@ static void truncs(unsigned bs)
 
 TEST(truncate_1k) { truncs(1024); }
 TEST(truncate_4k) { truncs(4096); }
+
+/* Without the filetype feature (names have a 16-bit length, types come from the
+ * inodes) and on a revision 0 image (128-byte inodes, no features, a superblock
+ * copy in every group). */
+static void old_format(const char *name, const char *extra)
+{
+    char img[512];
+    snprintf(img, sizeof img, "%s/%s.img", g_workdir, name);
+    mkimg(img, 1024, 12288, NULL, extra);
+    uint8_t *data = pattern_alloc(300 * 1024, 91);
+    tfs_t t;
+    CHECK_RC(tmount(&t, img, 0, 0), 0);
+    ext2_fs_t *fs = t.fs;
+    uint32_t d, f, l;
+    CHECK_RC(ext2_mkdir(fs, EXT2_ROOT_INO, "dir", 3, 0755, &d), 0);
+    f = put_file(fs, d, "file", data, 300 * 1024);
+    CHECK_RC(ext2_symlink(fs, d, "link", 4, "file", 4, &l), 0);
+    const char *names[] = {".", "..", "file", "link"};
+    const uint8_t types[] = {EXT2_FT_DIR, EXT2_FT_DIR, EXT2_FT_REG, EXT2_FT_SYMLINK};
+    uint64_t c = 0;
+    ext2_dirent_t de;
+    int n = 0, r;
+    while ((r = ext2_readdir(fs, d, &c, &de)) == 1) {
+        CHECK(n < 4 && strcmp(de.name, names[n]) == 0 && de.type == types[n],
+              "entry %d: %s type %u", n, de.name, de.type);
+        n++;
+    }
+    CHECK_RC(r, 0);
+    CHECK(n == 4, "%d entries", n);
+    CHECK(path_ino(fs, "/dir/file") == f, "lookup");
+    check_file(fs, "/dir/file", data, 300 * 1024);
+    CHECK_RC(ext2_rename(fs, d, "file", 4, EXT2_ROOT_INO, "moved", 5), 0);
+    CHECK_RC(ext2_unlink(fs, d, "link", 4), 0);
+    CHECK_RC(ext2_rmdir(fs, EXT2_ROOT_INO, "dir", 3), 0);
+    /* Revision 0 has no i_size_high: 2 GiB is the limit. */
+    uint64_t big = (uint64_t)1 << 31;
+    int64_t w = ext2_write(fs, f, big, "x", 1);
+    bool rev0 = strstr(extra, "-r 0") != NULL;
+    CHECK_RC(w, rev0 ? -EXT2_EFBIG : 1);
+    tumount(&t);
+    fsck_clean(img);
+    if (rev0)
+        check_debugfs(img, "/moved", data, 300 * 1024);
+    free(data);
+}
+
+TEST(nofiletype_1k) { old_format("nofiletype", "-O ^filetype"); }
+TEST(rev0_1k) { old_format("rev0", "-r 0 -g 2048"); }

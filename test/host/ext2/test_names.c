@@ -364,3 +364,52 @@ static void bigdir(unsigned bs)
 
 TEST(bigdir_1k) { bigdir(1024); }
 TEST(bigdir_4k) { bigdir(4096); }
+
+/* A directory hashed by dir_index (e2fsck -D builds the index): read linearly, and
+ * on the first change the index flag is dropped, leaving a valid linear directory. */
+TEST(htree_1k)
+{
+    char stage[512], img[512], cmd[1400];
+    snprintf(stage, sizeof stage, "%s/stage", g_workdir);
+    setenv("S", stage, 1);
+    CHECK(system("rm -rf \"$S\" && mkdir -p \"$S/big\" && cd \"$S/big\" && "
+                 "for i in $(seq 0 499); do echo $i > file-$i; done") == 0, "stage");
+    img_path(img, sizeof img, "htree.img");
+    mkimg(img, 1024, 8192, stage, NULL);
+    snprintf(cmd, sizeof cmd, "e2fsck -fyD '%s' > /dev/null 2>&1; "
+             "debugfs -R 'stat /big' '%s' 2>/dev/null | grep -q 'Flags: 0x1000'", img, img);
+    CHECK(system(cmd) == 0, "e2fsck -D did not index /big");
+    tfs_t t;
+    CHECK_RC(tmount(&t, img, 0, 0), 0);
+    ext2_fs_t *fs = t.fs;
+    uint32_t big = path_ino(fs, "/big"), ino;
+    char name[32], want[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(name, sizeof name, "/big/file-%d", i);
+        snprintf(want, sizeof want, "%d\n", i);
+        check_file(fs, name, (const uint8_t *)want, strlen(want));
+    }
+    int n = 0, r;
+    uint64_t c = 0;
+    ext2_dirent_t de;
+    while ((r = ext2_readdir(fs, big, &c, &de)) == 1)
+        n++;
+    CHECK_RC(r, 0);
+    CHECK(n == 502, "listed %d", n);
+    for (int i = 0; i < 500; i += 2) {
+        snprintf(name, sizeof name, "file-%d", i);
+        CHECK_RC(ext2_unlink(fs, big, L(name)), 0);
+    }
+    for (int i = 500; i < 700; i++) {
+        snprintf(name, sizeof name, "new-%d", i);
+        CHECK_RC(ext2_create(fs, big, L(name), 0644, &ino), 0);
+    }
+    tumount(&t);
+    fsck_clean(img);
+    snprintf(cmd, sizeof cmd, "debugfs -R 'ls -p /big' '%s' 2>/dev/null | grep -c '^/[1-9]'", img);
+    FILE *p = popen(cmd, "r");
+    int count = 0;
+    CHECK(p && fscanf(p, "%d", &count) == 1, "debugfs ls");
+    pclose(p);
+    CHECK(count == 2 + 250 + 200, "debugfs lists %d", count);
+}
