@@ -62,7 +62,6 @@ struct ext2_fs {
 
     uint32_t cache_n;
     ext2_cbuf_t *cache;
-    uint8_t *cache_mem;
     uint64_t clock;
 };
 

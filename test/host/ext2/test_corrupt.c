@@ -629,3 +629,43 @@ TEST(corrupt_symlink)
         unchanged(&t);
     }
 }
+
+/* Bytes past the end of file inside the last block must read as zeros once the file
+ * grows, even if an image has garbage there (we never leave any): the truncate that
+ * shrinks, the truncate that grows and the write past the end each zero it. */
+TEST(tail_zero_1k)
+{
+    base_image(NULL);
+    for (int how = 0; how < 3; how++) {
+        fresh();
+        /* /small is 10 bytes; make its block's bytes 10..99 garbage behind its back. */
+        uint64_t ioff = inode_off(g_img, "/small");
+        uint32_t blk = inode_u32(g_img, ioff, 40);
+        uint8_t junk[90];
+        memset(junk, 0xAB, sizeof junk);
+        write_at(g_img, (uint64_t)blk * BS + 10, junk, sizeof junk);
+        if (how == 0)
+            inode_set(g_img, ioff, 4, 32, 100);   /* and claim it is 100 bytes long */
+        tfs_t t;
+        CHECK_RC(tmount(&t, g_img, 0, 0), 0);
+        uint32_t ino = path_ino(t.fs, "/small");
+        uint8_t want[200] = "small file", got[200];
+        if (how == 0) {
+            CHECK_RC(ext2_truncate(t.fs, ino, 10), 0);    /* shrink inside the block */
+            tumount(&t);
+            read_at(g_img, (uint64_t)blk * BS + 10, got, 90);
+            for (int i = 0; i < 90; i++)
+                CHECK(got[i] == 0, "byte %d after the end still on disk", 10 + i);
+            continue;
+        }
+        if (how == 1) {
+            CHECK_RC(ext2_truncate(t.fs, ino, 150), 0);   /* grow */
+        } else {
+            CHECK_RC(ext2_write(t.fs, ino, 149, "Z", 1), 1);   /* write past the end */
+            want[149] = 'Z';
+        }
+        CHECK_RC(ext2_read(t.fs, ino, 0, got, 200), 150);
+        CHECK(memcmp(got, want, 150) == 0, "growing exposed old bytes (case %d)", how);
+        tumount(&t);
+    }
+}
