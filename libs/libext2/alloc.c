@@ -25,6 +25,13 @@ static uint32_t group_blocks(const ext2_fs_t *fs, uint32_t g)
     return n < fs->blocks_per_group ? n : fs->blocks_per_group;
 }
 
+/* Group g's block bitmap (or inode bitmap), pinned. */
+static int get_bitmap(ext2_fs_t *fs, uint32_t g, bool inodes, ext2_cbuf_t **cb)
+{
+    uint32_t blk = le32_get(e2_fs_gd(fs, g) + (inodes ? GD_INODE_BITMAP : GD_BLOCK_BITMAP));
+    return e2_cache_get(fs, blk, CB_META, 0, false, cb);
+}
+
 static void gd_add16(ext2_fs_t *fs, uint32_t g, uint32_t field, int delta)
 {
     uint8_t *p = e2_fs_gd(fs, g) + field;
@@ -55,7 +62,7 @@ static int alloc_block_once(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
         if (le16_get(e2_fs_gd(fs, g) + GD_FREE_BLOCKS) == 0)
             continue;
         ext2_cbuf_t *cb;
-        int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+        int r = get_bitmap(fs, g, false, &cb);
         if (r)
             return r;
         int64_t bit = find_zero(cb->data, group_blocks(fs, g));
@@ -93,18 +100,16 @@ int e2_alloc_block(ext2_fs_t *fs, uint32_t goal_group, uint32_t *blk)
 /* Clear the bitmap bit of a deferred free. */
 static int bitmap_clear(ext2_fs_t *fs, const struct ext2_dfree *f)
 {
-    uint32_t g, bit, map;
+    uint32_t g, bit;
     if (f->inode) {
         g = (f->num - 1) / fs->inodes_per_group;
         bit = (f->num - 1) % fs->inodes_per_group;
-        map = le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP);
     } else {
         g = (f->num - fs->first_data_block) / fs->blocks_per_group;
         bit = (f->num - fs->first_data_block) % fs->blocks_per_group;
-        map = le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP);
     }
     ext2_cbuf_t *cb;
-    int r = e2_cache_get(fs, map, CB_META, 0, false, &cb);
+    int r = get_bitmap(fs, g, f->inode, &cb);
     if (r)
         return r;
     cb->data[bit / 8] &= (uint8_t)~(1u << (bit % 8));
@@ -174,7 +179,7 @@ int e2_block_check_used(ext2_fs_t *fs, uint32_t blk)
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
     uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
     ext2_cbuf_t *cb;
-    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+    int r = get_bitmap(fs, g, false, &cb);
     if (r)
         return r;
     bool used = cb->data[bit / 8] & (1u << (bit % 8));
@@ -189,7 +194,7 @@ int e2_free_block(ext2_fs_t *fs, uint32_t blk)
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
     uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
     ext2_cbuf_t *cb;
-    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_BLOCK_BITMAP), CB_META, 0, false, &cb);
+    int r = get_bitmap(fs, g, false, &cb);
     if (r)
         return r;
     uint8_t m = (uint8_t)(1u << (bit % 8));
@@ -229,7 +234,7 @@ static int alloc_inode_once(ext2_fs_t *fs, uint32_t parent, bool dir, uint32_t *
         if (le16_get(e2_fs_gd(fs, g) + GD_FREE_INODES) == 0)
             continue;
         ext2_cbuf_t *cb;
-        int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP), CB_META, 0, false, &cb);
+        int r = get_bitmap(fs, g, true, &cb);
         if (r)
             return r;
         int64_t bit = -1;
@@ -276,7 +281,7 @@ int e2_free_inode_bit(ext2_fs_t *fs, uint32_t ino, bool dir)
     uint32_t g = (ino - 1) / fs->inodes_per_group;
     uint32_t bit = (ino - 1) % fs->inodes_per_group;
     ext2_cbuf_t *cb;
-    int r = e2_cache_get(fs, le32_get(e2_fs_gd(fs, g) + GD_INODE_BITMAP), CB_META, 0, false, &cb);
+    int r = get_bitmap(fs, g, true, &cb);
     if (r)
         return r;
     uint8_t m = (uint8_t)(1u << (bit % 8));

@@ -76,9 +76,17 @@ typedef struct ext2_inode {
     uint32_t block[EXT2_N_BLOCKS];
 } ext2_inode_t;
 
-static inline bool is_dir(const ext2_inode_t *in) { return (in->mode & EXT2_S_IFMT) == EXT2_S_IFDIR; }
-static inline bool is_reg(const ext2_inode_t *in) { return (in->mode & EXT2_S_IFMT) == EXT2_S_IFREG; }
-static inline bool is_lnk(const ext2_inode_t *in) { return (in->mode & EXT2_S_IFMT) == EXT2_S_IFLNK; }
+static inline uint32_t ftype(const ext2_inode_t *in) { return in->mode & EXT2_S_IFMT; }
+static inline bool is_dir(const ext2_inode_t *in) { return ftype(in) == EXT2_S_IFDIR; }
+static inline bool is_reg(const ext2_inode_t *in) { return ftype(in) == EXT2_S_IFREG; }
+static inline bool is_lnk(const ext2_inode_t *in) { return ftype(in) == EXT2_S_IFLNK; }
+
+/* Reserved inodes (bad blocks, resize, journal...) below s_first_ino, other than the
+ * root, belong to the file system itself: the API may look, never change them. */
+static inline bool ino_reserved(const ext2_fs_t *fs, uint32_t ino)
+{
+    return ino != EXT2_ROOT_INO && ino < fs->first_ino;
+}
 
 /* cache.c */
 int e2_cache_init(ext2_fs_t *fs, uint32_t n);

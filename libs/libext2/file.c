@@ -141,6 +141,8 @@ int64_t ext2_write(ext2_fs_t *fs, uint32_t ino, uint64_t off, const void *buf, s
     if (!fs || (!buf && len))
         return -EXT2_EINVAL;
     ext2_inode_t in;
+    if (ino_reserved(fs, ino))
+        return -EXT2_EINVAL;
     int r = e2_inode_get(fs, ino, &in);
     if (r)
         return r;
@@ -158,6 +160,8 @@ int ext2_truncate(ext2_fs_t *fs, uint32_t ino, uint64_t size)
     if (!fs)
         return -EXT2_EINVAL;
     ext2_inode_t in;
+    if (ino_reserved(fs, ino))
+        return -EXT2_EINVAL;
     int r = e2_inode_get(fs, ino, &in);
     if (r)
         return r;

@@ -179,6 +179,8 @@ int ext2_link(ext2_fs_t *fs, uint32_t dir, const char *name, size_t len, uint32_
     if (!fs)
         return -EXT2_EINVAL;
     ext2_inode_t d, in;
+    if (ino_reserved(fs, ino))
+        return -EXT2_EINVAL;
     int r = e2_inode_get(fs, ino, &in);
     if (r)
         return r;
@@ -378,7 +380,10 @@ int ext2_rename(ext2_fs_t *fs, uint32_t src_dir, const char *src, size_t src_len
     if ((r = e2_fs_begin_change(fs)) != 0)
         return r;
     uint8_t type = e2_dir_type_of(s.mode);
-    r = have_t ? e2_dir_set(fs, dd, &ds, s.ino, type) : e2_dir_add(fs, dd, dst, dst_len, s.ino, type);
+    if (have_t)
+        r = e2_dir_set(fs, dd, &ds, s.ino, type);
+    else
+        r = e2_dir_add(fs, dd, dst, dst_len, s.ino, type);
     if (r)
         return r;
     /* Find the old name again: adding may have split the record before it. */
@@ -416,6 +421,8 @@ int ext2_release(ext2_fs_t *fs, uint32_t ino)
     if (!fs)
         return -EXT2_EINVAL;
     ext2_inode_t in;
+    if (ino_reserved(fs, ino))
+        return -EXT2_EINVAL;
     int r = e2_inode_get(fs, ino, &in);
     if (r)
         return r;

@@ -4,8 +4,9 @@
  *
  * Nothing is written at mount, nor by a request that is refused: the superblock with
  * its VALID bit cleared goes to disk just before the first block write (so a cut
- * power leaves a file system e2fsck will check), and a clean unmount sets it again. The superblock's free counts are recomputed from the group
- * descriptors, which are the truth we maintain.
+ * power leaves a file system e2fsck will check), and a clean unmount sets it again.
+ * The superblock's free counts are recomputed from the group descriptors, which are
+ * the truth we maintain.
  */
 #include <string.h>
 

@@ -21,9 +21,20 @@ static char g_base[512], g_img[512];
 static uint8_t *g_snap;
 static size_t g_snap_len;
 
-static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static void put32(uint8_t *p, uint32_t v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static uint32_t get32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)v);
+    put16(p + 2, (uint16_t)(v >> 16));
+}
 
 /* The good image: a directory with a few names, files using direct, indirect and
  * doubly indirect blocks, and a small tree for the ".." loop. */
@@ -308,7 +319,10 @@ static void dir_case(const char *name, void (*f)(uint8_t *blk, unsigned off))
 static void rec0(uint8_t *b, unsigned o) { put16(b + o + 4, 0); }
 static void rec3(uint8_t *b, unsigned o) { put16(b + o + 4, 3); }
 static void rec14(uint8_t *b, unsigned o) { put16(b + o + 4, 14); }
-static void rec_past(uint8_t *b, unsigned o) { put16(b + o + 4, (uint16_t)(b[o + 4] + (b[o + 5] << 8) + 4)); }
+static void rec_past(uint8_t *b, unsigned o)
+{
+    put16(b + o + 4, (uint16_t)(b[o + 4] + (b[o + 5] << 8) + 4));
+}
 static void rec_huge(uint8_t *b, unsigned o) { put16(b + o + 4, 0xFFFC); }
 static void rec_short(uint8_t *b, unsigned o) { put16(b + o + 4, (uint16_t)(BS - o - 4)); }
 static void namelen0(uint8_t *b, unsigned o) { b[o + 6] = 0; }

@@ -75,7 +75,14 @@ static int io_workload(ext2_fs_t *fs)
     uint32_t d, f, ino;
     int r;
     int64_t w;
-#define TRY(e) do { r = (int)(e); if (r < 0) { CHECK(r == -EXT2_EIO, "%s: %s", #e, ext2_strerror(r)); return r; } } while (0)
+#define TRY(e)                                                                     \
+    do {                                                                           \
+        r = (int)(e);                                                              \
+        if (r < 0) {                                                               \
+            CHECK(r == -EXT2_EIO, "%s: %s", #e, ext2_strerror(r));                 \
+            return r;                                                              \
+        }                                                                          \
+    } while (0)
     TRY(ext2_mkdir(fs, ROOT, L("d"), 0755, &d));
     TRY(ext2_create(fs, d, L("f"), 0644, &f));
     w = ext2_write(fs, f, 0, buf, sizeof buf);
