@@ -6,7 +6,8 @@
  * then indirect blocks, then inode tables, then bitmaps. Eviction keeps that promise:
  * it takes a clean buffer if it can, else writes a dirty contents block alone (data
  * before the pointers to it is always safe), else runs a full ordered sync first.
- * Lookup is a linear scan: the cache is small (tens of blocks).
+ * Lookup hashes the block number into chains of valid buffers; eviction scans for
+ * the least recently used buffer (a miss costs a device read anyway).
  */
 #include <string.h>
 
@@ -46,6 +47,15 @@ int e2_cache_init(ext2_fs_t *fs, uint32_t n)
         return -EXT2_ENOMEM;
     memset(fs->cache, 0, sizeof(ext2_cbuf_t) * n);
     fs->cache_n = n;
+    for (fs->hash_n = 1; fs->hash_n < 2 * n; fs->hash_n *= 2)
+        ;
+    fs->hash = fs->env.alloc(fs->env.ctx, sizeof(int32_t) * fs->hash_n);
+    if (!fs->hash) {
+        e2_cache_destroy(fs);
+        return -EXT2_ENOMEM;
+    }
+    for (uint32_t i = 0; i < fs->hash_n; i++)
+        fs->hash[i] = -1;
     for (uint32_t i = 0; i < n; i++) {
         fs->cache[i].data = fs->env.alloc(fs->env.ctx, fs->block_size);
         if (!fs->cache[i].data) {
@@ -58,6 +68,9 @@ int e2_cache_init(ext2_fs_t *fs, uint32_t n)
 
 void e2_cache_destroy(ext2_fs_t *fs)
 {
+    if (fs->hash)
+        fs->env.free(fs->env.ctx, fs->hash, sizeof(int32_t) * fs->hash_n);
+    fs->hash = NULL;
     if (!fs->cache)
         return;
     for (uint32_t i = 0; i < fs->cache_n; i++)
@@ -67,12 +80,40 @@ void e2_cache_destroy(ext2_fs_t *fs)
     fs->cache = NULL;
 }
 
+static int32_t *bucket(ext2_fs_t *fs, uint32_t blk)
+{
+    return &fs->hash[blk & (fs->hash_n - 1)];
+}
+
 ext2_cbuf_t *e2_cache_peek(ext2_fs_t *fs, uint32_t blk)
 {
-    for (uint32_t i = 0; i < fs->cache_n; i++)
-        if (fs->cache[i].valid && fs->cache[i].blk == blk)
+    for (int32_t i = *bucket(fs, blk); i >= 0; i = fs->cache[i].hnext)
+        if (fs->cache[i].blk == blk)
             return &fs->cache[i];
     return NULL;
+}
+
+static void hash_insert(ext2_fs_t *fs, ext2_cbuf_t *c)
+{
+    int32_t *b = bucket(fs, c->blk);
+    c->hnext = *b;
+    *b = (int32_t)(c - fs->cache);
+}
+
+/* A buffer stops holding its block: out of its chain, no longer valid. */
+static void invalidate(ext2_fs_t *fs, ext2_cbuf_t *c)
+{
+    if (!c->valid)
+        return;
+    int32_t me = (int32_t)(c - fs->cache);
+    for (int32_t *p = bucket(fs, c->blk); *p >= 0; p = &fs->cache[*p].hnext) {
+        if (*p == me) {
+            *p = c->hnext;
+            break;
+        }
+    }
+    c->valid = false;
+    c->dirty = false;
 }
 
 static int cache_writeback(ext2_fs_t *fs, ext2_cbuf_t *cb)
@@ -120,8 +161,7 @@ static int victim(ext2_fs_t *fs, ext2_cbuf_t **out)
     }
     if (!c)
         return -EXT2_ENOMEM;   /* every buffer is pinned */
-    c->valid = false;
-    c->dirty = false;
+    invalidate(fs, c);
     *out = c;
     return 0;
 }
@@ -144,6 +184,7 @@ int e2_cache_get(ext2_fs_t *fs, uint32_t blk, cb_kind_t kind, uint32_t owner, bo
         }
         c->blk = blk;
         c->valid = true;
+        hash_insert(fs, c);
     }
     if (fresh)
         memset(c->data, 0, fs->block_size);
@@ -177,12 +218,10 @@ void e2_cache_dirty(ext2_fs_t *fs, ext2_cbuf_t *cb)
 void e2_cache_forget(ext2_fs_t *fs, uint32_t blk)
 {
     ext2_cbuf_t *c = e2_cache_peek(fs, blk);
-    if (c && !c->pins) {
-        c->valid = false;
+    if (c && !c->pins)
+        invalidate(fs, c);
+    else if (c)
         c->dirty = false;
-    } else if (c) {
-        c->dirty = false;
-    }
 }
 
 /*

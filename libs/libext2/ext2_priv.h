@@ -29,6 +29,7 @@ typedef struct ext2_cbuf {
     bool valid;
     bool dirty;
     uint16_t pins;
+    int32_t hnext;       /* next valid buffer in the same hash bucket, -1 at the end */
     uint64_t stamp;      /* last use, for LRU */
     uint8_t *data;
 } ext2_cbuf_t;
@@ -62,6 +63,8 @@ struct ext2_fs {
 
     uint32_t cache_n;
     ext2_cbuf_t *cache;
+    int32_t *hash;            /* bucket heads (buffer indexes), hash_n a power of 2 */
+    uint32_t hash_n;
     uint64_t clock;
 };
 

@@ -375,8 +375,9 @@ int ext2_rename(ext2_fs_t *fs, uint32_t src_dir, const char *src, size_t src_len
     if (have_t && (r = check_drop(fs, &t, is_dir(&t) || t.links == 0 ? 0 : t.links - 1u)) != 0)
         return r;
 
-    /* Perform: the new name first, then the old one goes, so a cut in between
-     * leaves two names (e2fsck fixes the count), never none. */
+    /* Perform: the new name, then the old one goes. Both are directory blocks and
+     * land in the same sync stage; if a cut lets only the removal land, the inode
+     * is still allocated and e2fsck reconnects it under lost+found. */
     if ((r = e2_fs_begin_change(fs)) != 0)
         return r;
     uint8_t type = e2_dir_type_of(s.mode);

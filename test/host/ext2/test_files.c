@@ -164,6 +164,17 @@ static void sizes(unsigned bs, const char *extra, uint32_t cache)
               "%s: stat", p);
     }
     tumount(&t);
+    /* Write-back writes each block about once: data, the indirect blocks, a few
+     * inode-table, bitmap and directory blocks, the GDT and the superblock. */
+    uint64_t blocks = 0;
+    for (int i = 0; i < 6; i++) {
+        uint64_t nb = (lens[i] + bs - 1) / bs;
+        blocks += nb + meta_blocks(nb, bs / 4);
+    }
+    printf("%llu blocks written with %lu device writes and %lu flushes\n",
+           (unsigned long long)blocks, t.d.writes, t.d.flushes);
+    CHECK(t.d.writes <= blocks + 24, "%lu device writes for %llu blocks", t.d.writes,
+          (unsigned long long)blocks);
     fsck_clean(img);
     for (int i = 0; i < 6; i++) {
         char p[64];
