@@ -135,7 +135,8 @@ typedef struct ext2_dirent {
  * features: mounted read-only. */
 int ext2_mount(ext2_fs_t **out, const ext2_dev_t *dev, const ext2_env_t *env,
                const ext2_mount_opts_t *opts);
-/* Sync, mark the file system clean, free everything. fs is gone even on error. */
+/* Sync, mark the file system clean, free everything. fs is gone even on error.
+ * Release unlinked open inodes first, or e2fsck will find them unattached. */
 int ext2_unmount(ext2_fs_t *fs);
 int ext2_statfs(ext2_fs_t *fs, ext2_statfs_t *out);
 

@@ -55,6 +55,7 @@ static inline void le32_put(uint8_t *p, uint32_t v)
 #define SB_FEATURE_COMPAT 92
 #define SB_FEATURE_INCOMPAT 96
 #define SB_FEATURE_RO_COMPAT 100
+#define SB_RESERVED_GDT 206     /* u16, with resize_inode */
 
 #define EXT2_MAGIC 0xEF53u
 #define EXT2_STATE_VALID 0x1u
@@ -64,7 +65,9 @@ static inline void le32_put(uint8_t *p, uint32_t v)
 #define EXT2_GOOD_OLD_INODE_SIZE 128u
 #define EXT2_GOOD_OLD_FIRST_INO 11u
 
-/* Features. compat ones are safe to ignore; we know these incompat and ro_compat ones. */
+/* Features. compat ones are safe to ignore (resize_inode tells where its reserved GDT
+ * blocks are); we know these incompat and ro_compat ones. */
+#define EXT2_COMPAT_RESIZE_INODE 0x0010u
 #define EXT2_INCOMPAT_FILETYPE 0x0002u
 #define EXT2_INCOMPAT_KNOWN EXT2_INCOMPAT_FILETYPE
 #define EXT2_RO_COMPAT_SPARSE_SUPER 0x0001u

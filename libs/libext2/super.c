@@ -248,7 +248,7 @@ static int check_super(ext2_fs_t *fs, uint32_t mount_flags)
     fs->first_ino = rev ? le32_get(sb + SB_FIRST_INO) : EXT2_GOOD_OLD_FIRST_INO;
     fs->filetype = (incompat & EXT2_INCOMPAT_FILETYPE) != 0;
     fs->sparse_super = (ro_compat & EXT2_RO_COMPAT_SPARSE_SUPER) != 0;
-    fs->reserved_gdt = (compat & 0x10u) ? le16_get(sb + 206) : 0;   /* resize_inode */
+    fs->reserved_gdt = (compat & EXT2_COMPAT_RESIZE_INODE) ? le16_get(sb + SB_RESERVED_GDT) : 0;
     fs->read_only = (mount_flags & EXT2_MOUNT_RDONLY) || (ro_compat & ~EXT2_RO_COMPAT_KNOWN);
 
     uint32_t bits = 8 * fs->block_size;
