@@ -1,7 +1,7 @@
 /*
  * Randomized tests against a model. random_*: create/write/truncate/unlink/rename/
  * fsync at random, every file compared with its in-memory copy, then e2fsck and
- * debugfs. powercut_1k: a write-heavy workload cut off after N device writes (with
+ * debugfs. powercut_*: a write-heavy workload cut off after N device writes (with
  * the writes since the last flush landing at random, as a disk's volatile cache
  * would), 20 cut points; e2fsck -fy must leave a clean image in which every file
  * whose fsync returned before the cut is whole.
@@ -235,7 +235,7 @@ static void pc_workload(tfs_t *t, bool *synced)
  * what was written: the write order never lets an inode on disk point at blocks
  * whose contents have not landed (they would read as zeros or as a deleted file's
  * data). */
-static void pc_verify(const char *img, const bool *synced)
+static void pc_verify(const char *img, const bool *synced, unsigned bs)
 {
     uint8_t *d = pattern_alloc(pc_len(PC_FILES), 81);
     for (int i = 0; i < PC_FILES; i++) {
@@ -265,7 +265,7 @@ static void pc_verify(const char *img, const bool *synced)
             uint8_t *got = debugfs_cat(img, p, &n);
             CHECK(n <= pc_junk_len(i), "scratch %s: %zu bytes", p, n);
             for (size_t b = 0; b < n; b++)
-                CHECK(got[b] == d[1 + i + b] || (got[b] == 0 && b >= 100 && b < 1024),
+                CHECK(got[b] == d[1 + i + b] || (got[b] == 0 && b >= 100 && b < bs),
                       "scratch %s: foreign byte at %zu", p, b);
             free(got);
         }
@@ -273,13 +273,13 @@ static void pc_verify(const char *img, const bool *synced)
     free(d);
 }
 
-TEST(powercut_1k)
+static void powercut(unsigned bs)
 {
     char img[512];
     img_path(img, sizeof img, "pc.img");
     bool synced[PC_FILES];
     /* Uncut: how many writes the workload makes. */
-    mkimg(img, 1024, 8192, NULL, NULL);
+    mkimg(img, bs, 8192, NULL, NULL);
     tfs_t t;
     CHECK_RC(tmount(&t, img, 0, 24), 0);
     t.d.buffered = true;
@@ -288,28 +288,31 @@ TEST(powercut_1k)
     for (int i = 0; i < PC_FILES; i++)
         CHECK(synced[i], "uncut run: file %d", i);
     fsck_clean(img);
-    pc_verify(img, synced);
+    pc_verify(img, synced, bs);
     unsigned long total = t.d.writes;
     CHECK(total > 40, "only %lu writes", total);
 
     int fixed = 0, kept = 0;
     for (int cut = 1; cut <= 20; cut++) {
-        mkimg(img, 1024, 8192, NULL, NULL);
+        mkimg(img, bs, 8192, NULL, NULL);
         CHECK_RC(tmount(&t, img, 0, 24), 0);
         t.d.buffered = true;
         t.d.rng = seed_or(0x9e3779b9u) * (uint32_t)cut;
         t.d.budget = (long)(total * (unsigned long)cut / 21);
         pc_workload(&t, synced);
-        CHECK(t.d.cut, "cut %d did not happen", cut);
-        tumount(&t);   /* its writes are lost too */
+        tumount(&t);   /* the cut may come here too */
+        CHECK(t.d.cut, "cut %d did not happen (%lu writes)", cut, t.d.writes);
         int rc = fsck_fix(img);
         CHECK(rc == 0 || rc == 1, "cut %d: e2fsck -fy exited %d", cut, rc);
         fixed += rc == 1;
         fsck_clean(img);
-        pc_verify(img, synced);
+        pc_verify(img, synced, bs);
         for (int i = 0; i < PC_FILES; i++)
             kept += synced[i];
     }
     printf("20 cuts: e2fsck repaired %d images; %d fsync'ed files checked whole\n", fixed, kept);
     CHECK(kept > 0, "no cut came after an fsync");
 }
+
+TEST(powercut_1k) { powercut(1024); }
+TEST(powercut_4k) { powercut(4096); }
