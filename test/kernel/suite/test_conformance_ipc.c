@@ -584,6 +584,19 @@ TEST(conf_call_without_grant_leaves_caller_inactive)
     c = read_regs(&t);
     if (in_image(c.pc)) CHECK_EQ(*(volatile uint32_t *)c.pc, ECALL_INSN);
     else CHECK(in_image(c.pc));
+
+    /* Once more with us waiting: the caller now has a master reply cap (from the
+     * answered Call above), so a short Call would be the fast path's, which must not
+     * make a reply cap either (catches fastpath_call() without its Grant check). */
+    shared_clear();
+    CHECK(ct_run(&t, c_call, cap, 0x125, 0, PRIO));
+    info = k_recv(ep, &badge, &m0, 0, 0, 0);
+    CHECK_EQ(badge, 0x46);
+    CHECK_EQ(m0, 0x125);
+    CHECK_EQ(k_cnode_save_caller(ROOT, saved, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(saved), 0);
+    yield_n(5);
+    CHECK_EQ(W(2), 0);
     ct_free(&t);
     tslot_free(saved);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
@@ -938,12 +951,14 @@ TEST(conf_fast_and_slow_paths_copy_only_the_length)
 
 /* --- 7. extra caps that do not resolve ----------------------------------------------------- */
 
-/* System call sysno on target with label 0x33, MR0 = 0x99 and one extra cap, the cptr
- * the root task put in our buffer; then W(idx) = info, W(idx+1) = MR0, W(idx+2) = 1. */
+/* System call sysno on target with label 0x33 (CNode_Copy if target is our CNode),
+ * MR0 = 0x99 and one extra cap, the cptr the root task put in our buffer; then
+ * W(idx) = info, W(idx+1) = MR0, W(idx+2) = 1. */
 static void c_xsend(k_word_t sysno, k_word_t target, k_word_t idx, k_cptr_t self)
 {
     (void)self;
-    struct sysregs r = { target, k_msginfo_new(0x33, 0, 1, 1), { 0x99, 0, 0, 0 } };
+    k_word_t label = target == ROOT ? K_CNODE_COPY : 0x33;
+    struct sysregs r = { target, k_msginfo_new(label, 0, 1, 1), { 0x99, 0, 0, 0 } };
     sys_raw((long)sysno, &r);
     W(idx) = r.a1;
     W(idx + 1) = r.m[0];
