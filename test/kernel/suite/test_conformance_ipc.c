@@ -1300,10 +1300,28 @@ TEST(conf_deleting_fault_endpoint_refaults_its_sender)
     c = read_regs(&t);
     CHECK_EQ(c.pc, pc);
     CHECK_EQ(c.a0, 1);
+
+    /* Seen from inside: the same, but a new endpoint takes the fault endpoint's slot
+     * before the thread runs again, so its second fault arrives there. */
+    k_cptr_t ep2 = obj(ut, K_ENDPOINT_OBJECT), ep3 = obj(ut, K_ENDPOINT_OBJECT);
+    CHECK_EQ(k_cnode_mint(ROOT, fep, ROOT_DEPTH, ROOT, ep2, ROOT_DEPTH, K_CAP_RIGHTS_ALL, 0xfe), K_NO_ERROR);
+    CHECK(ct_run(&t, c_addi_then_load, addr, 0, 0, PRIO));
+    k_yield();
+    CHECK_EQ(k_cnode_revoke(ROOT, ep2, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_delete(ROOT, ep2, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_mint(ROOT, fep, ROOT_DEPTH, ROOT, ep3, ROOT_DEPTH, K_CAP_RIGHTS_ALL, 0xff), K_NO_ERROR);
+    struct sysregs r;
+    CHECK(poll_recv(ep3, &r));
+    CHECK_EQ(r.a0, 0xff);
+    CHECK_EQ(k_msginfo_label(r.a1), K_FAULT_VM);
+    CHECK_EQ(r.m[K_VM_FAULT_IP], pc);
+    CHECK_EQ(r.m[K_VM_FAULT_ADDR], addr);
+    c = read_regs(&t);
+    CHECK_EQ(c.a0, 1);
     ct_free(&t);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    tslot_free(ep);
-    tslot_free(fep);
+    k_cptr_t all[] = { ep, fep, ep2, ep3 };
+    for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
 }
 
 /* --- 12. scheduling decisions ----------------------------------------------------------- */
