@@ -282,7 +282,9 @@ void service_loop(const struct mm0_thread *self)
         unsigned len = (unsigned)k_msginfo_length(info);
         if (len > MM0_MSG_WORDS) len = MM0_MSG_WORDS;
         for (unsigned i = 4; i < len; i++) w[i] = self->ipc->msg[i];
-        for (unsigned i = len; i < MM0_MSG_WORDS; i++) w[i] = 0;
+        /* Words past the length are stale (the caller's registers, an earlier
+         * request): dispatch checks every request's length exactly, so no handler
+         * reads beyond it. */
         mm0_lock(self);
         struct thread *th;
         struct task *t = task_by_badge(badge, &th);
