@@ -171,39 +171,52 @@ static bool dfree_add(ext2_fs_t *fs, uint32_t num, bool inode)
     return true;
 }
 
-/* 0 if blk may be freed (a data block marked in use), else -EXT2_EUCLEAN. */
-int e2_block_check_used(ext2_fs_t *fs, uint32_t blk)
+/* The block bitmap buffer (held: the caller puts it) and the bit that say whether
+ * data block blk is in use; -EXT2_EUCLEAN for a block outside the data area. */
+static int block_bit(ext2_fs_t *fs, uint32_t blk, uint32_t *group, ext2_cbuf_t **cb,
+                     uint8_t **byte, uint8_t *mask)
 {
     if (!e2_fs_data_block_ok(fs, blk))
         return -EXT2_EUCLEAN;
     uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
     uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
-    ext2_cbuf_t *cb;
-    int r = get_bitmap(fs, g, false, &cb);
+    int r = get_bitmap(fs, g, false, cb);
     if (r)
         return r;
-    bool used = cb->data[bit / 8] & (1u << (bit % 8));
+    *group = g;
+    *byte = &(*cb)->data[bit / 8];
+    *mask = (uint8_t)(1u << (bit % 8));
+    return 0;
+}
+
+/* 0 if blk may be freed (a data block marked in use), else -EXT2_EUCLEAN. */
+int e2_block_check_used(ext2_fs_t *fs, uint32_t blk)
+{
+    uint32_t g;
+    ext2_cbuf_t *cb;
+    uint8_t *byte, m;
+    int r = block_bit(fs, blk, &g, &cb, &byte, &m);
+    if (r)
+        return r;
+    bool used = *byte & m;
     e2_cache_put(fs, cb);
     return used ? 0 : -EXT2_EUCLEAN;
 }
 
 int e2_free_block(ext2_fs_t *fs, uint32_t blk)
 {
-    if (!e2_fs_data_block_ok(fs, blk))
-        return -EXT2_EUCLEAN;
-    uint32_t g = (blk - fs->first_data_block) / fs->blocks_per_group;
-    uint32_t bit = (blk - fs->first_data_block) % fs->blocks_per_group;
+    uint32_t g;
     ext2_cbuf_t *cb;
-    int r = get_bitmap(fs, g, false, &cb);
+    uint8_t *byte, m;
+    int r = block_bit(fs, blk, &g, &cb, &byte, &m);
     if (r)
         return r;
-    uint8_t m = (uint8_t)(1u << (bit % 8));
-    if (!(cb->data[bit / 8] & m)) {
+    if (!(*byte & m)) {
         e2_cache_put(fs, cb);
         return -EXT2_EUCLEAN;   /* freeing a free block: shared or looping pointers */
     }
     if (!dfree_add(fs, blk, false))
-        cb->data[bit / 8] &= (uint8_t)~m;
+        *byte &= (uint8_t)~m;
     e2_cache_dirty(fs, cb);
     e2_cache_put(fs, cb);
     gd_add16(fs, g, GD_FREE_BLOCKS, 1);

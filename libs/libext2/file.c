@@ -136,20 +136,30 @@ int64_t e2_file_write(ext2_fs_t *fs, ext2_inode_t *in, uint64_t off, const void 
     return r ? r : r2;
 }
 
+/* The inode of a regular file the caller may read or change: reserved inode
+ * numbers, directories and special files are refused, in that order. */
+static int regular_inode(ext2_fs_t *fs, uint32_t ino, ext2_inode_t *in)
+{
+    if (ino_reserved(fs, ino))
+        return -EXT2_EINVAL;
+    int r = e2_inode_get(fs, ino, in);
+    if (r)
+        return r;
+    if (is_dir(in))
+        return -EXT2_EISDIR;
+    if (!is_reg(in))
+        return -EXT2_EINVAL;
+    return 0;
+}
+
 int64_t ext2_write(ext2_fs_t *fs, uint32_t ino, uint64_t off, const void *buf, size_t len)
 {
     if (!fs || (!buf && len))
         return -EXT2_EINVAL;
     ext2_inode_t in;
-    if (ino_reserved(fs, ino))
-        return -EXT2_EINVAL;
-    int r = e2_inode_get(fs, ino, &in);
+    int r = regular_inode(fs, ino, &in);
     if (r)
         return r;
-    if (is_dir(&in))
-        return -EXT2_EISDIR;
-    if (!is_reg(&in))
-        return -EXT2_EINVAL;
     if (fs->read_only)
         return -EXT2_EROFS;
     return e2_file_write(fs, &in, off, buf, len);
@@ -160,15 +170,9 @@ int ext2_truncate(ext2_fs_t *fs, uint32_t ino, uint64_t size)
     if (!fs)
         return -EXT2_EINVAL;
     ext2_inode_t in;
-    if (ino_reserved(fs, ino))
-        return -EXT2_EINVAL;
-    int r = e2_inode_get(fs, ino, &in);
+    int r = regular_inode(fs, ino, &in);
     if (r)
         return r;
-    if (is_dir(&in))
-        return -EXT2_EISDIR;
-    if (!is_reg(&in))
-        return -EXT2_EINVAL;
     if (size > fs->max_size)
         return -EXT2_EFBIG;
     if ((r = e2_fs_begin_change(fs)) != 0)
