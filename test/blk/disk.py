@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""The blk suite's disk image (layout in servers/include/blktest.h).
+
+  disk.py make IMG    write the pattern image
+  disk.py check IMG   after the run: the client's writes are there, nothing else changed
+"""
+import sys
+
+SECTORS, SECTOR = 2048, 512
+WRITE_ONE, WRITE_RUN, RUN = 100, 200, 8
+
+
+def original(s):
+    return s.to_bytes(8, 'little') + bytes((s * 13 + i) & 0xff for i in range(8, SECTOR))
+
+
+def written(s):
+    return bytes((s ^ i ^ 0xa5) & 0xff for i in range(SECTOR))
+
+
+def main(argv):
+    if len(argv) != 3 or argv[1] not in ('make', 'check'):
+        sys.exit(__doc__)
+    if argv[1] == 'make':
+        with open(argv[2], 'wb') as fh:
+            fh.write(b''.join(original(s) for s in range(SECTORS)))
+        return 0
+    data = open(argv[2], 'rb').read()
+    if len(data) != SECTORS * SECTOR:
+        print('disk check: image is %d bytes, not %d' % (len(data), SECTORS * SECTOR))
+        return 1
+    wrote = {WRITE_ONE} | set(range(WRITE_RUN, WRITE_RUN + RUN))
+    bad = []
+    for s in range(SECTORS):
+        want = written(s) if s in wrote else original(s)
+        if data[s * SECTOR:(s + 1) * SECTOR] != want:
+            bad.append(s)
+    if bad:
+        print('disk check: sectors differ from what the client wrote or left: %s' % bad[:20])
+        return 1
+    print('disk check: %d sectors written as expected, %d untouched' % (len(wrote), SECTORS - len(wrote)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
