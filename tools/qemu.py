@@ -201,7 +201,8 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
              echo=False, inputs=(), stop_markers=True, out=sys.stdout, disk=None):
     """Boots one suite, prints its results, returns (passed, failed). With disk (a
     script: `SCRIPT make IMG`, `SCRIPT check IMG`), a fresh image in the log folder is
-    the machine's virtio-blk disk, checked after the run."""
+    the machine's virtio-blk disk, checked after the run; what `make` prints, if
+    anything, is the -drive file= value (e.g. a blkdebug: wrapper of IMG)."""
     label = '%s/%s' % (suite, machine_args['machine'])
     logdir = logdir or os.path.join(REPO, 'build', 'test-logs')
     os.makedirs(logdir, exist_ok=True)
@@ -217,7 +218,8 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
             return tap.report([tap.Result(False, 'disk image', (mk.stdout + mk.stderr).strip())], label, out)
         machine_args = dict(machine_args, extra=list(machine_args.get('extra') or ()) + [
             '-global', 'virtio-mmio.force-legacy=false',   # the modern (virtio 1.x) interface
-            '-drive', 'file=%s,if=none,format=raw,id=d0' % img, '-device', 'virtio-blk-device,drive=d0'])
+            '-drive', 'file=%s,if=none,format=raw,id=d0' % (mk.stdout.strip() or img),
+            '-device', 'virtio-blk-device,drive=d0'])
     r = run(command(kernel, **machine_args), timeout, base + '.log', echo, inputs, stop_markers)
     if disk:
         ck = subprocess.run([sys.executable, disk, 'check', img], capture_output=True, text=True)

@@ -116,7 +116,7 @@ static int device_init(void)
 }
 
 /* One request (5.2.6): header, data (count sectors at data_pa, none for a flush),
- * status; put on the available ring (2.7.13), notified, and waited for by interrupt. */
+ * status; put on the available ring (2.6.13), notified, and waited for by interrupt. */
 static int do_request(uint32_t type, uint64_t sector, k_word_t data_pa, k_word_t count)
 {
     hdr->type = type;

@@ -45,7 +45,7 @@
 #define VIRTIO_BLK_F_BLK_SIZE 6
 #define VIRTIO_BLK_F_FLUSH    9
 
-/* 4.2.3.2: the used-buffer interrupt bit of InterruptStatus. */
+/* 4.2.2: InterruptStatus bit 0, a used buffer notification. */
 #define VIRTIO_MMIO_INT_VRING 1
 
 /* 5.2.4 Device configuration layout (offsets into the config space). */

@@ -22,7 +22,9 @@ enum {
 /* The disk image: BLKTEST_SECTORS sectors; sector s holds s as a little-endian u64,
  * then bytes (s * 13 + i) & 0xff at offsets i >= 8. The client writes sector
  * BLKTEST_WRITE_ONE and the run BLKTEST_WRITE_RUN.. (8 sectors) with byte
- * (s ^ i ^ 0xa5) & 0xff, which disk.py checks after power-off. */
+ * (s ^ i ^ 0xa5) & 0xff, which disk.py checks after power-off. Reading sector
+ * BLKTEST_BAD_SECTOR fails in the device (QEMU's blkdebug), which must become EIO. */
 #define BLKTEST_SECTORS 2048
 #define BLKTEST_WRITE_ONE 100
 #define BLKTEST_WRITE_RUN 200
+#define BLKTEST_BAD_SECTOR 1000   /* the host makes the device fail reads here */

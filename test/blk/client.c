@@ -130,6 +130,11 @@ int main(void)
         memset(buf, 0x33, BLK_BUFFER_SIZE);
         check(req(bad[i].label, bad[i].sector, bad[i].count) == bad[i].err && untouched(0x33), bad[i].name);
     }
+    /* A device error (status IOERR, injected by the host) is EIO, alone or in a run. */
+    check(req(BLK_READ, BLKTEST_BAD_SECTOR, 1) == BLK_EIO, "blk: a read the device fails is EIO");
+    check(req(BLK_READ, BLKTEST_BAD_SECTOR - 3, 8) == BLK_EIO, "blk: a run holding that sector is EIO");
+    check(read_ok(BLKTEST_BAD_SECTOR + 1, 1, original), "blk: the next sector reads after the EIO");
+
     /* The driver still serves, and a bad WRITE wrote nothing. */
     check(read_ok(0, 8, original), "blk: after the bad requests READ still works");
     check(read_ok(last_sector, 1, original), "blk: the last sector is as it was");

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The blk suite's disk image (layout in servers/include/blktest.h).
 
-  disk.py make IMG    write the pattern image
+  disk.py make IMG    write the pattern image, and IMG.blkdebug, a QEMU blkdebug
+                      configuration failing reads of sector BAD with EIO; prints the
+                      -drive file= value that puts the two together
   disk.py check IMG   after the run: the client's writes are there, nothing else changed
 """
 import sys
 
 SECTORS, SECTOR = 2048, 512
 WRITE_ONE, WRITE_RUN, RUN = 100, 200, 8
+BAD = 1000   # reads fail here (QEMU's blkdebug driver): the driver must say EIO
 
 
 def original(s):
@@ -24,6 +27,9 @@ def main(argv):
     if argv[1] == 'make':
         with open(argv[2], 'wb') as fh:
             fh.write(b''.join(original(s) for s in range(SECTORS)))
+        with open(argv[2] + '.blkdebug', 'w') as fh:
+            fh.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n' % BAD)
+        print('blkdebug:%s.blkdebug:%s' % (argv[2], argv[2]))
         return 0
     data = open(argv[2], 'rb').read()
     if len(data) != SECTORS * SECTOR:
