@@ -9,7 +9,7 @@ console captured, dumps the machine's device tree, and runs test suites.
 KERNEL is an ELF, or `none` to boot only the firmware (it then idles in OpenSBI);
 it must come before `--` when extra QEMU arguments follow.
   qemu.py test   [machine options] [run options] --suite NAME [--expect FILE] [--dtb-check]
-                 [--logdir DIR] KERNEL [-- QEMU-ARGS]
+                 [--disk SCRIPT] [--logdir DIR] KERNEL [-- QEMU-ARGS]
   qemu.py suites [--images DIR] [--logdir DIR] [-j N] [--echo] [MANIFEST]
 
 Machine options: --machine virt|sifive_u, --smp N, -m/--mem SIZE,

@@ -148,8 +148,11 @@ static int do_request(uint32_t type, uint64_t sector, k_word_t data_pa, k_word_t
         k_irq_handler_ack(BLK_CAP_IRQ);
         fence();
     }
+    /* One chain is in flight, headed by descriptor 0: a device that says it used
+     * another has failed us as surely as a bad status. */
+    uint32_t id = used->ring[used_seen % VIRTQ_SIZE].id;
     used_seen++;
-    return *status_byte == VIRTIO_BLK_S_OK ? BLK_OK : BLK_EIO;
+    return id == 0 && *status_byte == VIRTIO_BLK_S_OK ? BLK_OK : BLK_EIO;
 }
 
 /* BLK_REGISTER: the granted frame is in BLK_CAP_RECV; keep it as client b's buffer. */
