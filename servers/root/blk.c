@@ -132,10 +132,13 @@ static int task_run(struct task *t, const char *name, k_cptr_t fault_ep, unsigne
     return k_tcb_write_registers(t->tcb, true, 0, K_USER_CONTEXT_WORDS, &regs);
 }
 
+/* driver_ep: the original of the clients' endpoint, kept for badged copies (fs0's, the
+ * test client's); done_ep: root's, for the driver's and the client's faults and the
+ * client's report. */
 static k_cptr_t driver_ep, done_ep;
 
-/* Put cap (a slot of ours) into slot `to` of t's CNode: moved, or minted with rights
- * and badge. */
+/* Our cap into slot `to` of t's CNode (of 2^bits slots): moved (give), or a copy
+ * with rights and badge (mint). */
 static int give(struct task *t, unsigned bits, k_cptr_t to, k_cptr_t cap)
 {
     return k_cnode_move(t->cnode, to, bits, ROOT, cap, ROOT_DEPTH);

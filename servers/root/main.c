@@ -2,7 +2,8 @@
  * mm0 (the memory manager and process server) from untyped memory, loads mm0's ELF
  * from the boot archive embedded in this image, hands mm0 the untyped memory meant
  * for processes, the archive (mapped read-only) and the few capabilities it needs,
- * then waits: for a fault of mm0 (reported, fatal) or for mm0's power-off request.
+ * starts the virtio-blk driver if the archive holds it (blk.c, docs/blk.md), then
+ * waits: for a fault of mm0 (reported, fatal) or for mm0's power-off request.
  * docs/mm0.md describes what goes where and what root keeps. */
 #include <k/k.h>
 #include <stdint.h>
@@ -52,10 +53,9 @@ int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t rights, k_wo
 }
 
 /* A new frame, filled through our scratch mapping by fill(page, arg), then mapped in
- * mm0's VSpace at va. */
-int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t attr,
-                     void (*fill)(uint8_t *page, const void *arg), const void *arg,
-                     k_cptr_t *out)
+ * vspace at va. */
+int new_frame(k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr,
+              void (*fill)(uint8_t *page, const void *arg), const void *arg, k_cptr_t *out)
 {
     k_cptr_t f;
     CHECK(make(K_RISCV_4K_PAGE_OBJECT, 0, &f));
@@ -65,7 +65,7 @@ int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t attr,
         fill((uint8_t *)SCRATCH_VA, arg);
         CHECK(k_riscv_page_unmap(f));
     }
-    CHECK(map_page(f, mm0_vspace, va, rights, attr));
+    CHECK(map_page(f, vspace, va, rights, attr));
     if (out) *out = f;
     return K_NO_ERROR;
 }
@@ -159,8 +159,7 @@ int load_image(const struct elf_image *elf, const uint8_t *file, k_cptr_t vspace
 }
 
 static struct mm0_boot boot;
-static k_cptr_t mm0_tcb, mm0_cnode, mm0_vspace;
-k_cptr_t root_ep;
+static k_cptr_t mm0_tcb, mm0_cnode, mm0_vspace, root_ep;
 
 static int start_mm0(void)
 {

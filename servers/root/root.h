@@ -21,7 +21,6 @@
     } while (0)
 extern const char boot_archive[], boot_archive_end[];
 extern const struct k_bootinfo *bi;
-extern k_cptr_t root_ep;
 
 k_cptr_t slot(void);                                   /* an empty slot of root's CNode, 0 if none */
 int make(k_word_t type, k_word_t bits, k_cptr_t *out); /* a new object from root's pool */
