@@ -21,12 +21,17 @@ def written(s):
     return bytes((s ^ i ^ 0xa5) & 0xff for i in range(SECTOR))
 
 
-def main(argv):
+def main(argv, read_only=False):
+    """read_only (disk_ro.py): the drive is attached read-only, without the injected
+    error, and afterwards every sector must be as made."""
     if len(argv) != 3 or argv[1] not in ('make', 'check'):
         sys.exit(__doc__)
     if argv[1] == 'make':
         with open(argv[2], 'wb') as fh:
             fh.write(b''.join(original(s) for s in range(SECTORS)))
+        if read_only:
+            print('%s,readonly=on' % argv[2])
+            return 0
         with open(argv[2] + '.blkdebug', 'w') as fh:
             fh.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n' % BAD)
         print('blkdebug:%s.blkdebug:%s' % (argv[2], argv[2]))
@@ -35,7 +40,7 @@ def main(argv):
     if len(data) != SECTORS * SECTOR:
         print('disk check: image is %d bytes, not %d' % (len(data), SECTORS * SECTOR))
         return 1
-    wrote = {WRITE_ONE} | set(range(WRITE_RUN, WRITE_RUN + RUN))
+    wrote = set() if read_only else {WRITE_ONE} | set(range(WRITE_RUN, WRITE_RUN + RUN))
     bad = []
     for s in range(SECTORS):
         want = written(s) if s in wrote else original(s)
