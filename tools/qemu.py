@@ -9,7 +9,7 @@ console captured, dumps the machine's device tree, and runs test suites.
 KERNEL is an ELF, or `none` to boot only the firmware (it then idles in OpenSBI);
 it must come before `--` when extra QEMU arguments follow.
   qemu.py test   [machine options] [run options] --suite NAME [--expect FILE] [--dtb-check]
-                 [--logdir DIR] KERNEL [-- QEMU-ARGS]
+                 [--disk SCRIPT] [--logdir DIR] KERNEL [-- QEMU-ARGS]
   qemu.py suites [--images DIR] [--logdir DIR] [-j N] [--echo] [MANIFEST]
 
 Machine options: --machine virt|sifive_u, --smp N, -m/--mem SIZE,
@@ -198,8 +198,11 @@ def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, gra
 # ---------------------------------------------------------------- tests
 
 def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=False, logdir=None,
-             echo=False, inputs=(), stop_markers=True, out=sys.stdout):
-    """Boots one suite, prints its results, returns (passed, failed)."""
+             echo=False, inputs=(), stop_markers=True, out=sys.stdout, disk=None):
+    """Boots one suite, prints its results, returns (passed, failed). With disk (a
+    script: `SCRIPT make IMG`, `SCRIPT check IMG`), a fresh image in the log folder is
+    the machine's virtio-blk disk, checked after the run; what `make` prints, if
+    anything, is the -drive file= value (e.g. a blkdebug: wrapper of IMG)."""
     label = '%s/%s' % (suite, machine_args['machine'])
     logdir = logdir or os.path.join(REPO, 'build', 'test-logs')
     os.makedirs(logdir, exist_ok=True)
@@ -207,7 +210,21 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
     if not (kernel and os.path.isfile(kernel)):
         return tap.report([tap.Result(False, 'kernel image', '%s does not exist (build failed?)' % kernel)],
                           label, out)
+    disk_results = []
+    if disk:
+        img = base + '.img'
+        mk = subprocess.run([sys.executable, disk, 'make', img], capture_output=True, text=True)
+        if mk.returncode != 0:
+            return tap.report([tap.Result(False, 'disk image', (mk.stdout + mk.stderr).strip())], label, out)
+        machine_args = dict(machine_args, extra=list(machine_args.get('extra') or ()) + [
+            '-global', 'virtio-mmio.force-legacy=false',   # the modern (virtio 1.x) interface
+            '-drive', 'file=%s,if=none,format=raw,id=d0' % (mk.stdout.strip() or img),
+            '-device', 'virtio-blk-device,drive=d0'])
     r = run(command(kernel, **machine_args), timeout, base + '.log', echo, inputs, stop_markers)
+    if disk:
+        ck = subprocess.run([sys.executable, disk, 'check', img], capture_output=True, text=True)
+        disk_results.append(tap.Result(ck.returncode == 0, 'disk image after the run',
+                                       (ck.stdout + ck.stderr).strip()))
     dtb = None
     if dtb_check:
         try:
@@ -218,7 +235,7 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
         except (OSError, RuntimeError, subprocess.SubprocessError) as e:
             dtb = dtb if isinstance(dtb, bytes) else e
     results = tap.evaluate(r.output, expect, dtb, r.how == 'timeout', timeout, r.error)
-    return tap.report(results, label, out)
+    return tap.report(results + disk_results, label, out)
 
 
 def read_manifest(path):
@@ -278,7 +295,8 @@ def machine_args(a):
 def cmd_test(a, out=sys.stdout):
     inputs = [(a.input_after, a.input)] if a.input is not None else []
     return run_test(a.kernel, a.suite, machine_args(a), a.timeout, a.expect, a.dtb_check, a.logdir,
-                    a.echo, inputs, not a.no_stop_markers, out)
+                    a.echo, inputs, not a.no_stop_markers, out,
+                    os.path.join(REPO, a.disk) if a.disk else None)
 
 
 def parser():
@@ -318,6 +336,7 @@ def parser():
     p.add_argument('--suite', required=True)
     p.add_argument('--expect', help='expectation file')
     p.add_argument('--dtb-check', action='store_true', help='compare the boot banner with the DTB')
+    p.add_argument('--disk', metavar='SCRIPT', help='a virtio-blk disk: SCRIPT make IMG before, check IMG after')
     p.add_argument('--logdir', help='default: build/test-logs')
     p = sub.add_parser('suites', help='run every suite of a manifest')
     p.add_argument('manifest', nargs='?', default=os.path.join(REPO, 'test', 'suites.txt'))

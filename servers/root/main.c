@@ -2,7 +2,8 @@
  * mm0 (the memory manager and process server) from untyped memory, loads mm0's ELF
  * from the boot archive embedded in this image, hands mm0 the untyped memory meant
  * for processes, the archive (mapped read-only) and the few capabilities it needs,
- * then waits: for a fault of mm0 (reported, fatal) or for mm0's power-off request.
+ * starts the virtio-blk driver if the archive holds it (blk.c, docs/blk.md), then
+ * waits: for a fault of mm0 (reported, fatal) or for mm0's power-off request.
  * docs/mm0.md describes what goes where and what root keeps. */
 #include <k/k.h>
 #include <stdint.h>
@@ -12,40 +13,26 @@
 #include <elf.h>
 #include <plat/poweroff.h>
 #include "mm0_boot.h"
+#include "root.h"
 
-#define ROOT K_CAP_INIT_THREAD_CNODE
-#define ROOT_DEPTH 64
 #define IMAGE_BASE 0x10000ul
-#define PAGE 4096ul
-#define SCRATCH_VA 0x20000000ul    /* where root maps a page it fills for mm0 */
 #define MM0_PRIORITY 200
 #define MM0_MAX_PAGES 65536ul      /* mm0's page table size (servers/mm0/pages.c) */
 
-extern const char boot_archive[], boot_archive_end[];
-
-static const struct k_bootinfo *bi;
+const struct k_bootinfo *bi;
 static k_cptr_t next_slot;
 static k_cptr_t pool;              /* root's own untyped: everything root makes */
 static unsigned pool_bits;
 static k_cptr_t given[MM0_MAX_UNTYPED];   /* our originals of the untypeds mm0 got */
 static unsigned n_given;
 
-#define CHECK(expr)                                                                   \
-    do {                                                                              \
-        int e_ = (int)(expr);                                                         \
-        if (e_ != K_NO_ERROR) {                                                       \
-            printf("root: %s failed: error %d (line %d)\n", #expr, e_, __LINE__);     \
-            return e_;                                                                \
-        }                                                                             \
-    } while (0)
-
-static k_cptr_t slot(void)
+k_cptr_t slot(void)
 {
     if (next_slot >= bi->empty.end) return 0;   /* the first PLAT_POWEROFF_SLOTS stay free */
     return next_slot++;
 }
 
-static int make(k_word_t type, k_word_t bits, k_cptr_t *out)
+int make(k_word_t type, k_word_t bits, k_cptr_t *out)
 {
     *out = slot();
     if (!*out) return K_NOT_ENOUGH_MEMORY;
@@ -53,7 +40,7 @@ static int make(k_word_t type, k_word_t bits, k_cptr_t *out)
 }
 
 /* Map frame at va in vspace, making the page tables it lacks from the pool. */
-static int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr)
+int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr)
 {
     for (int tries = 0; tries < 4; tries++) {
         int e = k_riscv_page_map(frame, vspace, va, rights, attr);
@@ -66,10 +53,9 @@ static int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t right
 }
 
 /* A new frame, filled through our scratch mapping by fill(page, arg), then mapped in
- * mm0's VSpace at va. */
-static int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t attr,
-                     void (*fill)(uint8_t *page, const void *arg), const void *arg,
-                     k_cptr_t *out)
+ * vspace at va. */
+int new_frame(k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr,
+              void (*fill)(uint8_t *page, const void *arg), const void *arg, k_cptr_t *out)
 {
     k_cptr_t f;
     CHECK(make(K_RISCV_4K_PAGE_OBJECT, 0, &f));
@@ -79,7 +65,7 @@ static int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t
         fill((uint8_t *)SCRATCH_VA, arg);
         CHECK(k_riscv_page_unmap(f));
     }
-    CHECK(map_page(f, mm0_vspace, va, rights, attr));
+    CHECK(map_page(f, vspace, va, rights, attr));
     if (out) *out = f;
     return K_NO_ERROR;
 }
@@ -155,6 +141,23 @@ static void fill_boot(uint8_t *page, const void *arg)
     memcpy(page, arg, sizeof(struct mm0_boot));
 }
 
+/* An opened ELF's loadable segments into fresh frames of vspace, page by page, with
+ * the permissions of its segments (file: the ELF's bytes). */
+int load_image(const struct elf_image *elf, const uint8_t *file, k_cptr_t vspace)
+{
+    for (unsigned i = 0; i < elf_load_count(elf); i++) {
+        struct elf_segment seg;
+        CHECK(elf_load_segment(elf, i, &seg));
+        k_word_t rights = K_CAP_RIGHT_READ | (seg.w ? K_CAP_RIGHT_WRITE : 0);
+        k_word_t attr = seg.x ? K_RISCV_DEFAULT_VM_ATTRIBUTES : K_RISCV_EXECUTE_NEVER;
+        for (k_word_t va = seg.vaddr & ~(PAGE - 1); va < seg.vaddr + seg.memsz; va += PAGE) {
+            struct segment_fill f = {file, &seg, va};
+            CHECK(new_frame(vspace, va, rights, attr, fill_segment, &f, 0));
+        }
+    }
+    return K_NO_ERROR;
+}
+
 static struct mm0_boot boot;
 static k_cptr_t mm0_tcb, mm0_cnode, mm0_vspace, root_ep;
 
@@ -205,16 +208,7 @@ static int start_mm0(void)
     CHECK(make(K_ENDPOINT_OBJECT, 0, &root_ep));
 
     /* mm0's image, page by page, with the permissions of its segments. */
-    for (unsigned i = 0; i < elf_load_count(&elf); i++) {
-        struct elf_segment seg;
-        CHECK(elf_load_segment(&elf, i, &seg));
-        k_word_t rights = K_CAP_RIGHT_READ | (seg.w ? K_CAP_RIGHT_WRITE : 0);
-        k_word_t attr = seg.x ? K_RISCV_DEFAULT_VM_ATTRIBUTES : K_RISCV_EXECUTE_NEVER;
-        for (k_word_t va = seg.vaddr & ~(PAGE - 1); va < seg.vaddr + seg.memsz; va += PAGE) {
-            struct segment_fill f = {m.data, &seg, va};
-            CHECK(new_frame(mm0_vspace, va, rights, attr, fill_segment, &f, 0));
-        }
-    }
+    CHECK(load_image(&elf, m.data, mm0_vspace));
     k_cptr_t ipc;
     CHECK(new_frame(mm0_vspace, MM0_IPC_VA, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE,
                     K_RISCV_EXECUTE_NEVER, 0, 0, &ipc));
@@ -354,6 +348,7 @@ int main(void *bootinfo)
     if (e) {
         printf("root: cannot start mm0 (error %d); powering off\n", e);
     } else {
+        blk_start();   /* the virtio-blk driver, if the archive has it (blk.c) */
         serve();
         tear_down();
         printf("root: everything mm0 held is revoked; powering off\n");
