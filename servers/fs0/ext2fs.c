@@ -97,8 +97,18 @@ const struct vfs_ops *ext2fs_mount(void)
     int r = ramdisk_open(&dev);
     if (!r) r = ext2_mount(&fs, &dev, &env, 0);
     if (r) {
+        /* Say what is wrong in terms of the image: the superblock's magic (byte 56 of
+         * the superblock at byte 1024, EXT2_SUPER_MAGIC 0xef53) first. */
+        uint8_t sb[EXT2_SECTOR_SIZE];
+        const char *why = ext2_strerror(r);
+        char magic[64];
+        if (dev.sectors > 2 && !dev.read(dev.ctx, 2, 1, sb) && (sb[56] | sb[57] << 8) != 0xef53) {
+            snprintf(magic, sizeof magic, "no ext2 superblock (magic 0x%04x, not 0xef53)",
+                     (unsigned)(sb[56] | sb[57] << 8));
+            why = magic;
+        }
         printf("fs0: cannot mount / (ext2 on the RAM disk, %lu KiB): %s; / is not served\n",
-               (unsigned long)(dev.sectors / 2), ext2_strerror(r));
+               (unsigned long)(dev.sectors / 2), why);
         return NULL;
     }
     ext2_statfs_t sf;
