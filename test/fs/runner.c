@@ -103,6 +103,25 @@ static int t_sizes_tmp(void)
     return 0;
 }
 
+/* Buffers at odd addresses and odd lengths take libposix's byte path. */
+static int t_unaligned(void)
+{
+    static const size_t lens[] = {1, 7, 9, 943, 944, 945, 3001};
+    for (unsigned k = 0; k < 7; k++) {
+        size_t n = lens[k];
+        unsigned char *src = big + 3, *dst = big + 600000 + 5;
+        for (size_t i = 0; i < n; i++) src[i] = pattern(i, 40 + k);
+        int fd = open("/tmp/odd", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        CHECK(fd >= 3 && write(fd, src, n) == (ssize_t)n, "write %zu from an odd address", n);
+        memset(dst, 0, n + 8);
+        CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, dst, n + 8) == (ssize_t)n, "read %zu", n);
+        for (size_t i = 0; i < n; i++) CHECK(dst[i] == pattern(i, 40 + k), "length %zu: byte %zu", n, i);
+        CHECK(dst[n] == 0, "length %zu: a byte past the read", n);
+        close(fd);
+    }
+    return unlink("/tmp/odd");
+}
+
 static int t_append(void)
 {
     int fd = open("/data/app", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -414,6 +433,7 @@ static const struct {
     {"a file staged in the image reads back as staged", t_staged_file},
     {"write and read back 0, 1, 4095, 4096, 4097 bytes and 1 MiB on ext2", t_sizes_ext2},
     {"the same sizes in /tmp", t_sizes_tmp},
+    {"odd addresses and lengths read and write back", t_unaligned},
     {"O_APPEND writes at the end", t_append},
     {"ftruncate shrinks and grows, O_TRUNC empties", t_truncate},
     {"rename across directories; a directory never into itself", t_rename},

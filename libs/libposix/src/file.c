@@ -5,12 +5,40 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <fs0/protocol.h>
 #include "file.h"
 #include "ipc.h"
+
+/* Bytes between a caller's buffer and message words: a word at a time when the
+ * buffer is 8-aligned (picolibc's memcpy moves bytes). */
+static void to_words(k_word_t *w, const void *buf, size_t n)
+{
+    const unsigned char *b = buf;
+    if ((uintptr_t)b & 7) {
+        memcpy(w, b, n);
+        return;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) w[i / 8] = *(const k_word_t *)(b + i);
+    if (i < n) {
+        k_word_t last = 0;
+        memcpy(&last, b + i, n - i);
+        w[i / 8] = last;
+    }
+}
+
+static void from_words(void *buf, const k_word_t *w, size_t n)
+{
+    unsigned char *b = buf;
+    size_t i = 0;
+    if (!((uintptr_t)b & 7))
+        for (; i + 8 <= n; i += 8) *(k_word_t *)(b + i) = w[i / 8];
+    if (i < n) memcpy(b + i, (const unsigned char *)w + i, n - i);
+}
 
 /* Call fs0 with n words already in w (w[0..3] go in registers, the rest through the
  * IPC buffer); the reply's words land back in w. */
@@ -66,7 +94,7 @@ ssize_t fs0_read(int fd, void *buf, size_t len)
         long r = fs0_call(FS0_READ, 2, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
         if ((size_t)r > n) r = (long)n;   /* never trust a reply to overrun buf */
-        memcpy((char *)buf + done, &w[1], (size_t)r);
+        from_words((char *)buf + done, &w[1], (size_t)r);
         done += (size_t)r;
         if ((size_t)r < n) break;
     } while (done < len);
@@ -80,7 +108,7 @@ ssize_t fs0_write(int fd, const void *buf, size_t len)
         k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
         size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
         w[1] = n;
-        memcpy(&w[2], (const char *)buf + done, n);
+        to_words(&w[2], (const char *)buf + done, n);
         long r = fs0_call(FS0_WRITE, 2 + (unsigned)((n + 7) / 8), w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
         done += (size_t)r;
