@@ -9,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fs0/fs0.h>
+#include <mm0/clone.h>
+#include <mm0/mm0.h>
+#include <mm0/protocol.h>
 
 static int test_no, failures;
 static char why[200];
@@ -400,6 +403,54 @@ static int t_exit_closes(void)
     return 0;
 }
 
+/* A thread (CLONE_VM | CLONE_THREAD) uses its process's descriptor table: it reads
+ * from a descriptor the main thread opened, and dups one the main thread then uses.
+ * (Only requests of up to four words: libposix keeps one IPC-buffer pointer for the
+ * whole process, so a thread's longer messages would go through the main thread's
+ * buffer; docs/fs0.md, Limits.) */
+static volatile int th_fd_in, th_fd_out, th_result;
+static volatile pid_t th_ctid;
+
+static int fd_thread(void *arg)
+{
+    (void)arg;
+    char buf[8] = {0};
+    th_result = read(th_fd_in, buf, 5) == 5 && !memcmp(buf, "alpha", 5) ? 1 : 2;
+    th_fd_out = dup(th_fd_in);
+    return 0;
+}
+
+static int t_thread_table(void)
+{
+    th_fd_in = open("/data/lines.txt", O_RDONLY);
+    CHECK(th_fd_in >= 3, "open");
+    th_fd_out = -1;
+    th_result = 0;
+    th_ctid = 1;
+    char *stack = malloc(64 * 1024);
+    CHECK(stack, "malloc");
+    int tid = clone(fd_thread, stack + 64 * 1024, CLONE_VM | CLONE_THREAD | CLONE_CHILD_CLEARTID,
+                    NULL, NULL, NULL, &th_ctid);
+    CHECK(tid > 0, "clone: errno %d", errno);
+    for (long spins = 0; th_ctid != 0 && spins < 2000000; spins++) sched_yield();
+    CHECK(th_ctid == 0, "the thread did not finish");
+    free(stack);
+    CHECK(th_result == 1, "the thread could not read the main thread's descriptor (%d)", th_result);
+    char buf[8] = {0};
+    CHECK(th_fd_out > th_fd_in && read(th_fd_out, buf, 5) == 5 && !memcmp(buf, "\nbeta", 5),
+          "the thread's descriptor %d is not ours", th_fd_out);
+    CHECK(close(th_fd_out) == 0 && close(th_fd_in) == 0, "close");
+    return 0;
+}
+
+/* mm0's task-event queue is fs0's alone. */
+static int t_events_private(void)
+{
+    k_word_t w[4] = {0};
+    CHECK(mm0_raw_call(MM0_FS0_EVENT, 0, w, 0) == -EPERM, "a process read fs0's task events");
+    return 0;
+}
+
 /* A hostile client runs while a well-behaved child keeps using fs0. */
 static int t_hostile(void)
 {
@@ -445,6 +496,8 @@ static const struct {
     {"chdir and getcwd, inherited on fork", t_cwd},
     {"error paths", t_errors},
     {"exit closes every descriptor", t_exit_closes},
+    {"threads share their process's descriptor table", t_thread_table},
+    {"only fs0 may take mm0's task events", t_events_private},
     {"a hostile client while another is served", t_hostile},
 };
 
