@@ -24,6 +24,7 @@ static long raw(k_word_t label, unsigned len, k_word_t *w) { return fs0_raw_call
 int main(void)
 {
     k_word_t w[FS0_MSG_WORDS];
+    char buf8[8];
     /* Descriptors inherited through fork and exec: none of ours. */
     for (int fd = FS0_FIRST_FD; fd < FS0_FD_MAX; fd++) close(fd);
     memset(w, 0, sizeof w);
@@ -99,6 +100,11 @@ int main(void)
     expect("dup2 past the table", raw(FS0_DUP2, 2, w), -EBADF);
     w[0] = (k_word_t)fd, w[1] = 16;
     expect("getdents on a file", raw(FS0_GETDENTS, 2, w), -ENOTDIR);
+    int wo = open("/tmp/hostile-wo", O_WRONLY | O_CREAT, 0644);
+    expect("read from a write-only fd", read(wo, buf8, 1) == -1 && errno == EBADF, 1);
+    expect("lseek on the write-only fd still works", lseek(wo, 0, SEEK_END), 0);
+    close(wo);
+    unlink("/tmp/hostile-wo");
     /* The descriptor still works after all that. */
     char buf[8] = {0};
     expect("read after the abuse", read(fd, buf, 7), 7);
