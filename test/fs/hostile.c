@@ -64,6 +64,11 @@ int main(void)
     w[0] = 8;
     memcpy(&w[1], "/etc\0ab", 8);
     expect("two strings for stat", raw(FS0_STAT, 2, w), -EINVAL);
+    /* Bytes after the path's NUL (the count says 8, the string ends at 4). */
+    memset(w, 0, sizeof w);
+    w[0] = 8;
+    memcpy(&w[1], "/etc\0abc", 8);
+    expect("bytes after the terminating NUL", raw(FS0_STAT, 2, w), -EINVAL);
     /* rename with one string. */
     memset(w, 0, sizeof w);
     w[0] = 7;
