@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "mm0.h"
 #include "task.h"
+#include "fs0link.h"
 #include <mm0/protocol.h>
 
 #define FAULT_IPC_VA (MM0_IPC_VA - 2 * PAGE_SIZE)
@@ -132,10 +133,15 @@ static int mm0_main(void)
         printf("mm0: cannot start the fault thread: error %d\n", e);
         return 1;
     }
+    if ((e = fs0_setup((const void *)MM0_ARCHIVE_VA, boot->archive_len))) {
+        printf("mm0: cannot make fs0's endpoint: error %d\n", e);
+        return 1;
+    }
     if ((e = start_init())) {
         printf("mm0: cannot start init: error %d\n", e);
         return 1;
     }
+    if ((e = fs0_start())) printf("mm0: fs0 not started (error %d): no files\n", e);
     mm0_unlock();
     service_loop(&service_thread);
     return 0;

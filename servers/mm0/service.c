@@ -11,6 +11,7 @@
 #include <mm0/protocol.h>
 #include "mm0.h"
 #include "task.h"
+#include "fs0link.h"
 
 struct reply {
     bool send;
@@ -27,6 +28,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_WAIT] = 2, [MM0_GETPID] = 0, [MM0_GETPPID] = 0, [MM0_KILL] = 2, [MM0_SBRK] = 1,
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
     [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0, [MM0_CLONE] = 8, [MM0_THREAD_EXIT] = 1,
+    [MM0_FS0_EVENT] = 0,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -56,6 +58,7 @@ static struct reply new_process(struct task *t, int ppid, k_word_t pc, k_word_t 
                                 k_word_t a1, k_word_t gp, k_word_t tp)
 {
     int e;
+    if (!fs0_can_fork()) return ret(-EAGAIN);
     struct task *c = task_new(ppid, t->name, &e);
     if (!c) return ret(e);
     c->brk_start = t->brk_start;
@@ -68,6 +71,7 @@ static struct reply new_process(struct task *t, int ppid, k_word_t pc, k_word_t 
         if (z) task_reap(z);
         return ret(e == -EINVAL ? -EAGAIN : e);
     }
+    fs0_task_forked(c, t);
     return ret(c->pid);
 }
 
@@ -256,6 +260,11 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_EXEC: return do_exec(t, th, w);
     case MM0_WAIT: return do_wait(t, th, w);
     case MM0_GETPID: return ret(t->pid);
+    case MM0_FS0_EVENT: {
+        struct reply r = {true, {0, 0, 0, 0}, 4};
+        int e = fs0_next_event(t, r.mr);
+        return e ? ret(e) : r;
+    }
     case MM0_GETPPID: return ret(t->ppid);
     case MM0_KILL: return do_kill(t, w);
     case MM0_SBRK: return do_sbrk(t, w);

@@ -1,6 +1,7 @@
 /* Processes (task.h). */
 #include "mm0.h"
 #include "task.h"
+#include "fs0link.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,10 @@ struct thread *thread_new(struct task *t, int *err)
         (e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FAULT, MM0_PROC_CNODE_BITS,
                           MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge))) {
         printf("mm0: setting up a thread of pid %d failed: error %d\n", t->pid, e);
+        *err = -EAGAIN;
+        goto fail;
+    }
+    if ((e = fs0_thread_caps(t, th))) {
         *err = -EAGAIN;
         goto fail;
     }
@@ -248,6 +253,7 @@ void task_exit(struct task *t, int status)
 {
     if (t->state != TASK_LIVE) return;
     release_objects(t);
+    fs0_task_exited(t);
     t->status = status;
     t->state = TASK_ZOMBIE;
     if (t->pid == 1) {

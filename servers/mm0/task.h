@@ -33,6 +33,7 @@ struct task {
     unsigned n_live;            /* live threads */
     struct mem mem;
     k_word_t brk_start, brk;    /* heap: [brk_start, brk) */
+    k_word_t fs0_badge;         /* thread 0's first badge: names the process to fs0 */
 };
 
 #define BADGE_IDX_BITS 8

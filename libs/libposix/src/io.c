@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ipc.h"
+#include "file.h"
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
+    if (FS0_OWNS(fd)) return fs0_write(fd, buf, len);
     const unsigned char *p = buf;
     size_t done = 0;
     struct k_ipc_buffer *ipc = k_ipc_buffer();
@@ -31,6 +33,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 
 ssize_t read(int fd, void *buf, size_t len)
 {
+    if (FS0_OWNS(fd)) return fs0_read(fd, buf, len);
     if (len > MM0_READ_MAX) len = MM0_READ_MAX;
     long r = mm0_call(MM0_READ, 2, (k_word_t)fd, len, 0, 0, 0);
     if (r <= 0) return mm0_result(r);
@@ -43,6 +46,7 @@ static int console_fd(int fd) { return fd >= 0 && fd <= 2; }
 
 int close(int fd)
 {
+    if (FS0_OWNS(fd)) return fs0_close(fd);
     if (console_fd(fd)) return 0;
     errno = EBADF;
     return -1;
@@ -50,6 +54,7 @@ int close(int fd)
 
 off_t lseek(int fd, off_t off, int whence)
 {
+    if (FS0_OWNS(fd)) return fs0_lseek(fd, off, whence);
     (void)off;
     (void)whence;
     errno = console_fd(fd) ? ESPIPE : EBADF;
@@ -58,6 +63,7 @@ off_t lseek(int fd, off_t off, int whence)
 
 int fstat(int fd, struct stat *st)
 {
+    if (FS0_OWNS(fd)) return fs0_fstat(fd, st);
     if (!console_fd(fd)) {
         errno = EBADF;
         return -1;
@@ -69,15 +75,14 @@ int fstat(int fd, struct stat *st)
 
 int isatty(int fd)
 {
+    if (FS0_OWNS(fd)) {   /* fs0 serves no terminal */
+        struct stat st;
+        if (!fs0_fstat(fd, &st)) errno = ENOTTY;
+        return 0;
+    }
     if (console_fd(fd)) return 1;
     errno = EBADF;
     return 0;
 }
 
-int open(const char *path, int flags, ...)
-{
-    (void)path;
-    (void)flags;
-    errno = ENOENT;   /* no file system yet (fs0) */
-    return -1;
-}
+/* open and the path calls: file.c (fs0). */

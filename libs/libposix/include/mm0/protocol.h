@@ -36,6 +36,8 @@ enum mm0_request {
                         * clear-tid address -> thread id (CLONE_VM|CLONE_THREAD) or
                         * child pid (no CLONE_VM; CLONE_PARENT allowed) */
     MM0_THREAD_EXIT = 18, /* MR0 status: this thread ends (the process with its last) */
+    MM0_FS0_EVENT = 19,   /* fs0 only: the oldest task event -> kind, MR1 badge, MR2 parent's
+                           * badge, MR3 events left (fs0/protocol.h, docs/fs0.md) */
     MM0_REQUEST_COUNT
 };
 
@@ -57,6 +59,7 @@ enum mm0_request {
 #define MM0_PROC_CNODE_BITS 4
 #define MM0_SLOT_SERVICE 1   /* badged endpoint: requests to mm0 */
 #define MM0_SLOT_FAULT   2   /* badged endpoint: the kernel sends our faults here */
+#define MM0_SLOT_FS0     3   /* badged endpoint (the process's badge): requests to fs0 */
 
 /* A process's address space. Programs are linked at 0x10000 (static ELF). */
 #define MM0_IPC_BUFFER_VA 0x3ffffe0000ul    /* the thread's IPC buffer, outside any VMA */

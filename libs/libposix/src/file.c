@@ -1,0 +1,255 @@
+/* File calls served by fs0 (fs0/protocol.h, docs/fs0.md): descriptors from
+ * FS0_FIRST_FD up are fs0's; 0-2 stay with the console path (io.c). Paths and data
+ * travel in the message registers (the IPC buffer): reads and writes in pieces of
+ * FS0_IO_MAX bytes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fs0/protocol.h>
+#include "file.h"
+#include "ipc.h"
+
+/* Bytes between a caller's buffer and message words: a word at a time when the
+ * buffer is 8-aligned (picolibc's memcpy moves bytes). */
+static void to_words(k_word_t *w, const void *buf, size_t n)
+{
+    const unsigned char *b = buf;
+    if ((uintptr_t)b & 7) {
+        memcpy(w, b, n);
+        return;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) w[i / 8] = *(const k_word_t *)(b + i);
+    if (i < n) {
+        k_word_t last = 0;
+        memcpy(&last, b + i, n - i);
+        w[i / 8] = last;
+    }
+}
+
+static void from_words(void *buf, const k_word_t *w, size_t n)
+{
+    unsigned char *b = buf;
+    size_t i = 0;
+    if (!((uintptr_t)b & 7))
+        for (; i + 8 <= n; i += 8) *(k_word_t *)(b + i) = w[i / 8];
+    if (i < n) memcpy(b + i, (const unsigned char *)w + i, n - i);
+}
+
+/* Call fs0 with n words already in w (w[0..3] go in registers, the rest through the
+ * IPC buffer); the reply's words land back in w. */
+static long fs0_call(k_word_t label, unsigned n, k_word_t *w)
+{
+    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    for (unsigned i = 4; i < n; i++) ipc->msg[i] = w[i];
+    k_word_t info = k_call(MM0_SLOT_FS0, k_msginfo_new(label, 0, 0, n), &w[0], &w[1], &w[2], &w[3]);
+    unsigned got = (unsigned)k_msginfo_length(info);
+    for (unsigned i = 4; i < got && i < FS0_MSG_WORDS; i++) w[i] = ipc->msg[i];
+    return (long)w[0];
+}
+
+/* Put the strings (a, then b if given) at w[at]: the byte count, then the bytes. The
+ * word count of the message, or -ENAMETOOLONG. */
+static long put_paths(k_word_t *w, unsigned at, const char *a, const char *b)
+{
+    size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
+    if (la + lb > FS0_PATH_BYTES || (at + 1) * 8 + la + lb > FS0_MSG_WORDS * 8)
+        return -ENAMETOOLONG;
+    w[at] = la + lb;
+    char *bytes = (char *)&w[at + 1];
+    memset(bytes, 0, (la + lb + 7) & ~7ul);
+    memcpy(bytes, a, la);
+    if (b) memcpy(bytes + la, b, lb);
+    return (long)(at + 1 + (la + lb + 7) / 8);
+}
+
+static long path_call(k_word_t label, unsigned at, k_word_t *w, const char *a, const char *b)
+{
+    if (!a || (label == FS0_RENAME && !b)) return -EFAULT;
+    long n = put_paths(w, at, a, b);
+    return n < 0 ? n : fs0_call(label, (unsigned)n, w);
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    mode_t mode = flags & O_CREAT ? va_arg(ap, mode_t) : 0;
+    va_end(ap);
+    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)flags, mode};
+    return (int)mm0_result(path_call(FS0_OPEN, 2, w, path, 0));
+}
+
+ssize_t fs0_read(int fd, void *buf, size_t len)
+{
+    size_t done = 0;
+    do {
+        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
+        size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
+        w[1] = n;
+        long r = fs0_call(FS0_READ, 2, w);
+        if (r < 0) return done ? (ssize_t)done : mm0_result(r);
+        if ((size_t)r > n) r = (long)n;   /* never trust a reply to overrun buf */
+        from_words((char *)buf + done, &w[1], (size_t)r);
+        done += (size_t)r;
+        if ((size_t)r < n) break;
+    } while (done < len);
+    return (ssize_t)done;
+}
+
+ssize_t fs0_write(int fd, const void *buf, size_t len)
+{
+    size_t done = 0;
+    do {
+        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
+        size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
+        w[1] = n;
+        to_words(&w[2], (const char *)buf + done, n);
+        long r = fs0_call(FS0_WRITE, 2 + (unsigned)((n + 7) / 8), w);
+        if (r < 0) return done ? (ssize_t)done : mm0_result(r);
+        done += (size_t)r;
+        if ((size_t)r < n) break;
+    } while (done < len);
+    return (ssize_t)done;
+}
+
+int fs0_close(int fd)
+{
+    k_word_t w[4] = {(k_word_t)fd};
+    return (int)mm0_result(fs0_call(FS0_CLOSE, 1, w));
+}
+
+off_t fs0_lseek(int fd, off_t off, int whence)
+{
+    k_word_t w[4] = {(k_word_t)fd, (k_word_t)off, (k_word_t)whence};
+    return (off_t)mm0_result(fs0_call(FS0_LSEEK, 3, w));
+}
+
+static void to_stat(const k_word_t *w, struct stat *st)
+{
+    struct fs0_stat s;
+    memcpy(&s, &w[1], sizeof s);
+    memset(st, 0, sizeof *st);
+    st->st_dev = (dev_t)s.dev;
+    st->st_ino = (ino_t)s.ino;
+    st->st_mode = (mode_t)s.mode;
+    st->st_nlink = (nlink_t)s.nlink;
+    st->st_size = (off_t)s.size;
+    st->st_blocks = (blkcnt_t)s.blocks;
+    st->st_blksize = 4096;
+    st->st_mtime = (time_t)s.mtime;
+}
+
+int fs0_fstat(int fd, struct stat *st)
+{
+    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
+    long r = fs0_call(FS0_FSTAT, 1, w);
+    if (r < 0) return (int)mm0_result(r);
+    to_stat(w, st);
+    return 0;
+}
+
+int stat(const char *path, struct stat *st)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    long r = path_call(FS0_STAT, 0, w, path, 0);
+    if (r < 0) return (int)mm0_result(r);
+    to_stat(w, st);
+    return 0;
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    k_word_t w[FS0_MSG_WORDS] = {mode};
+    return (int)mm0_result(path_call(FS0_MKDIR, 1, w, path, 0));
+}
+
+int rmdir(const char *path)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    return (int)mm0_result(path_call(FS0_RMDIR, 0, w, path, 0));
+}
+
+int unlink(const char *path)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    return (int)mm0_result(path_call(FS0_UNLINK, 0, w, path, 0));
+}
+
+int rename(const char *from, const char *to)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    return (int)mm0_result(path_call(FS0_RENAME, 0, w, from, to));
+}
+
+int chdir(const char *path)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    return (int)mm0_result(path_call(FS0_CHDIR, 0, w, path, 0));
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    long r = fs0_call(FS0_GETCWD, 0, w);
+    if (r < 0) {
+        mm0_result(r);
+        return NULL;
+    }
+    if (r > FS0_PATH_MAX || (size_t)r > size) {
+        errno = ERANGE;
+        return NULL;
+    }
+    memcpy(buf, &w[1], (size_t)r);
+    buf[r - 1] = '\0';
+    return buf;
+}
+
+ssize_t fs0_getdents(int fd, void *buf, size_t len)
+{
+    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, len < FS0_IO_MAX ? len : FS0_IO_MAX};
+    long r = fs0_call(FS0_GETDENTS, 2, w);
+    if (r < 0) return mm0_result(r);
+    if ((size_t)r > len) r = (long)len;
+    memcpy(buf, &w[1], (size_t)r);
+    return r;
+}
+
+int ftruncate(int fd, off_t len)
+{
+    k_word_t w[4] = {(k_word_t)fd, (k_word_t)len};
+    return (int)mm0_result(fs0_call(FS0_FTRUNCATE, 2, w));
+}
+
+int fsync(int fd)
+{
+    k_word_t w[4] = {(k_word_t)fd};
+    return (int)mm0_result(fs0_call(FS0_FSYNC, 1, w));
+}
+
+int dup(int fd)
+{
+    k_word_t w[4] = {(k_word_t)fd};
+    return (int)mm0_result(fs0_call(FS0_DUP, 1, w));
+}
+
+int dup2(int fd, int to)
+{
+    k_word_t w[4] = {(k_word_t)fd, (k_word_t)to};
+    return (int)mm0_result(fs0_call(FS0_DUP2, 2, w));
+}
+
+void sync(void)
+{
+    k_word_t w[4];
+    fs0_call(FS0_SYNC, 0, w);
+}
+
+long fs0_raw_call(k_word_t label, unsigned length, k_word_t *w)
+{
+    return fs0_call(label, length, w);
+}

@@ -1,0 +1,105 @@
+/* Descriptor tables (fdtable.h). */
+#include <errno.h>
+#include <string.h>
+#include "fdtable.h"
+
+static struct proc procs[FS0_PROCS];
+static struct ofile files[FS0_OPEN_FILES];
+
+struct proc *proc_find(k_word_t badge)
+{
+    struct proc *p = &procs[badge % FS0_PROCS];
+    return badge && p->badge == badge ? p : NULL;
+}
+
+bool vfs_is_open(int mnt, uint32_t ino)
+{
+    for (unsigned i = 0; i < FS0_OPEN_FILES; i++)
+        if (files[i].refs && files[i].node.mnt == mnt && files[i].node.ino == ino) return true;
+    return false;
+}
+
+static void unref(struct ofile *f)
+{
+    if (--f->refs) return;
+    const struct vfs_ops *fs = vfs_mounts[f->node.mnt];
+    if (fs) fs->release(f->node.ino);   /* an unlinked inode goes now */
+}
+
+void proc_exit(k_word_t badge)
+{
+    struct proc *p = proc_find(badge);
+    if (!p) return;
+    for (unsigned i = 0; i < FS0_FD_MAX; i++)
+        if (p->fd[i]) {
+            unref(p->fd[i]);
+            p->fd[i] = NULL;
+        }
+    p->badge = 0;
+}
+
+void proc_new(k_word_t badge, k_word_t parent)
+{
+    if (!badge) return;
+    struct proc *p = &procs[badge % FS0_PROCS];
+    if (p->badge) proc_exit(p->badge);   /* a missed exit: the slot is reused */
+    struct proc *pp = proc_find(parent);
+    p->badge = badge;
+    strcpy(p->cwd, pp ? pp->cwd : "/");
+    for (unsigned i = 0; i < FS0_FD_MAX; i++) {
+        p->fd[i] = pp ? pp->fd[i] : NULL;
+        if (p->fd[i]) p->fd[i]->refs++;
+    }
+}
+
+struct ofile *fd_get(struct proc *p, long fd)
+{
+    return fd >= 0 && fd < FS0_FD_MAX ? p->fd[fd] : NULL;
+}
+
+static int lowest_free(struct proc *p)
+{
+    for (int i = FS0_FIRST_FD; i < FS0_FD_MAX; i++)
+        if (!p->fd[i]) return i;
+    return -EMFILE;
+}
+
+int fd_open(struct proc *p, struct vfs_node node, int flags, bool dir)
+{
+    int fd = lowest_free(p);
+    if (fd < 0) return fd;
+    for (unsigned i = 0; i < FS0_OPEN_FILES; i++)
+        if (!files[i].refs) {
+            files[i] = (struct ofile){1, node, 0, flags, dir};
+            p->fd[fd] = &files[i];
+            return fd;
+        }
+    return -ENFILE;
+}
+
+int fd_close(struct proc *p, long fd)
+{
+    struct ofile *f = fd_get(p, fd);
+    if (!f) return -EBADF;
+    p->fd[fd] = NULL;
+    unref(f);
+    return 0;
+}
+
+int fd_dup(struct proc *p, long fd, long to)
+{
+    struct ofile *f = fd_get(p, fd);
+    if (!f) return -EBADF;
+    if (to < 0) {
+        int n = lowest_free(p);
+        if (n < 0) return n;
+        to = n;
+    } else if (to < FS0_FIRST_FD || to >= FS0_FD_MAX) {
+        return -EBADF;   /* 0-2 are the console's (mm0) in this slice */
+    }
+    if (to == fd) return (int)to;
+    if (p->fd[to]) unref(p->fd[to]);
+    f->refs++;
+    p->fd[to] = f;
+    return (int)to;
+}

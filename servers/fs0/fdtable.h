@@ -1,0 +1,38 @@
+/* Processes as fs0 knows them (from mm0's task events) and their descriptor tables.
+ * A descriptor points at an open file; fork shares open files (and so offsets). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <k/k.h>
+#include "vfs.h"
+
+#define FS0_OPEN_FILES 1024
+#define FS0_PROCS 256          /* mm0's task table: a badge's low 8 bits index it */
+
+struct ofile {
+    int refs;                  /* descriptors pointing here (0: free) */
+    struct vfs_node node;
+    uint64_t off;              /* the byte offset; the cookie of a directory */
+    int flags;                 /* O_ACCMODE | O_APPEND */
+    bool dir;
+};
+
+struct proc {
+    k_word_t badge;            /* 0: free */
+    struct ofile *fd[FS0_FD_MAX];
+    char cwd[FS0_PATH_MAX];
+};
+
+/* The process a badge names, or NULL. */
+struct proc *proc_find(k_word_t badge);
+/* Task events: a new process (a copy of parent's table, or an empty one for parent 0)
+ * and an exit (every descriptor closed). */
+void proc_new(k_word_t badge, k_word_t parent);
+void proc_exit(k_word_t badge);
+
+struct ofile *fd_get(struct proc *p, long fd);
+/* A new open file for node: the lowest free descriptor >= FS0_FIRST_FD, or -EMFILE /
+ * -ENFILE. */
+int fd_open(struct proc *p, struct vfs_node node, int flags, bool dir);
+int fd_close(struct proc *p, long fd);
+int fd_dup(struct proc *p, long fd, long to);   /* to < 0: the lowest free */

@@ -1,0 +1,59 @@
+/* fs0, the file server (docs/fs0.md). mm0 runs it as a process from the boot archive
+ * with a receive endpoint in slot MM0_SLOT_FS0 and a bound notification mm0 signals
+ * when it queues task events. fs0 mounts /, /dev and /tmp, then serves for ever. It
+ * calls mm0 like any process (memory, the console) but mm0 never waits for it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <k/k.h>
+#include <mm0/protocol.h>
+#include <fs0/protocol.h>
+#include "fdtable.h"
+#include "service.h"
+
+/* Apply every task event mm0 has queued, in order. */
+static void drain_events(void)
+{
+    for (;;) {
+        k_word_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_EVENT, 0, 0, 0), &m0, &m1, &m2, &m3);
+        if (m0 == FS0_EV_NEW) proc_new(m1, m2);
+        else if (m0 == FS0_EV_EXIT) proc_exit(m1);
+        else return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
+    }
+}
+
+static k_word_t w[FS0_MSG_WORDS], rep[FS0_MSG_WORDS];
+
+int main(void)
+{
+    vfs_mounts[MNT_ROOT] = ext2fs_mount();
+    vfs_mounts[MNT_DEV] = devfs_mount();
+    vfs_mounts[MNT_TMP] = tmpfs_mount();
+    printf("fs0: serving / (%s), /dev, /tmp\n", vfs_mounts[MNT_ROOT] ? "ext2" : "not mounted");
+    fflush(stdout);
+    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    k_word_t badge;
+    k_word_t info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
+    for (;;) {
+        unsigned len = (unsigned)k_msginfo_length(info);
+        if (badge == FS0_EVENT_BADGE) {   /* the notification: no caller to answer */
+            drain_events();
+            info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
+            continue;
+        }
+        for (unsigned i = 4; i < len && i < FS0_MSG_WORDS; i++) w[i] = ipc->msg[i];
+        struct proc *p = proc_find(badge);
+        if (!p) {   /* its NEW event may still be queued */
+            drain_events();
+            p = proc_find(badge);
+        }
+        unsigned n = 1;
+        if (!p) rep[0] = (k_word_t)-ESRCH;
+        else n = fs0_serve(p, k_msginfo_label(info), w, len, rep);
+        for (unsigned i = 4; i < n; i++) ipc->msg[i] = rep[i];
+        info = k_reply_recv(MM0_SLOT_FS0, k_msginfo_new(0, 0, 0, n), &badge, &rep[0], &rep[1],
+                            &rep[2], &rep[3]);
+        memcpy(w, rep, 4 * sizeof w[0]);
+    }
+}

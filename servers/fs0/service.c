@@ -1,0 +1,283 @@
+/* fs0's requests (fs0/protocol.h, docs/fs0.md): each is checked (length, descriptor,
+ * path bytes and termination, path length) before anything changes; every answer is
+ * the result in MR0 (-errno on failure) and data from MR1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include "fdtable.h"
+#include "service.h"
+
+#define W FS0_MSG_WORDS
+#define IS_DIR(m) (((m) & 0xF000) == 0x4000)
+
+static const struct vfs_ops *mnt(int m) { return vfs_mounts[m]; }
+
+/* The path argument at w[at]: a byte count, then the bytes, exactly filling the
+ * message; nstr NUL-terminated strings, each shorter than FS0_PATH_MAX. */
+static int get_paths(const k_word_t *w, unsigned len, unsigned at, int nstr, const char **s)
+{
+    if (len <= at) return -EINVAL;
+    k_word_t n = w[at];
+    if (n == 0 || n > FS0_PATH_BYTES || len != at + 1 + (n + 7) / 8) return -EINVAL;
+    const char *b = (const char *)&w[at + 1];
+    if (b[n - 1] != '\0') return -EINVAL;   /* not terminated */
+    int found = 0;
+    for (k_word_t i = 0, start = 0; i < n; i++)
+        if (b[i] == '\0') {
+            if (found == nstr) return -EINVAL;
+            if (i - start >= FS0_PATH_MAX) return -ENAMETOOLONG;
+            s[found++] = b + start;
+            start = i + 1;
+        }
+    return found == nstr ? 0 : -EINVAL;
+}
+
+static unsigned put_stat(const struct fs0_stat *st, k_word_t *r)
+{
+    memcpy(&r[1], st, sizeof *st);
+    return 1 + FS0_STAT_WORDS;
+}
+
+static int do_open(struct proc *p, const k_word_t *w, unsigned len)
+{
+    const char *path;
+    int flags = (int)w[0], r;
+    if ((r = get_paths(w, len, 2, 1, &path))) return r;
+    int acc = flags & O_ACCMODE;
+    int known = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_EXCL | O_DIRECTORY;
+    if (acc == O_ACCMODE || (flags & ~known)) return -EINVAL;
+    char canon[FS0_PATH_MAX];
+    if ((r = vfs_canon(p->cwd, path, canon))) return r;
+    struct vfs_node n;
+    r = vfs_resolve(canon, &n);
+    if (r == -ENOENT && (flags & O_CREAT)) {
+        struct vfs_node dir;
+        const char *name;
+        size_t nlen;
+        if ((r = vfs_parent(canon, &dir, &name, &nlen))) return r;
+        n.mnt = dir.mnt;
+        if ((r = mnt(dir.mnt)->create(dir.ino, name, nlen, (uint32_t)w[1], &n.ino))) return r;
+    } else if (r) {
+        return r;
+    } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
+        return -EEXIST;
+    }
+    struct fs0_stat st;
+    if ((r = mnt(n.mnt)->stat(n.ino, &st))) return r;
+    bool dir = IS_DIR(st.mode);
+    if (dir && acc != O_RDONLY) return -EISDIR;
+    if (!dir && (flags & O_DIRECTORY)) return -ENOTDIR;
+    if (!dir && (flags & O_TRUNC) && acc != O_RDONLY && (r = mnt(n.mnt)->truncate(n.ino, 0)))
+        return r;
+    return fd_open(p, n, flags & (O_ACCMODE | O_APPEND), dir);
+}
+
+static int64_t do_read(struct proc *p, const k_word_t *w, k_word_t *rep, unsigned *rlen)
+{
+    struct ofile *f = fd_get(p, (long)w[0]);
+    if (!f || (f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
+    if (f->dir) return -EISDIR;
+    if (w[1] > FS0_IO_MAX) return -EINVAL;
+    int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, &rep[1], w[1]);
+    if (n > 0) {
+        f->off += (uint64_t)n;
+        *rlen = 1 + (unsigned)((n + 7) / 8);
+    }
+    return n;
+}
+
+static int64_t do_write(struct proc *p, const k_word_t *w, unsigned len)
+{
+    struct ofile *f = fd_get(p, (long)w[0]);
+    k_word_t n = w[1];
+    if (n > FS0_IO_MAX || len != 2 + (n + 7) / 8) return -EINVAL;
+    if (!f || (f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
+    const struct vfs_ops *fs = mnt(f->node.mnt);
+    if (f->flags & O_APPEND) {
+        struct fs0_stat st;
+        int r = fs->stat(f->node.ino, &st);
+        if (r) return r;
+        f->off = st.size;
+    }
+    int64_t r = fs->write(f->node.ino, f->off, &w[2], n);
+    if (r > 0) f->off += (uint64_t)r;
+    return r;
+}
+
+static int64_t do_lseek(struct proc *p, const k_word_t *w)
+{
+    struct ofile *f = fd_get(p, (long)w[0]);
+    if (!f) return -EBADF;
+    int64_t off = (int64_t)w[1], base;
+    if (w[2] == SEEK_SET) {
+        base = 0;
+    } else if (w[2] == SEEK_CUR) {
+        base = (int64_t)f->off;
+    } else if (w[2] == SEEK_END) {
+        struct fs0_stat st;
+        int r = mnt(f->node.mnt)->stat(f->node.ino, &st);
+        if (r) return r;
+        base = (int64_t)st.size;
+    } else {
+        return -EINVAL;
+    }
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0) return -EINVAL;
+    if (f->dir && base + off != 0) return -EINVAL;   /* directories rewind only */
+    f->off = (uint64_t)(base + off);
+    return base + off;
+}
+
+/* getdents: whole records into rep[1..]; an entry that does not fit stays for the next
+ * call (-EINVAL if not even the first fits). */
+static int64_t do_getdents(struct proc *p, const k_word_t *w, k_word_t *rep, unsigned *rlen)
+{
+    struct ofile *f = fd_get(p, (long)w[0]);
+    if (!f) return -EBADF;
+    if (!f->dir) return -ENOTDIR;
+    k_word_t cap = w[1];
+    if (cap > FS0_IO_MAX) return -EINVAL;
+    char *out = (char *)&rep[1];
+    size_t used = 0;
+    for (;;) {
+        uint64_t cookie = f->off;
+        uint32_t ino;
+        uint8_t type;
+        char name[256];
+        int r = mnt(f->node.mnt)->readdir(f->node.ino, &cookie, &ino, &type, name);
+        if (r < 0) return used ? (int64_t)used : r;
+        if (r == 0) break;
+        size_t nl = strlen(name);
+        size_t rec = (sizeof(struct fs0_dirent) + nl + 1 + 7) & ~(size_t)7;
+        if (used + rec > cap) {
+            if (!used) return -EINVAL;
+            break;
+        }
+        struct fs0_dirent *d = (struct fs0_dirent *)(out + used);
+        memset(d, 0, rec);
+        d->d_ino = ino;
+        d->d_off = (int64_t)cookie;
+        d->d_reclen = (uint16_t)rec;
+        d->d_type = type;
+        memcpy(d->d_name, name, nl);
+        used += rec;
+        f->off = cookie;
+    }
+    *rlen = 1 + (unsigned)((used + 7) / 8);
+    return (int64_t)used;
+}
+
+/* A name operation (mkdir, rmdir, unlink) on the path at w[at]. */
+static int do_name_op(struct proc *p, k_word_t label, const k_word_t *w, unsigned len, unsigned at)
+{
+    const char *path;
+    char canon[FS0_PATH_MAX];
+    int r;
+    if ((r = get_paths(w, len, at, 1, &path)) || (r = vfs_canon(p->cwd, path, canon))) return r;
+    struct vfs_node dir;
+    const char *name;
+    size_t nlen;
+    if ((r = vfs_parent(canon, &dir, &name, &nlen))) return r;
+    const struct vfs_ops *fs = mnt(dir.mnt);
+    if (label == FS0_MKDIR) return fs->mkdir(dir.ino, name, nlen, (uint32_t)w[0]);
+    if (label == FS0_RMDIR) return fs->rmdir(dir.ino, name, nlen);
+    return fs->unlink(dir.ino, name, nlen);
+}
+
+static int do_rename(struct proc *p, const k_word_t *w, unsigned len)
+{
+    const char *paths[2];
+    char from[FS0_PATH_MAX], to[FS0_PATH_MAX];
+    int r;
+    if ((r = get_paths(w, len, 0, 2, paths)) || (r = vfs_canon(p->cwd, paths[0], from)) ||
+        (r = vfs_canon(p->cwd, paths[1], to)))
+        return r;
+    struct vfs_node sd, dd;
+    const char *sn, *dn;
+    size_t sl, dl;
+    if ((r = vfs_parent(from, &sd, &sn, &sl)) || (r = vfs_parent(to, &dd, &dn, &dl))) return r;
+    if (sd.mnt != dd.mnt) return -EXDEV;
+    return mnt(sd.mnt)->rename(sd.ino, sn, sl, dd.ino, dn, dl);
+}
+
+static int do_stat_path(struct proc *p, const k_word_t *w, unsigned len, struct fs0_stat *st,
+                        char *canon)
+{
+    const char *path;
+    int r;
+    if ((r = get_paths(w, len, 0, 1, &path)) || (r = vfs_canon(p->cwd, path, canon))) return r;
+    struct vfs_node n;
+    if ((r = vfs_resolve(canon, &n))) return r;
+    return mnt(n.mnt)->stat(n.ino, st);
+}
+
+unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned len, k_word_t *rep)
+{
+    static const signed char fixed[FS0_REQUEST_COUNT] = {
+        [FS0_CLOSE] = 1, [FS0_READ] = 2, [FS0_LSEEK] = 3, [FS0_FSTAT] = 1, [FS0_GETDENTS] = 2,
+        [FS0_FTRUNCATE] = 2, [FS0_FSYNC] = 1, [FS0_GETCWD] = 0, [FS0_DUP] = 1, [FS0_DUP2] = 2,
+        [FS0_SYNC] = 0,
+        /* variable: the minimum is given negated */
+        [FS0_OPEN] = -3, [FS0_WRITE] = -2, [FS0_STAT] = -1, [FS0_MKDIR] = -2, [FS0_RMDIR] = -1,
+        [FS0_UNLINK] = -1, [FS0_RENAME] = -1, [FS0_CHDIR] = -1,
+    };
+    unsigned rlen = 1;
+    int64_t r;
+    struct fs0_stat st;
+    char canon[FS0_PATH_MAX];
+    if (label == 0 || label >= FS0_REQUEST_COUNT) {
+        rep[0] = (k_word_t)-ENOSYS;
+        return 1;
+    }
+    int want = fixed[label];
+    if ((want >= 0 && len != (unsigned)want) || (want < 0 && len < (unsigned)-want)) {
+        rep[0] = (k_word_t)-EINVAL;
+        return 1;
+    }
+    struct ofile *f;
+    switch (label) {
+    case FS0_OPEN: r = do_open(p, w, len); break;
+    case FS0_CLOSE: r = fd_close(p, (long)w[0]); break;
+    case FS0_READ: r = do_read(p, w, rep, &rlen); break;
+    case FS0_WRITE: r = do_write(p, w, len); break;
+    case FS0_LSEEK: r = do_lseek(p, w); break;
+    case FS0_FSTAT:
+        if (!(f = fd_get(p, (long)w[0]))) r = -EBADF;
+        else if (!(r = mnt(f->node.mnt)->stat(f->node.ino, &st))) rlen = put_stat(&st, rep);
+        break;
+    case FS0_STAT:
+        if (!(r = do_stat_path(p, w, len, &st, canon))) rlen = put_stat(&st, rep);
+        break;
+    case FS0_MKDIR: r = do_name_op(p, label, w, len, 1); break;
+    case FS0_RMDIR:
+    case FS0_UNLINK: r = do_name_op(p, label, w, len, 0); break;
+    case FS0_RENAME: r = do_rename(p, w, len); break;
+    case FS0_GETDENTS: r = do_getdents(p, w, rep, &rlen); break;
+    case FS0_FTRUNCATE:
+        if (!(f = fd_get(p, (long)w[0])) || (f->flags & O_ACCMODE) == O_RDONLY) r = -EBADF;
+        else if (f->dir) r = -EISDIR;
+        else if ((int64_t)w[1] < 0) r = -EINVAL;
+        else r = mnt(f->node.mnt)->truncate(f->node.ino, w[1]);
+        break;
+    case FS0_FSYNC:
+        r = (f = fd_get(p, (long)w[0])) ? mnt(f->node.mnt)->fsync(f->node.ino) : -EBADF;
+        break;
+    case FS0_CHDIR:
+        if (!(r = do_stat_path(p, w, len, &st, canon))) {
+            if (!IS_DIR(st.mode)) r = -ENOTDIR;
+            else strcpy(p->cwd, canon);
+        }
+        break;
+    case FS0_GETCWD:
+        r = (int64_t)strlen(p->cwd) + 1;
+        memcpy(&rep[1], p->cwd, (size_t)r);
+        rlen = 1 + (unsigned)((r + 7) / 8);
+        break;
+    case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
+    case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
+    case FS0_SYNC: r = 0; for (int m = 0; m < MNT_COUNT; m++) if (mnt(m)) mnt(m)->fsync(mnt(m)->root); break;
+    default: r = -ENOSYS;
+    }
+    rep[0] = (k_word_t)r;
+    return r < 0 ? 1 : rlen;
+}

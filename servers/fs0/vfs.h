@@ -1,0 +1,56 @@
+/* fs0's VFS: three mounts, each a set of operations on its own inode numbers. Paths
+ * are made absolute and canonical lexically (no symbolic links), then the first
+ * component picks the mount: /dev (devfs.c), /tmp (tmpfs.c), else / (ext2fs.c). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fs0/protocol.h>
+
+enum { MNT_ROOT = 0, MNT_DEV = 1, MNT_TMP = 2, MNT_COUNT };
+
+/* Directory entry types (the d_type values). */
+#define VFS_DT_CHR 2
+#define VFS_DT_DIR 4
+#define VFS_DT_REG 8
+
+struct vfs_ops {
+    uint32_t root;
+    int (*lookup)(uint32_t dir, const char *name, size_t len, uint32_t *ino);
+    int (*stat)(uint32_t ino, struct fs0_stat *st);
+    int64_t (*read)(uint32_t ino, uint64_t off, void *buf, size_t len);
+    int64_t (*write)(uint32_t ino, uint64_t off, const void *buf, size_t len);
+    int (*truncate)(uint32_t ino, uint64_t size);
+    int (*create)(uint32_t dir, const char *name, size_t len, uint32_t mode, uint32_t *ino);
+    int (*mkdir)(uint32_t dir, const char *name, size_t len, uint32_t mode);
+    int (*unlink)(uint32_t dir, const char *name, size_t len);
+    int (*rmdir)(uint32_t dir, const char *name, size_t len);
+    int (*rename)(uint32_t sd, const char *sn, size_t sl, uint32_t dd, const char *dn, size_t dl);
+    /* 1 and the entry at *cookie (advanced), 0 at the end; name NUL-terminated. */
+    int (*readdir)(uint32_t dir, uint64_t *cookie, uint32_t *ino, uint8_t *type, char *name);
+    int (*fsync)(uint32_t ino);
+    void (*release)(uint32_t ino);   /* the last open file of ino closed */
+};
+
+/* Mounted file systems (NULL: not mounted; its paths get -ENODEV). */
+extern const struct vfs_ops *vfs_mounts[MNT_COUNT];
+const struct vfs_ops *ext2fs_mount(void);   /* NULL after printing why */
+const struct vfs_ops *devfs_mount(void);
+const struct vfs_ops *tmpfs_mount(void);
+
+/* Whether an open file holds (mnt, ino) (fdtable.c): unlinked inodes stay till closed. */
+bool vfs_is_open(int mnt, uint32_t ino);
+
+struct vfs_node {
+    int mnt;
+    uint32_t ino;
+};
+
+/* Canonical absolute form of path relative to cwd into out (FS0_PATH_MAX bytes):
+ * 0, -ENAMETOOLONG, -ENOENT (empty path). */
+int vfs_canon(const char *cwd, const char *path, char *out);
+/* The node a canonical path names. */
+int vfs_resolve(const char *canon, struct vfs_node *out);
+/* The directory holding a canonical path's last component and that component: -EBUSY
+ * for a mount's root (/, /dev, /tmp), which no name operation may touch. */
+int vfs_parent(const char *canon, struct vfs_node *dir, const char **name, size_t *len);

@@ -1,0 +1,67 @@
+/* fs0 benchmarks in retired instructions (rdinstret counts everything on the hart:
+ * this process, the kernel, fs0, mm0). Run on one hart under -icount shift=0 (image
+ * `fsbench`, docs/fs0.md); prints `bench: <key> <n> <what>`. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static inline uint64_t instret(void)
+{
+    uint64_t v;
+    __asm__ volatile("rdinstret %0" : "=r"(v));
+    return v;
+}
+
+#define ROUNDS 32
+static uint64_t samples[ROUNDS];
+
+static uint64_t median(uint64_t *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
+static char buf[1 << 20];
+
+int main(void)
+{
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = instret();
+        int fd = open("/etc/motd", O_RDONLY);
+        close(fd);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_open_close %lu open+close of /etc/motd\n", median(samples, ROUNDS));
+    int fd = open("/data/bench", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = instret();
+        write(fd, buf, 4096);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_write_4k %lu per 4 KiB write (ext2, appending) = %lu per byte\n",
+           median(samples, ROUNDS), median(samples, ROUNDS) / 4096);
+    for (int i = 0; i < ROUNDS; i++) {
+        lseek(fd, (off_t)i * 4096, SEEK_SET);
+        uint64_t t0 = instret();
+        read(fd, buf, 4096);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_read_4k %lu per 4 KiB read (ext2) = %lu per byte\n", median(samples, ROUNDS),
+           median(samples, ROUNDS) / 4096);
+    close(fd);
+    fd = open("/data/big", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    write(fd, buf, sizeof buf);
+    lseek(fd, 0, SEEK_SET);
+    uint64_t t0 = instret();
+    ssize_t n = read(fd, buf, sizeof buf);
+    uint64_t t = instret() - t0;
+    printf("bench: fs0_read_1m %lu sequential read of a 1 MiB file (%ld bytes)\n", t, (long)n);
+    close(fd);
+    return 0;
+}

@@ -1,0 +1,519 @@
+/* The fs suite: file tests as processes on fs0 (docs/fs0.md). This is init; each
+ * test prints `ok N - name` or `not ok N - name: why`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fs0/fs0.h>
+#include <mm0/clone.h>
+#include <mm0/mm0.h>
+#include <mm0/protocol.h>
+
+static int test_no, failures;
+static char why[200];
+
+#define FAIL(...)                                                                     \
+    do {                                                                              \
+        snprintf(why, sizeof why, __VA_ARGS__);                                       \
+        return 1;                                                                     \
+    } while (0)
+#define CHECK(cond, ...)                                                              \
+    do {                                                                              \
+        if (!(cond)) FAIL(__VA_ARGS__);                                               \
+    } while (0)
+#define ERR(call, e) ((call) == -1 && errno == (e))
+
+static unsigned char pattern(size_t i, unsigned seed) { return (unsigned char)(i * 31 + seed + (i >> 9)); }
+
+static int wait_ok(pid_t pid)
+{
+    int st = -1;
+    return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* ------------------------------------------------------------ the tests */
+
+static const char motd[] = "Welcome to the fs0 disk.\nThis file was staged at build time.\n";
+
+static int t_staged_file(void)
+{
+    char buf[256];
+    int fd = open("/etc/motd", O_RDONLY);
+    CHECK(fd >= 3, "open /etc/motd: errno %d", errno);
+    ssize_t n = read(fd, buf, sizeof buf);
+    CHECK(n == (ssize_t)strlen(motd), "read %ld bytes, want %zu", (long)n, strlen(motd));
+    CHECK(!memcmp(buf, motd, strlen(motd)), "contents differ from the staged file");
+    CHECK(read(fd, buf, sizeof buf) == 0, "no end of file");
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == (off_t)strlen(motd),
+          "fstat: mode %o size %ld", (unsigned)st.st_mode, (long)st.st_size);
+    CHECK(close(fd) == 0, "close");
+    CHECK(ERR(close(fd), EBADF), "second close did not fail with EBADF");
+    CHECK(stat("/bin/hostile", &st) == 0 && st.st_size > 1000, "/bin/hostile not staged");
+    return 0;
+}
+
+static unsigned char big[(1 << 20) + 16];
+
+/* Write n bytes (pattern seed) to path, read them back through another descriptor. */
+static int write_read(const char *path, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++) big[i] = pattern(i, seed);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3, "create %s: errno %d", path, errno);
+    CHECK(write(fd, big, n) == (ssize_t)n, "write %zu bytes to %s: errno %d", n, path, errno);
+    CHECK(close(fd) == 0, "close");
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size == (off_t)n, "%s: size %ld, want %zu", path,
+          (long)st.st_size, n);
+    memset(big, 0xee, n + 16);
+    fd = open(path, O_RDONLY);
+    CHECK(fd >= 3, "open %s: errno %d", path, errno);
+    ssize_t got = read(fd, big, n + 16);
+    CHECK(got == (ssize_t)n, "%s: read %ld of %zu", path, (long)got, n);
+    for (size_t i = 0; i < n; i++)
+        CHECK(big[i] == pattern(i, seed), "%s: byte %zu is %u, want %u", path, i, big[i], pattern(i, seed));
+    CHECK(read(fd, big, 1) == 0, "%s: bytes past the end", path);
+    close(fd);
+    return 0;
+}
+
+static int t_sizes_ext2(void)
+{
+    static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 1 << 20};
+    char path[64];
+    for (unsigned i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/data/size%zu", sizes[i]);
+        if (write_read(path, sizes[i], i + 1)) return 1;
+    }
+    CHECK(unlink("/data/size1048576") == 0, "unlink the 1 MiB file: errno %d", errno);
+    return 0;
+}
+
+static int t_sizes_tmp(void)
+{
+    static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 1 << 20};
+    char path[64];
+    for (unsigned i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "/tmp/size%zu", sizes[i]);
+        if (write_read(path, sizes[i], i + 7)) return 1;
+        CHECK(unlink(path) == 0, "unlink %s", path);
+    }
+    return 0;
+}
+
+/* Buffers at odd addresses and odd lengths take libposix's byte path. */
+static int t_unaligned(void)
+{
+    static const size_t lens[] = {1, 7, 9, 943, 944, 945, 3001};
+    for (unsigned k = 0; k < 7; k++) {
+        size_t n = lens[k];
+        unsigned char *src = big + 3, *dst = big + 600000 + 5;
+        for (size_t i = 0; i < n; i++) src[i] = pattern(i, 40 + k);
+        int fd = open("/tmp/odd", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        CHECK(fd >= 3 && write(fd, src, n) == (ssize_t)n, "write %zu from an odd address", n);
+        memset(dst, 0, n + 8);
+        CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, dst, n + 8) == (ssize_t)n, "read %zu", n);
+        for (size_t i = 0; i < n; i++) CHECK(dst[i] == pattern(i, 40 + k), "length %zu: byte %zu", n, i);
+        CHECK(dst[n] == 0, "length %zu: a byte past the read", n);
+        close(fd);
+    }
+    return unlink("/tmp/odd");
+}
+
+static int t_append(void)
+{
+    int fd = open("/data/app", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3 && write(fd, "one\n", 4) == 4, "first write");
+    close(fd);
+    fd = open("/data/app", O_WRONLY | O_APPEND);
+    CHECK(fd >= 3, "open O_APPEND");
+    CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+    CHECK(write(fd, "two\n", 4) == 4, "append write");
+    CHECK(lseek(fd, 0, SEEK_CUR) == 8, "offset after append is %ld", (long)lseek(fd, 0, SEEK_CUR));
+    close(fd);
+    char buf[16] = {0};
+    fd = open("/data/app", O_RDONLY);
+    CHECK(read(fd, buf, sizeof buf) == 8 && !memcmp(buf, "one\ntwo\n", 8), "file is '%s'", buf);
+    close(fd);
+    return 0;
+}
+
+static int t_truncate(void)
+{
+    int fd = open("/data/trunc", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3 && write(fd, "abcdefghij", 10) == 10, "write");
+    CHECK(ftruncate(fd, 4) == 0, "shrink: errno %d", errno);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 4, "size %ld after shrink", (long)st.st_size);
+    CHECK(ftruncate(fd, 8) == 0, "grow");
+    char buf[16];
+    CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, buf, 16) == 8, "read after grow");
+    CHECK(!memcmp(buf, "abcd\0\0\0\0", 8), "grown bytes are not zero");
+    CHECK(ERR(ftruncate(fd, -1), EINVAL), "negative length accepted");
+    close(fd);
+    fd = open("/data/trunc", O_WRONLY | O_TRUNC);
+    CHECK(fd >= 3 && fstat(fd, &st) == 0 && st.st_size == 0, "O_TRUNC left %ld bytes", (long)st.st_size);
+    close(fd);
+    return 0;
+}
+
+static int t_rename(void)
+{
+    CHECK(mkdir("/data/ra", 0755) == 0 && mkdir("/data/rb", 0755) == 0, "mkdir: errno %d", errno);
+    int fd = open("/data/ra/f", O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 3 && write(fd, "moved", 5) == 5, "write");
+    close(fd);
+    CHECK(rename("/data/ra/f", "/data/rb/g") == 0, "rename across directories: errno %d", errno);
+    struct stat st;
+    CHECK(ERR(stat("/data/ra/f", &st), ENOENT), "old name still there");
+    CHECK(stat("/data/rb/g", &st) == 0 && st.st_size == 5, "new name missing");
+    CHECK(ERR(rename("/data/ra", "/data/ra/sub"), EINVAL), "directory renamed into itself");
+    CHECK(ERR(rename("/data", "/data/rb/x"), EINVAL), "ancestor renamed below itself");
+    CHECK(ERR(rename("/data/rb/g", "/tmp/g"), EXDEV), "rename across mounts");
+    CHECK(mkdir("/tmp/d", 0755) == 0 && mkdir("/tmp/d/e", 0755) == 0, "tmp mkdir");
+    CHECK(ERR(rename("/tmp/d", "/tmp/d/e/f"), EINVAL), "tmp directory renamed into itself");
+    CHECK(rename("/tmp/d/e", "/tmp/e") == 0 && stat("/tmp/e", &st) == 0 && S_ISDIR(st.st_mode),
+          "tmp rename");
+    CHECK(rmdir("/tmp/e") == 0 && rmdir("/tmp/d") == 0, "tmp rmdir");
+    CHECK(ERR(rmdir("/data/rb"), ENOTEMPTY), "rmdir of a non-empty directory");
+    CHECK(unlink("/data/rb/g") == 0 && rmdir("/data/rb") == 0 && rmdir("/data/ra") == 0, "cleanup");
+    return 0;
+}
+
+static int t_unlink_open(void)
+{
+    static const char *paths[] = {"/data/gone", "/tmp/gone"};
+    for (unsigned i = 0; i < 2; i++) {
+        int fd = open(paths[i], O_RDWR | O_CREAT | O_TRUNC, 0644);
+        CHECK(fd >= 3 && write(fd, "still here", 10) == 10, "%s: write", paths[i]);
+        CHECK(unlink(paths[i]) == 0, "%s: unlink: errno %d", paths[i], errno);
+        struct stat st;
+        CHECK(ERR(stat(paths[i], &st), ENOENT), "%s: name survives unlink", paths[i]);
+        char buf[16] = {0};
+        CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, buf, 16) == 10 && !memcmp(buf, "still here", 10),
+              "%s: the open file lost its data", paths[i]);
+        CHECK(fstat(fd, &st) == 0 && st.st_nlink == 0, "%s: nlink %ld", paths[i], (long)st.st_nlink);
+        CHECK(close(fd) == 0, "close");
+        CHECK(ERR(open(paths[i], O_RDONLY), ENOENT), "%s: reopened after unlink", paths[i]);
+    }
+    return 0;
+}
+
+static int t_big_dir(void)
+{
+    char path[64];
+    CHECK(mkdir("/data/many", 0755) == 0, "mkdir: errno %d", errno);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(path, sizeof path, "/data/many/entry-%04d", i);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        CHECK(fd >= 3, "create %s: errno %d", path, errno);
+        close(fd);
+    }
+    static unsigned char seen[1000];
+    memset(seen, 0, sizeof seen);
+    int fd = open("/data/many", O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 3, "open the directory: errno %d", errno);
+    char buf[512];
+    int entries = 0, dots = 0;
+    ssize_t n;
+    while ((n = fs0_getdents(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            struct fs0_dirent *d = (struct fs0_dirent *)(buf + off);
+            CHECK(d->d_reclen >= sizeof *d + 2 && off + d->d_reclen <= n && d->d_reclen % 8 == 0,
+                  "bad record length %u", d->d_reclen);
+            int k;
+            if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..")) {
+                dots++;
+            } else {
+                CHECK(sscanf(d->d_name, "entry-%d", &k) == 1 && k >= 0 && k < 1000 && !seen[k] &&
+                      d->d_type == 8, "unexpected entry '%s'", d->d_name);
+                seen[k] = 1;
+                entries++;
+            }
+            off += d->d_reclen;
+        }
+    }
+    CHECK(n == 0, "getdents failed: errno %d", errno);
+    CHECK(entries == 1000 && dots == 2, "listed %d entries and %d dots", entries, dots);
+    CHECK(ERR(fs0_getdents(fd, buf, 8), EINVAL) || fs0_getdents(fd, buf, 8) == 0,
+          "a too-small buffer at the end");
+    CHECK(lseek(fd, 0, SEEK_SET) == 0, "rewind");
+    CHECK(ERR(fs0_getdents(fd, buf, 8), EINVAL), "a buffer too small for one record");
+    close(fd);
+    CHECK(ERR(rmdir("/data/many"), ENOTEMPTY), "rmdir of the full directory");
+    for (int i = 0; i < 1000; i++) {
+        snprintf(path, sizeof path, "/data/many/entry-%04d", i);
+        CHECK(unlink(path) == 0, "unlink %s: errno %d", path, errno);
+    }
+    CHECK(rmdir("/data/many") == 0, "rmdir: errno %d", errno);
+    return 0;
+}
+
+static int t_fork_offset(void)
+{
+    int fd = open("/data/lines.txt", O_RDONLY);
+    CHECK(fd >= 3, "open: errno %d", errno);
+    char buf[8] = {0};
+    CHECK(read(fd, buf, 2) == 2, "first read");
+    pid_t pid = fork();
+    CHECK(pid >= 0, "fork: errno %d", errno);
+    if (pid == 0) {
+        char c[4] = {0};
+        /* The child continues at the shared offset and moves it on. */
+        _exit(read(fd, c, 4) == 4 && !memcmp(c, "pha\n", 4) ? 0 : 1);
+    }
+    CHECK(wait_ok(pid), "the child did not read at the shared offset");
+    CHECK(read(fd, buf, 4) == 4 && !memcmp(buf, "beta", 4), "parent read '%s' after the child", buf);
+    int d = dup(fd);
+    CHECK(d > fd, "dup: %d", d);
+    CHECK(lseek(d, 0, SEEK_CUR) == 10, "dup does not share the offset");
+    CHECK(dup2(fd, 20) == 20 && close(fd) == 0, "dup2");
+    CHECK(read(20, buf, 2) == 2 && !memcmp(buf, "\ng", 2), "dup2'd descriptor lost the offset");
+    close(20);
+    close(d);
+    CHECK(ERR(read(20, buf, 1), EBADF), "read of a closed fd");
+    return 0;
+}
+
+static int t_stdio(void)
+{
+    FILE *f = fopen("/data/stdio.txt", "w");
+    CHECK(f, "fopen for writing: errno %d", errno);
+    for (int i = 0; i < 50; i++) fprintf(f, "line %d of %s\n", i, "stdio");
+    CHECK(fclose(f) == 0, "fclose");
+    f = fopen("/data/stdio.txt", "r");
+    CHECK(f, "fopen for reading: errno %d", errno);
+    char line[64];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char want[64];
+        snprintf(want, sizeof want, "line %d of stdio\n", n);
+        CHECK(!strcmp(line, want), "line %d is '%s'", n, line);
+        n++;
+    }
+    CHECK(n == 50, "read %d lines", n);
+    fclose(f);
+    f = fopen("/data/lines.txt", "r");
+    CHECK(f && fgets(line, sizeof line, f) && !strcmp(line, "alpha\n"), "staged lines.txt");
+    fclose(f);
+    CHECK(!fopen("/data/nothing", "r") && errno == ENOENT, "fopen of a missing file");
+    return 0;
+}
+
+static int t_dev(void)
+{
+    int z = open("/dev/zero", O_RDONLY), nul = open("/dev/null", O_RDWR);
+    CHECK(z >= 3 && nul >= 3, "open /dev/zero, /dev/null: errno %d", errno);
+    char buf[2000];
+    memset(buf, 'x', sizeof buf);
+    CHECK(read(z, buf, sizeof buf) == (ssize_t)sizeof buf, "read /dev/zero");
+    for (unsigned i = 0; i < sizeof buf; i++) CHECK(buf[i] == 0, "byte %u of /dev/zero", i);
+    CHECK(read(nul, buf, 10) == 0, "/dev/null is not at its end");
+    CHECK(write(nul, buf, sizeof buf) == (ssize_t)sizeof buf, "write to /dev/null");
+    struct stat st;
+    CHECK(fstat(nul, &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is not a character device");
+    CHECK(ERR(open("/dev/other", O_RDWR | O_CREAT, 0644), EACCES), "created a name in /dev");
+    CHECK(ERR(unlink("/dev/null"), EACCES), "unlinked /dev/null");
+    close(z);
+    close(nul);
+    int fd = open("/dev", O_RDONLY);
+    int seen = 0;
+    ssize_t n = fs0_getdents(fd, buf, sizeof buf < 900 ? sizeof buf : 900);
+    for (ssize_t off = 0; off < n;) {
+        struct fs0_dirent *d = (struct fs0_dirent *)(buf + off);
+        seen += !strcmp(d->d_name, "null") || !strcmp(d->d_name, "zero");
+        off += d->d_reclen;
+    }
+    close(fd);
+    CHECK(seen == 2, "/dev lists %d of null, zero", seen);
+    return 0;
+}
+
+static int t_cwd(void)
+{
+    char buf[256];
+    CHECK(getcwd(buf, sizeof buf) && !strcmp(buf, "/"), "cwd is '%s'", buf);
+    CHECK(chdir("/data") == 0, "chdir: errno %d", errno);
+    int fd = open("lines.txt", O_RDONLY);
+    CHECK(fd >= 3, "relative open: errno %d", errno);
+    close(fd);
+    CHECK(chdir("../tmp/./") == 0 && getcwd(buf, sizeof buf) && !strcmp(buf, "/tmp"), "cwd '%s'", buf);
+    pid_t pid = fork();
+    if (pid == 0) _exit(getcwd(buf, sizeof buf) && !strcmp(buf, "/tmp") ? 0 : 1);
+    CHECK(wait_ok(pid), "the child did not inherit the cwd");
+    CHECK(ERR(chdir("/etc/motd"), ENOTDIR), "chdir to a file");
+    CHECK(!getcwd(buf, 3) && errno == ERANGE, "getcwd into 3 bytes");
+    CHECK(chdir("/") == 0, "chdir /");
+    return 0;
+}
+
+static int t_errors(void)
+{
+    char long_path[400];
+    memset(long_path, 'a', sizeof long_path);
+    long_path[0] = '/';
+    long_path[300] = '\0';
+    struct stat st;
+    CHECK(ERR(open(long_path, O_RDONLY), ENAMETOOLONG), "300-byte path");
+    long_path[399] = '\0';
+    long_path[300] = 'a';
+    CHECK(ERR(mkdir(long_path, 0755), ENAMETOOLONG), "400-byte path");
+    CHECK(ERR(open("/data/none", O_RDONLY), ENOENT), "missing file");
+    CHECK(ERR(open("/etc/motd", O_RDONLY | O_CREAT | O_EXCL, 0644), EEXIST), "O_EXCL on an existing file");
+    CHECK(ERR(open("/etc/motd/x", O_RDONLY), ENOTDIR), "a file as a directory");
+    CHECK(ERR(open("/etc", O_WRONLY), EISDIR), "a directory opened for writing");
+    CHECK(ERR(mkdir("/etc", 0755), EEXIST), "mkdir of an existing directory");
+    CHECK(ERR(rmdir("/"), EBUSY) && ERR(rmdir("/tmp"), EBUSY), "rmdir of a mount root");
+    CHECK(ERR(unlink("/etc"), EISDIR), "unlink of a directory");
+    CHECK(ERR(rmdir("/etc/motd"), ENOTDIR), "rmdir of a file");
+    CHECK(ERR(open("", O_RDONLY), ENOENT), "empty path");
+    CHECK(ERR(read(63, long_path, 1), EBADF) && ERR(write(40, "x", 1), EBADF), "unused fds");
+    CHECK(ERR(lseek(99, 0, SEEK_SET), EBADF) && ERR(fstat(99, &st), EBADF), "fd 99");
+    CHECK(ERR(close(3), EBADF), "close of fd 3 never opened");
+    int fd = open("/etc/motd", O_RDONLY);
+    CHECK(ERR(fs0_getdents(fd, long_path, 100), ENOTDIR), "getdents on a file");
+    close(fd);
+    /* Descriptors run out at FS0_FD_MAX; all come back. */
+    int fds[64], n = 0;
+    while (n < 64 && (fds[n] = open("/etc/motd", O_RDONLY)) >= 0) n++;
+    CHECK(n == FS0_FD_MAX - FS0_FIRST_FD && errno == EMFILE, "%d opens, then errno %d", n, errno);
+    for (int i = 0; i < n; i++) CHECK(close(fds[i]) == 0, "close %d", fds[i]);
+    return 0;
+}
+
+/* Exit closes: children that leave 50 files open, 30 times over, would fill fs0's
+ * open-file table (1,024) if exit did not close them. */
+static int t_exit_closes(void)
+{
+    for (int round = 0; round < 30; round++) {
+        pid_t pid = fork();
+        CHECK(pid >= 0, "fork: errno %d", errno);
+        if (pid == 0) {
+            for (int i = 0; i < 50; i++)
+                if (open("/etc/motd", O_RDONLY) < 0) _exit(1);
+            _exit(0);
+        }
+        CHECK(wait_ok(pid), "round %d: a child could not open 50 files", round);
+    }
+    return 0;
+}
+
+/* A thread (CLONE_VM | CLONE_THREAD) uses its process's descriptor table: it reads
+ * from a descriptor the main thread opened, and dups one the main thread then uses.
+ * (Only requests of up to four words: libposix keeps one IPC-buffer pointer for the
+ * whole process, so a thread's longer messages would go through the main thread's
+ * buffer; docs/fs0.md, Limits.) */
+static volatile int th_fd_in, th_fd_out, th_result;
+static volatile pid_t th_ctid;
+
+static int fd_thread(void *arg)
+{
+    (void)arg;
+    char buf[8] = {0};
+    th_result = read(th_fd_in, buf, 5) == 5 && !memcmp(buf, "alpha", 5) ? 1 : 2;
+    th_fd_out = dup(th_fd_in);
+    return 0;
+}
+
+static int t_thread_table(void)
+{
+    th_fd_in = open("/data/lines.txt", O_RDONLY);
+    CHECK(th_fd_in >= 3, "open");
+    th_fd_out = -1;
+    th_result = 0;
+    th_ctid = 1;
+    char *stack = malloc(64 * 1024);
+    CHECK(stack, "malloc");
+    int tid = clone(fd_thread, stack + 64 * 1024, CLONE_VM | CLONE_THREAD | CLONE_CHILD_CLEARTID,
+                    NULL, NULL, NULL, &th_ctid);
+    CHECK(tid > 0, "clone: errno %d", errno);
+    for (long spins = 0; th_ctid != 0 && spins < 2000000; spins++) sched_yield();
+    CHECK(th_ctid == 0, "the thread did not finish");
+    free(stack);
+    CHECK(th_result == 1, "the thread could not read the main thread's descriptor (%d)", th_result);
+    char buf[8] = {0};
+    CHECK(th_fd_out > th_fd_in && read(th_fd_out, buf, 5) == 5 && !memcmp(buf, "\nbeta", 5),
+          "the thread's descriptor %d is not ours", th_fd_out);
+    CHECK(close(th_fd_out) == 0 && close(th_fd_in) == 0, "close");
+    return 0;
+}
+
+/* mm0's task-event queue is fs0's alone. */
+static int t_events_private(void)
+{
+    k_word_t w[4] = {0};
+    CHECK(mm0_raw_call(MM0_FS0_EVENT, 0, w, 0) == -EPERM, "a process read fs0's task events");
+    return 0;
+}
+
+/* A hostile client runs while a well-behaved child keeps using fs0. */
+static int t_hostile(void)
+{
+    pid_t good = fork();
+    if (good == 0) {
+        char buf[64];
+        for (int i = 0; i < 200; i++) {
+            int fd = open("/etc/motd", O_RDONLY);
+            if (fd < 0 || read(fd, buf, 7) != 7 || memcmp(buf, "Welcome", 7) || close(fd)) _exit(1);
+        }
+        _exit(0);
+    }
+    pid_t bad = fork();
+    if (bad == 0) {
+        char *argv[] = {"hostile", NULL};
+        execv("hostile", argv);
+        _exit(2);
+    }
+    CHECK(good > 0 && bad > 0, "fork");
+    CHECK(wait_ok(bad), "the hostile client saw a wrong answer (its console lines say which)");
+    CHECK(wait_ok(good), "the well-behaved client was not served");
+    struct stat st;
+    CHECK(stat("/etc/motd", &st) == 0, "fs0 stopped serving");
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(void);
+} tests[] = {
+    {"a file staged in the image reads back as staged", t_staged_file},
+    {"write and read back 0, 1, 4095, 4096, 4097 bytes and 1 MiB on ext2", t_sizes_ext2},
+    {"the same sizes in /tmp", t_sizes_tmp},
+    {"odd addresses and lengths read and write back", t_unaligned},
+    {"O_APPEND writes at the end", t_append},
+    {"ftruncate shrinks and grows, O_TRUNC empties", t_truncate},
+    {"rename across directories; a directory never into itself", t_rename},
+    {"an unlinked open file stays readable until closed", t_unlink_open},
+    {"a directory of 1,000 entries listed with getdents", t_big_dir},
+    {"fork, dup and dup2 share an open file's offset", t_fork_offset},
+    {"stdio: fopen, fprintf, fgets", t_stdio},
+    {"/dev/null and /dev/zero", t_dev},
+    {"chdir and getcwd, inherited on fork", t_cwd},
+    {"error paths", t_errors},
+    {"exit closes every descriptor", t_exit_closes},
+    {"threads share their process's descriptor table", t_thread_table},
+    {"only fs0 may take mm0's task events", t_events_private},
+    {"a hostile client while another is served", t_hostile},
+};
+
+int main(void)
+{
+    unsigned n = sizeof tests / sizeof tests[0];
+    for (unsigned i = 0; i < n; i++) {
+        test_no++;
+        why[0] = '\0';
+        if (tests[i].fn()) {
+            failures++;
+            printf("not ok %d - %s: %s\n", test_no, tests[i].name, why);
+        } else {
+            printf("ok %d - %s\n", test_no, tests[i].name);
+        }
+    }
+    printf("fs: %u passed, %d failed\n", n - failures, failures);
+    return failures ? 1 : 0;
+}
