@@ -14,6 +14,7 @@ enum {
     MM0_CAP_FAULT_EP = 6,    /* processes' faults arrive here (badged copies) */
     MM0_CAP_ROOT_EP = 7,     /* to root: mm0's own faults, and the power-off request */
     MM0_CAP_IPC_FRAME = 8,   /* the service thread's IPC buffer */
+    MM0_CAP_CONSOLE_EP = 9,  /* the console server's endpoint, if root started one */
     MM0_CAP_FIRST_UNTYPED = 16,
     MM0_MAX_UNTYPED = 96,
     /* VSpace roots (top-level page tables), each assigned an ASID by root: one per

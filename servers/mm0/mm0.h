@@ -22,3 +22,6 @@ extern int mm0_printing;
 
 void service_loop(const struct mm0_thread *self);
 void fault_loop(const struct mm0_thread *self);
+
+/* A thread's console endpoint in its CSpace (console.c). */
+int console_mint(k_cptr_t proc_cnode, k_word_t badge);

@@ -117,7 +117,8 @@ struct thread *thread_new(struct task *t, int *err)
     if ((e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_SERVICE, MM0_PROC_CNODE_BITS,
                           MM0_CAP_CNODE, MM0_CAP_SERVICE_EP, MM0_DEPTH, rights, th->badge)) ||
         (e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FAULT, MM0_PROC_CNODE_BITS,
-                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge))) {
+                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge)) ||
+        (e = console_mint(page_cap(th->cnode), th->badge))) {
         printf("mm0: setting up a thread of pid %d failed: error %d\n", t->pid, e);
         *err = -EAGAIN;
         goto fail;

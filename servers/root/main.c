@@ -12,9 +12,11 @@
 #include <elf.h>
 #include <plat/poweroff.h>
 #include "mm0_boot.h"
+#include "root.h"
+#include "uart_boot.h"
 
-#define ROOT K_CAP_INIT_THREAD_CNODE
-#define ROOT_DEPTH 64
+
+
 #define IMAGE_BASE 0x10000ul
 #define PAGE 4096ul
 #define SCRATCH_VA 0x20000000ul    /* where root maps a page it fills for mm0 */
@@ -39,13 +41,13 @@ static unsigned n_given;
         }                                                                             \
     } while (0)
 
-static k_cptr_t slot(void)
+k_cptr_t slot(void)
 {
     if (next_slot >= bi->empty.end) return 0;   /* the first PLAT_POWEROFF_SLOTS stay free */
     return next_slot++;
 }
 
-static int make(k_word_t type, k_word_t bits, k_cptr_t *out)
+int make(k_word_t type, k_word_t bits, k_cptr_t *out)
 {
     *out = slot();
     if (!*out) return K_NOT_ENOUGH_MEMORY;
@@ -53,7 +55,7 @@ static int make(k_word_t type, k_word_t bits, k_cptr_t *out)
 }
 
 /* Map frame at va in vspace, making the page tables it lacks from the pool. */
-static int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr)
+int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr)
 {
     for (int tries = 0; tries < 4; tries++) {
         int e = k_riscv_page_map(frame, vspace, va, rights, attr);
@@ -67,7 +69,7 @@ static int map_page(k_cptr_t frame, k_cptr_t vspace, k_word_t va, k_word_t right
 
 /* A new frame, filled through our scratch mapping by fill(page, arg), then mapped in
  * mm0's VSpace at va. */
-static int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t attr,
+int new_frame(k_cptr_t mm0_vspace, k_word_t va, k_word_t rights, k_word_t attr,
                      void (*fill)(uint8_t *page, const void *arg), const void *arg,
                      k_cptr_t *out)
 {
@@ -133,13 +135,7 @@ static unsigned log2_ceil(k_word_t x)
 
 /* ------------------------------------------------------------ mm0 */
 
-struct segment_fill {
-    const uint8_t *file;
-    const struct elf_segment *seg;
-    k_word_t va;
-};
-
-static void fill_segment(uint8_t *page, const void *arg)
+void fill_segment(uint8_t *page, const void *arg)
 {
     const struct segment_fill *f = arg;
     memset(page, 0, PAGE);
@@ -324,6 +320,10 @@ static void serve(void)
         k_word_t badge, m0, m1, m2, m3;
         k_word_t info = k_recv(root_ep, &badge, &m0, &m1, &m2, &m3);
         k_word_t label = k_msginfo_label(info);
+        if (badge == ROOT_BADGE_CONSOLE) {   /* not answered: the console server stays stopped */
+            printf("root: console server FAULTED: fault type %lu, pc 0x%lx, address 0x%lx\n", label, m0, m1);
+            continue;
+        }
         if (label == ROOT_REQ_POWEROFF) {
             printf("root: mm0 asks for power-off (status %ld)\n", (long)m0);
             return;
@@ -354,6 +354,7 @@ int main(void *bootinfo)
     if (e) {
         printf("root: cannot start mm0 (error %d); powering off\n", e);
     } else {
+        console_start(bi, mm0_cnode, (unsigned)boot.cnode_bits, root_ep);   /* servers/root/console.c */
         serve();
         tear_down();
         printf("root: everything mm0 held is revoked; powering off\n");
