@@ -13,12 +13,12 @@
 #include "hw.h"
 #include "tty.h"
 
-/* errno values (Linux's, as picolibc and mm0 use them); the project libc has none. */
+/* errno values as picolibc (libposix, mm0) has them; the project libc has none. */
 #define EBADF 9
 #define EAGAIN 11
 #define EBUSY 16
 #define EINVAL 22
-#define ENOSYS 38
+#define ENOSYS 88
 
 static struct uart_hw hw;
 static struct tty tty;
