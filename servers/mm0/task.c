@@ -47,6 +47,15 @@ struct task *task_by_pid(int pid)
     return NULL;
 }
 
+struct task *task_next_by_pid(int after)
+{
+    struct task *best = NULL;
+    for (unsigned i = 1; i < MAX_TASKS; i++)
+        if (table[i].state != TASK_FREE && table[i].pid > after && (!best || table[i].pid < best->pid))
+            best = &table[i];
+    return best;
+}
+
 unsigned long tasks_live(void)
 {
     unsigned long n = 0;

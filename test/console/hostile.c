@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <k/k.h>
 #include <mm0/console.h>
+#include <mm0/mm0.h>
 
 static int fails, checks;
 
@@ -44,6 +45,18 @@ int main(void)
     errno = 0;
     expect("write(5)", (long)write(5, "x", 1), -1);
     expect("errno EBADF", errno, EBADF);
+    /* mm0's MM0_PS: a negative or huge cursor, a wrong length; then a real one. */
+    k_word_t w[4] = {(k_word_t)-1, 0, 0, 0}, mr1 = 0;
+    expect("ps: cursor -1", mm0_raw_call(MM0_PS, 1, w, 0), -EINVAL);
+    w[0] = 1ul << 40;
+    expect("ps: cursor 2^40", mm0_raw_call(MM0_PS, 1, w, 0), -EINVAL);
+    w[0] = 0;
+    expect("ps: length 2", mm0_raw_call(MM0_PS, 2, w, 0), -EINVAL);
+    expect("ps: length 0", mm0_raw_call(MM0_PS, 0, w, 0), -EINVAL);
+    expect("ps: first process is init", mm0_raw_call(MM0_PS, 1, w, &mr1), 1);
+    expect("ps: init's parent is 0", (long)mr1, 0);
+    w[0] = 0x7fffffff;
+    expect("ps: nothing after the last pid", mm0_raw_call(MM0_PS, 1, w, 0), 0);
     printf("console-hostile: %d checks, %d failed; the console still serves\n", checks, fails);
     return fails != 0;
 }

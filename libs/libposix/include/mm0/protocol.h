@@ -36,6 +36,9 @@ enum mm0_request {
                         * clear-tid address -> thread id (CLONE_VM|CLONE_THREAD) or
                         * child pid (no CLONE_VM; CLONE_PARENT allowed) */
     MM0_THREAD_EXIT = 18, /* MR0 status: this thread ends (the process with its last) */
+    MM0_PS = 19,       /* MR0 pid cursor (>= 0) -> the next process above it: MR0 pid (0:
+                        * none), MR1 ppid, MR2 state (1 live, 2 zombie) | threads << 8,
+                        * MR3..MR4 the first 16 bytes of its name (servers/mm0/ps.c) */
     MM0_REQUEST_COUNT
 };
 
