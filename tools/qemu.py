@@ -311,8 +311,9 @@ def load_script(a):
         for line in f.read().splitlines():
             if line.startswith('#') or not line:
                 continue
-            t = line.encode().decode('unicode_escape')
-            texts.append(t[:-2] if t.endswith('\\c') else t + '\r')
+            enter = not line.endswith('\\c')
+            t = (line if enter else line[:-2]).encode().decode('unicode_escape')
+            texts.append(t + '\r' if enter else t)
     return (a.prompt, texts)
 
 
