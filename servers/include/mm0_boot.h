@@ -47,6 +47,7 @@ struct mm0_boot {
     k_word_t priority;          /* mm0's priority; processes run below it */
     k_word_t printing;          /* the kernel has the printing calls (DebugNameThread) */
     k_word_t n_vspaces;         /* VSpace roots at MM0_CAP_FIRST_VSPACE.. */
+    k_word_t timebase_hz;       /* the time CSR's rate (device tree), 0 if unknown */
     struct {
         k_word_t paddr;
         k_word_t size_bits;

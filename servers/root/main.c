@@ -273,6 +273,7 @@ static int start_mm0(void)
     boot.n_untyped = n_given;
     boot.priority = MM0_PRIORITY;
     boot.printing = ROOT_PRINTING;
+    boot.timebase_hz = root_timebase(bi);   /* time.c */
     CHECK(new_frame(mm0_vspace, MM0_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER,
                     fill_boot, &boot, 0));
     printf("root: mm0 gets %lu KiB in %u untypeds, a CNode of 2^%u slots and a %lu KiB archive\n",

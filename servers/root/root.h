@@ -24,6 +24,10 @@ struct segment_fill {
 };
 void fill_segment(uint8_t *page, const void *arg);
 
+/* The time CSR's frequency from the device tree (/cpus timebase-frequency), 0 if
+ * none (time.c). */
+k_word_t root_timebase(const struct k_bootinfo *bi);
+
 /* Start the console server if the archive has `uart` and the device tree a UART;
  * give mm0 (its CNode, 2^bits slots) the clients' endpoint; its faults come to
  * root_ep with badge ROOT_BADGE_CONSOLE. Prints why not if not. */

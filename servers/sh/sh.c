@@ -130,7 +130,7 @@ static int run(int argc, char **argv, bool *quit)
         return 0;
     }
     if (!strcmp(argv[0], "help")) {
-        printf("builtins: cd exit echo help; programs: echo true false ps kill caps hello\n"
+        printf("builtins: cd exit echo help; programs: echo true false sleep ps kill caps hello\n"
                "syntax: words, 'quotes', \"quotes\", \\, $?, ; and &&\n");
         return 0;
     }

@@ -57,6 +57,14 @@ int main(void)
     expect("ps: init's parent is 0", (long)mr1, 0);
     w[0] = 0x7fffffff;
     expect("ps: nothing after the last pid", mm0_raw_call(MM0_PS, 1, w, 0), 0);
+    /* MM0_TIME: no arguments; a rate, and a clock that moves on. */
+    expect("time: length 1", mm0_raw_call(MM0_TIME, 1, w, 0), -EINVAL);
+    k_word_t hz = 0, hz2 = 0;
+    long t1 = mm0_raw_call(MM0_TIME, 0, w, &hz);
+    for (int i = 0; i < 100; i++) k_yield();
+    long t2 = mm0_raw_call(MM0_TIME, 0, w, &hz2);
+    expect("time: a rate", hz > 0 && hz == hz2, 1);
+    expect("time: the clock moves on", t2 > t1 && t1 > 0, 1);
     printf("console-hostile: %d checks, %d failed; the console still serves\n", checks, fails);
     return fails != 0;
 }

@@ -39,6 +39,8 @@ enum mm0_request {
     MM0_PS = 19,       /* MR0 pid cursor (>= 0) -> the next process above it: MR0 pid (0:
                         * none), MR1 ppid, MR2 state (1 live, 2 zombie) | threads << 8,
                         * MR3..MR4 the first 16 bytes of its name (servers/mm0/ps.c) */
+    MM0_TIME = 20,     /* -> MR0 the time CSR (ticks since boot), MR1 ticks per second;
+                        * -ENOSYS if root found no timebase (servers/mm0/time.c) */
     MM0_REQUEST_COUNT
 };
 
