@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <k/k.h>
 #include <mm0/console.h>
@@ -65,6 +67,19 @@ int main(void)
     long t2 = mm0_raw_call(MM0_TIME, 0, w, &hz2);
     expect("time: a rate", hz > 0 && hz == hz2, 1);
     expect("time: the clock moves on", t2 > t1 && t1 > 0, 1);
+    /* One reader at a time: a child blocks in READ, ours gets -EBUSY; once the child
+     * is killed its saved reply capability is gone and the next reader (the shell,
+     * after we exit) takes its place: the session going on shows that. */
+    pid_t child = fork();
+    if (child == 0) {
+        raw(CONSOLE_READ, 2, 0, 1, 0);
+        _exit(0);
+    }
+    for (int i = 0; i < 500; i++) k_yield();   /* the child runs and blocks */
+    expect("read: a second reader", raw(CONSOLE_READ, 2, 0, 1, 0), -EBUSY);
+    int st = 0;
+    expect("kill the blocked reader", kill(child, SIGKILL), 0);
+    expect("it ends by the signal", waitpid(child, &st, 0) == child && WIFSIGNALED(st), 1);
     printf("console-hostile: %d checks, %d failed; the console still serves\n", checks, fails);
     return fails != 0;
 }
