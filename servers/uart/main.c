@@ -70,10 +70,12 @@ static void wake_reader(void)
 {
     if (!reader_waiting || !tty_readable(&tty)) return;
     reader_waiting = false;
+    /* Only to a reader still there (a Send on an empty slot would be our fault), and
+     * a gone reader's input stays for the next one. */
+    if (!reader_alive()) return;
     k_word_t m0, m1, m2, m3;
     k_word_t info = read_reply(reader_len, &m0, &m1, &m2, &m3);
-    /* Only to a reader still there: a Send on an empty slot would be our fault. */
-    if (reader_alive()) k_send(UART_CAP_REPLY, info, m0, m1, m2, m3);
+    k_send(UART_CAP_REPLY, info, m0, m1, m2, m3);
 }
 
 static void on_irq(void)
