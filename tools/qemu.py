@@ -99,10 +99,13 @@ class Run:
         self.seconds = 0.0
 
 
-def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, grace=GRACE_S):
+def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, grace=GRACE_S,
+        script=None):
     """Runs QEMU with stdin on a pipe and the console (stdout+stderr) captured.
     inputs: [(regex or None, text)] -- text is written to the UART once a console
-    line (or the unfinished last line, e.g. a prompt) matches; None sends at once."""
+    line (or the unfinished last line, e.g. a prompt) matches; None sends at once.
+    script: (prompt regex, [text, ...]) -- a typed session: each text in turn, once
+    the prompt appears in the output that came after the previous text was typed."""
     r, t0 = Run(), time.monotonic()
     pending = [(re.compile(rx) if rx else None, text.encode()) for rx, text in inputs]
     logf = open(log, 'wb') if log else None
@@ -119,6 +122,20 @@ def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, gra
     captured, partial = io.BytesIO(), b''
     stop_at, deadline = None, t0 + timeout
     fd = proc.stdout.fileno()
+
+    steps = list(script[1]) if script else []
+    prompt_rx = re.compile(script[0], re.M) if script else None
+    since = ['']
+
+    def step(chunk_text):
+        since[0] += chunk_text
+        if steps and prompt_rx.search(since[0]):
+            try:
+                proc.stdin.write(steps.pop(0).encode())
+                proc.stdin.flush()
+            except OSError:
+                pass
+            since[0] = ''
 
     def feed(line_text):
         for i, (rx, data) in enumerate(pending):
@@ -155,6 +172,8 @@ def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, gra
             if echo:
                 sys.stdout.buffer.write(chunk)
                 sys.stdout.flush()
+            if steps:
+                step(chunk.decode('utf-8', 'replace'))
             *lines, partial = (partial + chunk).split(b'\n')
             for raw in lines:
                 text = raw.decode('utf-8', 'replace')
@@ -198,7 +217,7 @@ def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, gra
 # ---------------------------------------------------------------- tests
 
 def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=False, logdir=None,
-             echo=False, inputs=(), stop_markers=True, out=sys.stdout, disk=None):
+             echo=False, inputs=(), stop_markers=True, out=sys.stdout, disk=None, script=None):
     """Boots one suite, prints its results, returns (passed, failed). With disk (a
     script: `SCRIPT make IMG`, `SCRIPT check IMG`), a fresh image in the log folder is
     the machine's virtio-blk disk, checked after the run; what `make` prints, if
@@ -220,7 +239,8 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
             '-global', 'virtio-mmio.force-legacy=false',   # the modern (virtio 1.x) interface
             '-drive', 'file=%s,if=none,format=raw,id=d0' % (mk.stdout.strip() or img),
             '-device', 'virtio-blk-device,drive=d0'])
-    r = run(command(kernel, **machine_args), timeout, base + '.log', echo, inputs, stop_markers)
+    r = run(command(kernel, **machine_args), timeout, base + '.log', echo, inputs, stop_markers,
+            script=script)
     if disk:
         ck = subprocess.run([sys.executable, disk, 'check', img], capture_output=True, text=True)
         disk_results.append(tap.Result(ck.returncode == 0, 'disk image after the run',
@@ -296,7 +316,23 @@ def cmd_test(a, out=sys.stdout):
     inputs = [(a.input_after, a.input)] if a.input is not None else []
     return run_test(a.kernel, a.suite, machine_args(a), a.timeout, a.expect, a.dtb_check, a.logdir,
                     a.echo, inputs, not a.no_stop_markers, out,
-                    os.path.join(REPO, a.disk) if a.disk else None)
+                    os.path.join(REPO, a.disk) if a.disk else None, script=load_script(a))
+
+
+def load_script(a):
+    """--script FILE: one line typed per prompt (--prompt REGEX); Python escapes
+    (\\n, \\x7f) allowed; a line gets '\\r' (Enter) unless it ends in '\\c'."""
+    if not getattr(a, 'script', None):
+        return None
+    texts = []
+    with open(a.script) as f:
+        for line in f.read().splitlines():
+            if line.startswith('#') or not line:
+                continue
+            enter = not line.endswith('\\c')
+            t = (line if enter else line[:-2]).encode().decode('unicode_escape')
+            texts.append(t + '\r' if enter else t)
+    return (a.prompt, texts)
 
 
 def parser():
@@ -319,6 +355,8 @@ def parser():
         p.add_argument('--input', help='text to type into the UART (\\n, \\r escapes allowed)')
         p.add_argument('--input-after', metavar='REGEX', help='send --input once a line matches')
         p.add_argument('--no-stop-markers', action='store_true', help='only stop on exit or timeout')
+        p.add_argument('--script', metavar='FILE', help='type FILE\'s lines, one per --prompt')
+        p.add_argument('--prompt', metavar='REGEX', default=r'^\$ ', help='for --script (default: ^\$ )')
 
     machine_opts(sub.add_parser('cmd', help='print the QEMU command line'))
     machine_opts(sub.add_parser('exec', help='run QEMU interactively on this terminal'))

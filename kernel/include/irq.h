@@ -18,3 +18,6 @@
 void irq_external(void);
 /* The last IRQHandler capability for irq is being deleted (object_finalise). */
 void irq_handler_deleted(word_t irq);
+/* The kernel-owned notification slots, one per line (for the audit snapshot). */
+struct cte;
+const struct cte *irq_node_slots(unsigned *n);

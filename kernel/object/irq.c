@@ -33,6 +33,12 @@
  * intStateIRQNode). They are in the derivation tree like any other slot. */
 static cte_t irq_ntfn_slot[MAX_IRQ];
 static bool irq_issued[MAX_IRQ];
+
+const struct cte *irq_node_slots(unsigned *n)
+{
+    *n = MAX_IRQ;
+    return irq_ntfn_slot;
+}
 static bool irq_pending[MAX_IRQ];
 static bool irq_reported[MAX_IRQ];   /* "no handler" already said on the console */
 

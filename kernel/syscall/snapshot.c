@@ -19,6 +19,7 @@
 #include <kprintf.h>
 #include <object/objects.h>
 #include <object/vspace.h>
+#include <irq.h>
 
 #define AUDIT_MAX_CHUNK 64      /* caps per call: ~0.5M instructions at most */
 #define AUDIT_STACK 64          /* open ancestors kept (deeper: see visit) */
@@ -217,6 +218,11 @@ word_t audit_invoke(inv_t *iv, inv_error_t *e)
         record("begin");
         kprintf(" snap=%lu slot_bytes=%u tcb_bytes=%u\n", seq, 1u << CTE_SIZE_BITS,
                 (unsigned)TCB_OBJ_SIZE);
+        /* The slots the kernel itself holds caps in: the IRQ notifications. */
+        unsigned n_irq;
+        const cte_t *irq_slots = irq_node_slots(&n_irq);
+        record("kernel");
+        kprintf(" slots=0x%lx nslots=%u name=irq\n", kva_to_paddr(irq_slots), n_irq);
     }
     for (word_t n = 0; n < max && snap.next; n++) {
         cte_t *s = snap.next;

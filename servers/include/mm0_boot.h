@@ -14,6 +14,7 @@ enum {
     MM0_CAP_FAULT_EP = 6,    /* processes' faults arrive here (badged copies) */
     MM0_CAP_ROOT_EP = 7,     /* to root: mm0's own faults, and the power-off request */
     MM0_CAP_IPC_FRAME = 8,   /* the service thread's IPC buffer */
+    MM0_CAP_CONSOLE_EP = 9,  /* the console server's endpoint, if root started one */
     MM0_CAP_FIRST_UNTYPED = 16,
     MM0_MAX_UNTYPED = 96,
     /* VSpace roots (top-level page tables), each assigned an ASID by root: one per
@@ -46,6 +47,7 @@ struct mm0_boot {
     k_word_t priority;          /* mm0's priority; processes run below it */
     k_word_t printing;          /* the kernel has the printing calls (DebugNameThread) */
     k_word_t n_vspaces;         /* VSpace roots at MM0_CAP_FIRST_VSPACE.. */
+    k_word_t timebase_hz;       /* the time CSR's rate (device tree), 0 if unknown */
     struct {
         k_word_t paddr;
         k_word_t size_bits;

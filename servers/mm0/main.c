@@ -110,6 +110,7 @@ static int mm0_main(void)
         return 1;
     }
     mm0_printing = (int)boot->printing;
+    mm0_timebase_hz = boot->timebase_hz;
     int e = pages_init(boot);
     if (e) return 1;
     if (mem_system_init()) {

@@ -22,3 +22,13 @@ extern int mm0_printing;
 
 void service_loop(const struct mm0_thread *self);
 void fault_loop(const struct mm0_thread *self);
+
+/* A thread's console endpoint in its CSpace (console.c). */
+int console_mint(k_cptr_t proc_cnode, k_word_t badge);
+
+/* MM0_TIME (time.c): the clock's rate from root, 0 if unknown. */
+extern k_word_t mm0_timebase_hz;
+unsigned time_now(k_word_t mr[2]);
+
+/* MM0_PS (ps.c): the next process after pid cursor; returns the reply length. */
+unsigned ps_next(long cursor, k_word_t mr[5]);

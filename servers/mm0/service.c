@@ -29,6 +29,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
     [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0, [MM0_CLONE] = 8, [MM0_THREAD_EXIT] = 1,
     [MM0_FS0_EVENT] = 0,
+    [MM0_PS] = 1, [MM0_TIME] = 0,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -274,6 +275,17 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_MEMINFO:
         return (struct reply){true, {pages_free(), pages_total(), tasks_live(), heap_pages()}, 4};
     case MM0_SELFCHECK: return do_selfcheck();
+    case MM0_TIME: {
+        k_word_t mr[2];
+        unsigned n = time_now(mr);
+        return (struct reply){true, {mr[0], mr[1], 0, 0}, n};
+    }
+    case MM0_PS: {   /* ps.c; the fifth word goes in the IPC buffer */
+        k_word_t mr[5];
+        unsigned n = ps_next((long)w[0], mr);
+        k_ipc_buffer()->msg[4] = mr[4];
+        return (struct reply){true, {mr[0], mr[1], mr[2], mr[3]}, n};
+    }
     case MM0_SHUTDOWN:
         if (t->pid != 1) return ret(-EPERM);
         printf("mm0: init asks for power-off (status %ld)\n", (long)w[0]);

@@ -48,6 +48,15 @@ struct task *task_by_pid(int pid)
     return NULL;
 }
 
+struct task *task_next_by_pid(int after)
+{
+    struct task *best = NULL;
+    for (unsigned i = 1; i < MAX_TASKS; i++)
+        if (table[i].state != TASK_FREE && table[i].pid > after && (!best || table[i].pid < best->pid))
+            best = &table[i];
+    return best;
+}
+
 unsigned long tasks_live(void)
 {
     unsigned long n = 0;
@@ -118,7 +127,8 @@ struct thread *thread_new(struct task *t, int *err)
     if ((e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_SERVICE, MM0_PROC_CNODE_BITS,
                           MM0_CAP_CNODE, MM0_CAP_SERVICE_EP, MM0_DEPTH, rights, th->badge)) ||
         (e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FAULT, MM0_PROC_CNODE_BITS,
-                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge))) {
+                          MM0_CAP_CNODE, MM0_CAP_FAULT_EP, MM0_DEPTH, rights, th->badge)) ||
+        (e = console_mint(page_cap(th->cnode), th->badge))) {
         printf("mm0: setting up a thread of pid %d failed: error %d\n", t->pid, e);
         *err = -EAGAIN;
         goto fail;

@@ -52,6 +52,8 @@ void tasks_init(k_word_t n_vspaces);
 /* The live task and thread a badge names, or NULL. */
 struct task *task_by_badge(k_word_t badge, struct thread **thr);
 struct task *task_by_pid(int pid);
+/* The task (live or zombie) with the smallest pid above `after`, or NULL (ps.c). */
+struct task *task_next_by_pid(int after);
 unsigned long tasks_live(void);
 
 /* A new task with no memory yet (exec fills it) and its first thread. NULL and

@@ -14,6 +14,9 @@
 #include <plat/poweroff.h>
 #include "mm0_boot.h"
 #include "root.h"
+#include "uart_boot.h"
+
+
 
 #define IMAGE_BASE 0x10000ul
 #define MM0_PRIORITY 200
@@ -119,13 +122,7 @@ static unsigned log2_ceil(k_word_t x)
 
 /* ------------------------------------------------------------ mm0 */
 
-struct segment_fill {
-    const uint8_t *file;
-    const struct elf_segment *seg;
-    k_word_t va;
-};
-
-static void fill_segment(uint8_t *page, const void *arg)
+void fill_segment(uint8_t *page, const void *arg)
 {
     const struct segment_fill *f = arg;
     memset(page, 0, PAGE);
@@ -271,6 +268,7 @@ static int start_mm0(void)
     boot.n_untyped = n_given;
     boot.priority = MM0_PRIORITY;
     boot.printing = ROOT_PRINTING;
+    boot.timebase_hz = root_timebase(bi);   /* time.c */
     CHECK(new_frame(mm0_vspace, MM0_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER,
                     fill_boot, &boot, 0));
     printf("root: mm0 gets %lu KiB in %u untypeds, a CNode of 2^%u slots and a %lu KiB archive\n",
@@ -318,6 +316,10 @@ static void serve(void)
         k_word_t badge, m0, m1, m2, m3;
         k_word_t info = k_recv(root_ep, &badge, &m0, &m1, &m2, &m3);
         k_word_t label = k_msginfo_label(info);
+        if (badge == ROOT_BADGE_CONSOLE) {   /* not answered: the console server stays stopped */
+            printf("root: console server FAULTED: fault type %lu, pc 0x%lx, address 0x%lx\n", label, m0, m1);
+            continue;
+        }
         if (label == ROOT_REQ_POWEROFF) {
             printf("root: mm0 asks for power-off (status %ld)\n", (long)m0);
             return;
@@ -349,6 +351,7 @@ int main(void *bootinfo)
         printf("root: cannot start mm0 (error %d); powering off\n", e);
     } else {
         blk_start();   /* the virtio-blk driver, if the archive has it (blk.c) */
+        console_start(bi, mm0_cnode, (unsigned)boot.cnode_bits, root_ep);   /* servers/root/console.c */
         serve();
         tear_down();
         printf("root: everything mm0 held is revoked; powering off\n");

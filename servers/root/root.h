@@ -1,6 +1,7 @@
-/* What the root task's parts share (main.c builds mm0, blk.c the block driver): the
- * boot info, slot and object allocation from root's pool, mapping with page tables
- * made on demand, and loading an ELF from the boot archive. */
+/* What the root task's parts share (main.c builds mm0, blk.c the block driver,
+ * console.c the console server): the boot info, slot and object allocation from
+ * root's pool, mapping with page tables made on demand, and loading an ELF from the
+ * boot archive. */
 #pragma once
 #include <k/k.h>
 #include <stdint.h>
@@ -32,3 +33,21 @@ int load_image(const struct elf_image *elf, const uint8_t *file, k_cptr_t vspace
 /* blk.c: start the virtio-blk driver (and, in the blk test image, its test client,
  * waiting until that is done). Does nothing if the archive has no "blk". */
 void blk_start(void);
+
+/* fill() for one page of an ELF segment. */
+struct segment_fill {
+    const uint8_t *file;
+    const struct elf_segment *seg;
+    k_word_t va;
+};
+void fill_segment(uint8_t *page, const void *arg);
+
+/* The time CSR's frequency from the device tree (/cpus timebase-frequency), 0 if
+ * none (time.c). */
+k_word_t root_timebase(const struct k_bootinfo *bi);
+
+/* Start the console server if the archive has `uart` and the device tree a UART;
+ * give mm0 (its CNode, 2^bits slots) the clients' endpoint; its faults come to
+ * root_ep with badge ROOT_BADGE_CONSOLE. Prints why not if not. */
+void console_start(const struct k_bootinfo *bi, k_cptr_t mm0_cnode, unsigned mm0_cnode_bits,
+                   k_cptr_t root_ep);

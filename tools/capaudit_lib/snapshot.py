@@ -36,6 +36,7 @@ RECORDS = {
     "end": {"snap": "dec", "caps": "dec", "tcbs": "dec", "cnodes": "dec"},
     "abort": {"snap": "dec", "reason": "word"},
     "cnode": {"obj": "addr", "radix": "dec"},
+    "kernel": {"slots": "addr", "nslots": "dec", "name": "name"},
     "tcb": {"obj": "addr", "slots": "addr", "nslots": "dec", "name": "name", "state": "state",
             "prio": "dec", "mcp": "dec", "cspace": "addr-", "vspace": "addr-", "ipcbuf": "addr-",
             "ipcbuf_va": "addr", "fault_ep": "addr", "fault_slot": "addr-", "ntfn": "addr-"},
@@ -142,6 +143,7 @@ class Snapshot:
     def __init__(self, number, line):
         self.number, self.line = number, line
         self.caps, self.tcbs, self.cnodes = [], [], []
+        self.kernel = []       # slots the kernel holds caps in (the IRQ notifications)
         self.slot_bytes = 32
         self.end_line = None
         self.after = []        # console lines before `begin` (for --after)
@@ -181,7 +183,7 @@ def parse_log(lines):
             cur = None
         else:
             f["line"] = n
-            {"cap": cur.caps, "tcb": cur.tcbs, "cnode": cur.cnodes}[rec].append(f)
+            {"cap": cur.caps, "tcb": cur.tcbs, "cnode": cur.cnodes, "kernel": cur.kernel}[rec].append(f)
     if cur is not None:
         warnings.append("snapshot %d (line %d) is incomplete: the log ends first" % (cur.number, cur.line))
     return snaps, warnings
@@ -204,6 +206,7 @@ def validate(s):
             seen[r["obj"]] = r["line"]
     regions = [(cn["obj"], cn["obj"] + (s.slot_bytes << cn["radix"]), "cnode", cn["obj"]) for cn in s.cnodes]
     regions += [(t["slots"], t["slots"] + s.slot_bytes * t["nslots"], "tcb", t["obj"]) for t in s.tcbs]
+    regions += [(k["slots"], k["slots"] + s.slot_bytes * k["nslots"], "kernel", k["slots"]) for k in s.kernel]
     regions.sort()
     import bisect
     starts = [r[0] for r in regions]

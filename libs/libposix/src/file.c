@@ -47,6 +47,9 @@ static long fs0_call(k_word_t label, unsigned n, k_word_t *w)
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (unsigned i = 4; i < n; i++) ipc->msg[i] = w[i];
     k_word_t info = k_call(MM0_SLOT_FS0, k_msginfo_new(label, 0, 0, n), &w[0], &w[1], &w[2], &w[3]);
+    /* fs0 answers with label 0; any other label is the kernel's error for an empty
+     * slot 3 (an image without fs0): no such descriptor, no file system. */
+    if (k_msginfo_label(info) != 0) return label == FS0_OPEN ? -ENOSYS : -EBADF;
     unsigned got = (unsigned)k_msginfo_length(info);
     for (unsigned i = 4; i < got && i < FS0_MSG_WORDS; i++) w[i] = ipc->msg[i];
     return (long)w[0];

@@ -8,10 +8,12 @@
 #include <unistd.h>
 #include "ipc.h"
 #include "file.h"
+#include "console.h"
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
     if (FS0_OWNS(fd)) return fs0_write(fd, buf, len);
+    if (fd >= 0 && fd <= 2) return console_write(fd, buf, len);
     const unsigned char *p = buf;
     size_t done = 0;
     struct k_ipc_buffer *ipc = k_ipc_buffer();
@@ -34,6 +36,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 ssize_t read(int fd, void *buf, size_t len)
 {
     if (FS0_OWNS(fd)) return fs0_read(fd, buf, len);
+    if (fd >= 0 && fd <= 2) return console_read(fd, buf, len);
     if (len > MM0_READ_MAX) len = MM0_READ_MAX;
     long r = mm0_call(MM0_READ, 2, (k_word_t)fd, len, 0, 0, 0);
     if (r <= 0) return mm0_result(r);

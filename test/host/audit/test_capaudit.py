@@ -165,6 +165,26 @@ class Parser(unittest.TestCase):
     def test_slot_outside_every_cnode(self):
         self.bad(self.replace(self.good(), "slot=0x%x" % (B_CN + 64), "slot=0x99990"), "is in no CNode or thread")
 
+    def test_kernel_slots(self):
+        """A `kernel` record (the IRQ notification slots) holds caps of no task."""
+        irq = 0x99000
+        lines = self.good()
+        lines.insert(2, "@cap v1 kernel slots=0x%x nslots=4 name=irq" % irq)
+        cap = ("@cap v1 cap slot=0x%x type=notification obj=0x%x bytes=0x20 rights=-W-- rev=0 badge=0x4 parent=-"
+               % (irq + 32 * 3, N))
+        lines.insert(-1, cap)
+        lines[-1] = lines[-1].replace("caps=4", "caps=5")
+        snaps, _ = snapshot.parse_log(lines)
+        c = snaps[0].by_slot[irq + 96]
+        self.assertEqual(c["container"], ("kernel", irq, 3))
+        m = model.Model(snaps[0])
+        for t in m.tasks:
+            self.assertNotIn(c["slot"], [h["slot"] for h, _ in t.held])
+        # One past the kernel's slots is in no container.
+        self.bad([l.replace("slot=0x%x" % (irq + 96), "slot=0x%x" % (irq + 128)) for l in lines],
+                 "is in no CNode or thread")
+        self.bad([l.replace(" name=irq", "") for l in lines], "kernel record lacks name=")
+
     def test_duplicate_slot(self):
         self.bad(self.replace(self.good(), "slot=0x%x" % (B_CN + 64), "slot=0x%x" % (A_CN + 64)), "appears twice")
 

@@ -38,6 +38,11 @@ enum mm0_request {
     MM0_THREAD_EXIT = 18, /* MR0 status: this thread ends (the process with its last) */
     MM0_FS0_EVENT = 19,   /* fs0 only: the oldest task event -> kind, MR1 badge, MR2 parent's
                            * badge, MR3 events left (fs0/protocol.h, docs/fs0.md) */
+    MM0_PS = 20,       /* MR0 pid cursor (>= 0) -> the next process above it: MR0 pid (0:
+                        * none), MR1 ppid, MR2 state (1 live, 2 zombie) | threads << 8,
+                        * MR3..MR4 the first 16 bytes of its name (servers/mm0/ps.c) */
+    MM0_TIME = 21,     /* -> MR0 the time CSR (ticks since boot), MR1 ticks per second;
+                        * -ENOSYS if root found no timebase (servers/mm0/time.c) */
     MM0_REQUEST_COUNT
 };
 
