@@ -40,13 +40,14 @@ static k_word_t m_poll_recv(k_cptr_t ep, k_word_t *badge, k_word_t *mr0)
     return 0;
 }
 
-/* Receive once on ep: W(idx+1) = MR0, W(idx) = 1. */
+/* Receive once on ep: W(idx+1) = MR0, W(idx+2) = the message info, W(idx) = 1. */
 static void c_recv(k_word_t ep, k_word_t idx, k_word_t unused, k_cptr_t self)
 {
     (void)unused; (void)self;
     k_word_t badge = 0, m0 = 0;
-    k_recv(ep, &badge, &m0, 0, 0, 0);
+    k_word_t info = k_recv(ep, &badge, &m0, 0, 0, 0);
     W(idx + 1) = m0;
+    W(idx + 2) = info;
     W(idx) = 1;
 }
 
@@ -103,4 +104,77 @@ TEST(mut_cancel_badged_sends_leaves_receivers)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     tslot_free(ep);
     tslot_free(b5);
+}
+
+/* Call cap with label 1, MR0 = v: W(idx+1) = reply MR0, W(idx) = 1. */
+static void c_call(k_word_t cap, k_word_t v, k_word_t idx, k_cptr_t self)
+{
+    (void)self;
+    k_word_t m0 = v;
+    k_call(cap, k_msginfo_new(1, 0, 0, 1), &m0, 0, 0, 0);
+    W(idx + 1) = m0;
+    W(idx) = 1;
+}
+
+/* Suspending a thread blocked waiting for its reply deletes the reply cap to it,
+ * wherever the receiver keeps it (seL4 cancelIPC, BlockedOnReply: the caller cap, the
+ * child of the thread's reply slot, is deleted). Seen through SaveCaller, which
+ * answers DeleteFirst for an occupied slot. Catches, in ipc_cancel, the check that
+ * finds the outstanding reply cap turned off (the cap would outlive the Call). */
+TEST(mut_suspend_caller_deletes_its_reply_cap)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT);
+    k_cptr_t saved = tslot_alloc();
+    struct thread c = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&c, ut, NULL, 0, "mut-caller"), K_NO_ERROR);
+    CHECK_EQ(thread_start(&c, c_call, ep, 0x31, 0, PRIO, true), K_NO_ERROR);
+    k_word_t badge = 0, m0 = 0;
+    CHECK_EQ(k_msginfo_label(m_poll_recv(ep, &badge, &m0)), 1);
+    CHECK_EQ(m0, 0x31);
+    CHECK_EQ(k_cnode_save_caller(ROOT, saved, ROOT_DEPTH), K_NO_ERROR);
+    /* The slot holds the reply cap now: saving into it again is refused. */
+    CHECK_EQ(k_cnode_save_caller(ROOT, saved, ROOT_DEPTH), K_DELETE_FIRST);
+    CHECK_EQ(k_tcb_suspend(c.tcb), K_NO_ERROR);
+    /* The reply cap died with the Call: the slot is empty again. */
+    CHECK_EQ(k_cnode_save_caller(ROOT, saved, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(W(0), 0);                            /* the caller never got an answer */
+    k_cnode_delete(ROOT, saved, ROOT_DEPTH);
+    tslot_free(saved);
+    thread_free(&c);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(ep);
+}
+
+/* A receiver whose receive CNode CPtr does not resolve (here: a guard mismatch in our
+ * CSpace) gets the message without the cap (seL4 getReceiveSlots: a failed lookup
+ * gives no receive slot). The cap stays with the sender. Catches, in receive_slot,
+ * the failed-lookup check weakened (`!cn || ...` made `&&`: the kernel would use the
+ * missing slot). */
+TEST(mut_unresolvable_receive_cnode_takes_no_cap)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT), other = m_obj(ut, K_NOTIFICATION_OBJECT);
+    struct thread r = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&r, ut, NULL, 0, "mut-recv-badroot"), K_NO_ERROR);
+    struct k_ipc_buffer *rb = (struct k_ipc_buffer *)r.ipc_va;
+    rb->receive_cnode = 0xffff000000000000ul;      /* guard mismatch at the root */
+    rb->receive_index = 5;
+    rb->receive_depth = ROOT_DEPTH;
+    CHECK_EQ(thread_start(&r, c_recv, ep, 0, 0, PRIO, true), K_NO_ERROR);
+    k_yield();                                     /* it waits on ep */
+    k_ipc_buffer()->caps_or_badges[0] = other;
+    k_nb_send(ep, k_msginfo_new(7, 0, 1, 1), 0x77, 0, 0, 0);
+    CHECK(YIELD_UNTIL(W(0) == 1, 10));
+    CHECK_EQ(W(1), 0x77);
+    CHECK_EQ(k_msginfo_label(W(2)), 7);
+    CHECK_EQ(k_msginfo_extra_caps(W(2)), 0);
+    CHECK_EQ(k_msginfo_caps_unwrapped(W(2)), 0);
+    rb->receive_cnode = rb->receive_index = rb->receive_depth = 0;
+    thread_free(&r);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(ep);
+    tslot_free(other);
 }
