@@ -178,3 +178,42 @@ TEST(mut_unresolvable_receive_cnode_takes_no_cap)
     tslot_free(ep);
     tslot_free(other);
 }
+
+/* Only the first extraCaps entries of the sender's buffer are capabilities: what lies
+ * after them is not looked up, so junk there does not stop the transfer (seL4
+ * lookupExtraCaps reads exactly extraCaps CPtrs). Catches, in transfer_caps, the
+ * lookup loop running one entry too far (`i < n` made `<=`). */
+TEST(mut_cap_transfer_reads_only_extra_caps_entries)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT), ntfn = m_obj(ut, K_NOTIFICATION_OBJECT);
+    k_cptr_t dest = tslot_alloc(), check = tslot_alloc();
+    struct thread r = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&r, ut, NULL, 0, "mut-recv-cap"), K_NO_ERROR);
+    struct k_ipc_buffer *rb = (struct k_ipc_buffer *)r.ipc_va;
+    rb->receive_cnode = ROOT;
+    rb->receive_index = dest;
+    rb->receive_depth = ROOT_DEPTH;
+    CHECK_EQ(thread_start(&r, c_recv, ep, 0, 0, PRIO, true), K_NO_ERROR);
+    k_yield();                                     /* it waits on ep */
+    struct k_ipc_buffer *sb = k_ipc_buffer();
+    sb->caps_or_badges[0] = ntfn;
+    sb->caps_or_badges[1] = 0xffff000000000000ul;  /* not a cap: past extraCaps */
+    k_nb_send(ep, k_msginfo_new(7, 0, 1, 1), 0x78, 0, 0, 0);
+    sb->caps_or_badges[1] = 0;
+    CHECK(YIELD_UNTIL(W(0) == 1, 10));
+    CHECK_EQ(W(1), 0x78);
+    CHECK_EQ(k_msginfo_extra_caps(W(2)), 1);
+    CHECK_EQ(k_msginfo_caps_unwrapped(W(2)), 0);
+    /* The cap arrived in the receive slot: it can be copied from there. */
+    CHECK_EQ(k_cnode_copy(ROOT, check, ROOT_DEPTH, ROOT, dest, ROOT_DEPTH, K_CAP_RIGHTS_ALL),
+             K_NO_ERROR);
+    rb->receive_cnode = rb->receive_index = rb->receive_depth = 0;
+    thread_free(&r);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    k_cnode_delete(ROOT, dest, ROOT_DEPTH);
+    k_cnode_delete(ROOT, check, ROOT_DEPTH);
+    k_cptr_t all[] = { ep, ntfn, dest, check };
+    for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
+}
