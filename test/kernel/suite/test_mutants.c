@@ -217,3 +217,81 @@ TEST(mut_cap_transfer_reads_only_extra_caps_entries)
     k_cptr_t all[] = { ep, ntfn, dest, check };
     for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
 }
+
+/* Wait on cptr: W(idx+1) = the badge, W(idx) = 1. */
+static void c_wait(k_word_t cptr, k_word_t idx, k_word_t unused, k_cptr_t self)
+{
+    (void)unused; (void)self;
+    W(idx + 1) = k_wait(cptr);
+    W(idx) = 1;
+}
+
+/* Give t (made by thread_new in our VSpace) fault endpoint fep. */
+static int m_set_fault_ep(struct thread *t, k_cptr_t fep)
+{
+    return k_tcb_configure(t->tcb, fep, ROOT, 0, K_CAP_INIT_THREAD_VSPACE, 0, t->ipc_va,
+                           image_frame_of((const void *)t->ipc_va));
+}
+
+/* Expect a capability fault on cptr in the receive phase, missing capability, on fep. */
+static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr)
+{
+    k_word_t badge = 0, m[4] = { 0, 0, 0, 0 };
+    k_word_t info = 0;
+    for (unsigned i = 0; i < 20 && !info; i++) {
+        info = k_nb_recv(fep, &badge, &m[0], &m[1], &m[2], &m[3]);
+        if (!info) k_yield();
+    }
+    CHECK_EQ(k_msginfo_label(info), K_FAULT_CAP);
+    CHECK_EQ(m[1], cptr);                          /* the address: the CPtr */
+    CHECK_EQ(m[2], 1);                             /* in the receive phase */
+    CHECK_EQ(m[3], K_MISSING_CAPABILITY);
+}
+
+/* Receiving on a notification: only through a cap with Read, and only by the thread
+ * it is bound to, if it is bound (seL4 handleRecv: !capNtfnCanReceive or a bound TCB
+ * other than the caller is a missing-capability fault). The bound thread itself waits
+ * and receives. Catches, in receive(), `bound == t` made `!=` (the bound thread
+ * faults, another waits) and `&&` made `||` in the notification test (a cap without
+ * Read would wait). */
+TEST(mut_notification_wait_needs_read_and_the_bound_thread)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t fep = m_obj(ut, K_ENDPOINT_OBJECT), n = m_obj(ut, K_NOTIFICATION_OBJECT);
+    k_cptr_t n3 = m_mint(n, K_CAP_RIGHTS_ALL, 3);
+    k_cptr_t m = m_obj(ut, K_NOTIFICATION_OBJECT), m_wo = m_mint(m, K_CAP_RIGHT_WRITE, 0);
+    struct thread b = { 0 }, u = { 0 }, w = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&b, ut, NULL, 0, "xf-mut-bound"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&u, ut, NULL, 0, "xf-mut-unbound"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&w, ut, NULL, 0, "xf-mut-no-read"), K_NO_ERROR);
+    CHECK_EQ(m_set_fault_ep(&b, fep), K_NO_ERROR);
+    CHECK_EQ(m_set_fault_ep(&u, fep), K_NO_ERROR);
+    CHECK_EQ(m_set_fault_ep(&w, fep), K_NO_ERROR);
+    CHECK_EQ(k_tcb_bind_notification(b.tcb, n), K_NO_ERROR);
+
+    /* Another thread waiting on b's notification faults. */
+    CHECK_EQ(thread_start(&u, c_wait, n, 0, 0, PRIO, true), K_NO_ERROR);
+    m_expect_recv_cap_fault(fep, n);
+    CHECK_EQ(W(0), 0);
+    /* A cap without Read cannot wait (on an unbound notification). */
+    CHECK_EQ(thread_start(&w, c_wait, m_wo, 20, 0, PRIO, true), K_NO_ERROR);
+    m_expect_recv_cap_fault(fep, m_wo);
+    CHECK_EQ(W(20), 0);
+    /* The bound thread waits, and the signal reaches it. */
+    CHECK_EQ(thread_start(&b, c_wait, n, 10, 0, PRIO, true), K_NO_ERROR);
+    yield_n(2);
+    CHECK_EQ(W(10), 0);                            /* blocked, not faulted through */
+    k_signal(n3);
+    CHECK(YIELD_UNTIL(W(10) == 1, 10));
+    CHECK_EQ(W(11), 3);
+    k_word_t badge = 0;
+    CHECK_EQ(k_nb_recv(fep, &badge, 0, 0, 0, 0), 0); /* and no fault came from it */
+
+    thread_free(&b);
+    thread_free(&u);
+    thread_free(&w);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    k_cptr_t all[] = { fep, n, n3, m, m_wo };
+    for (unsigned i = 0; i < 5; i++) tslot_free(all[i]);
+}
