@@ -233,8 +233,9 @@ static int m_set_fault_ep(struct thread *t, k_cptr_t fep)
                            image_frame_of((const void *)t->ipc_va));
 }
 
-/* Expect a capability fault on cptr in the receive phase, missing capability, on fep. */
-static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr)
+/* Expect a capability fault on cptr in the receive phase, of lookup failure type
+ * why, on fep. */
+static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr, k_word_t why)
 {
     k_word_t badge = 0, m[4] = { 0, 0, 0, 0 };
     k_word_t info = 0;
@@ -245,7 +246,7 @@ static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr)
     CHECK_EQ(k_msginfo_label(info), K_FAULT_CAP);
     CHECK_EQ(m[1], cptr);                          /* the address: the CPtr */
     CHECK_EQ(m[2], 1);                             /* in the receive phase */
-    CHECK_EQ(m[3], K_MISSING_CAPABILITY);
+    CHECK_EQ(m[3], why);
 }
 
 /* Receiving on a notification: only through a cap with Read, and only by the thread
@@ -272,11 +273,11 @@ TEST(mut_notification_wait_needs_read_and_the_bound_thread)
 
     /* Another thread waiting on b's notification faults. */
     CHECK_EQ(thread_start(&u, c_wait, n, 0, 0, PRIO, true), K_NO_ERROR);
-    m_expect_recv_cap_fault(fep, n);
+    m_expect_recv_cap_fault(fep, n, K_MISSING_CAPABILITY);
     CHECK_EQ(W(0), 0);
     /* A cap without Read cannot wait (on an unbound notification). */
     CHECK_EQ(thread_start(&w, c_wait, m_wo, 20, 0, PRIO, true), K_NO_ERROR);
-    m_expect_recv_cap_fault(fep, m_wo);
+    m_expect_recv_cap_fault(fep, m_wo, K_MISSING_CAPABILITY);
     CHECK_EQ(W(20), 0);
     /* The bound thread waits, and the signal reaches it. */
     CHECK_EQ(thread_start(&b, c_wait, n, 10, 0, PRIO, true), K_NO_ERROR);
@@ -294,4 +295,45 @@ TEST(mut_notification_wait_needs_read_and_the_bound_thread)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t all[] = { fep, n, n3, m, m_wo };
     for (unsigned i = 0; i < 5; i++) tslot_free(all[i]);
+}
+
+/* Receive once on ep (W(idx) = 1), then ReplyRecv with MR0 = 0x99 on cptr src. */
+static void c_serve_once(k_word_t ep, k_word_t src, k_word_t idx, k_cptr_t self)
+{
+    (void)self;
+    k_word_t badge = 0, m0 = 0;
+    k_recv(ep, &badge, &m0, 0, 0, 0);
+    W(idx) = 1;
+    m0 = 0x99;
+    k_reply_recv(src, k_msginfo_new(0, 0, 0, 1), &badge, &m0, 0, 0, 0);
+    W(idx + 1) = 1;
+}
+
+/* ReplyRecv whose receive CPtr does not resolve: the reply still goes out, then the
+ * server takes a capability fault in the receive phase (seL4 handleReplyRecv:
+ * handleReply, then handleRecv's failed lookup faults). Catches, in the ReplyRecv fast
+ * path, the failed-lookup check turned off (the kernel would use a missing slot). */
+TEST(mut_reply_recv_on_bad_cptr_replies_then_faults)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT), fep = m_obj(ut, K_ENDPOINT_OBJECT);
+    const k_cptr_t bad = 0xffff000000000000ul;     /* a guard mismatch in our CSpace */
+    struct thread s = { 0 }, c = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&s, ut, NULL, 0, "xf-mut-server"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&c, ut, NULL, 0, "mut-client"), K_NO_ERROR);
+    CHECK_EQ(m_set_fault_ep(&s, fep), K_NO_ERROR);
+    CHECK_EQ(thread_start(&s, c_serve_once, ep, bad, 0, PRIO, true), K_NO_ERROR);
+    k_yield();                                     /* the server waits on ep */
+    CHECK_EQ(thread_start(&c, c_call, ep, 0x41, 10, PRIO, true), K_NO_ERROR);
+    CHECK(YIELD_UNTIL(W(10) == 1, 10));            /* the client got its reply */
+    CHECK_EQ(W(11), 0x99);
+    CHECK_EQ(W(0), 1);
+    m_expect_recv_cap_fault(fep, bad, K_GUARD_MISMATCH);
+    CHECK_EQ(W(1), 0);
+    thread_free(&s);
+    thread_free(&c);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(ep);
+    tslot_free(fep);
 }
