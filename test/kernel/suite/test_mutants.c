@@ -233,9 +233,9 @@ static int m_set_fault_ep(struct thread *t, k_cptr_t fep)
                            image_frame_of((const void *)t->ipc_va));
 }
 
-/* Expect a capability fault on cptr in the receive phase, of lookup failure type
- * why, on fep. */
-static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr, k_word_t why)
+/* Expect a capability fault on cptr (in the receive phase if in_recv), of lookup
+ * failure type why, to arrive on fep. */
+static void m_expect_cap_fault(k_cptr_t fep, k_cptr_t cptr, bool in_recv, k_word_t why)
 {
     k_word_t badge = 0, m[4] = { 0, 0, 0, 0 };
     k_word_t info = 0;
@@ -245,9 +245,10 @@ static void m_expect_recv_cap_fault(k_cptr_t fep, k_cptr_t cptr, k_word_t why)
     }
     CHECK_EQ(k_msginfo_label(info), K_FAULT_CAP);
     CHECK_EQ(m[1], cptr);                          /* the address: the CPtr */
-    CHECK_EQ(m[2], 1);                             /* in the receive phase */
+    CHECK_EQ(m[2], in_recv);
     CHECK_EQ(m[3], why);
 }
+#define m_expect_recv_cap_fault(fep, cptr, why) m_expect_cap_fault(fep, cptr, true, why)
 
 /* Receiving on a notification: only through a cap with Read, and only by the thread
  * it is bound to, if it is bound (seL4 handleRecv: !capNtfnCanReceive or a bound TCB
@@ -336,4 +337,71 @@ TEST(mut_reply_recv_on_bad_cptr_replies_then_faults)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     tslot_free(ep);
     tslot_free(fep);
+}
+
+/* Call through a CPtr that does not resolve: a capability fault in the send phase
+ * (seL4 handleInvocation: lookupCapAndSlot fails, handleFault). Catches, in the Call
+ * fast path, the failed-lookup check turned off (the kernel would use a missing slot). */
+TEST(mut_call_on_bad_cptr_faults)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t fep = m_obj(ut, K_ENDPOINT_OBJECT);
+    const k_cptr_t bad = 0xffff000000000000ul;     /* a guard mismatch in our CSpace */
+    struct thread c = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&c, ut, NULL, 0, "xf-mut-bad-call"), K_NO_ERROR);
+    CHECK_EQ(m_set_fault_ep(&c, fep), K_NO_ERROR);
+    CHECK_EQ(thread_start(&c, c_call, bad, 0x42, 0, PRIO, true), K_NO_ERROR);
+    m_expect_cap_fault(fep, bad, false, K_GUARD_MISMATCH);
+    CHECK_EQ(W(0), 0);
+    thread_free(&c);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(fep);
+}
+
+/* Receive once on ep (W(0) = 1), wait for W(5), then ReplyRecv on ep with MR0 = 0x98:
+ * W(1) = the badge, W(2) = the info it returns, W(3) = 1. */
+static void c_serve_with_bound(k_word_t ep, k_word_t u1, k_word_t u2, k_cptr_t self)
+{
+    (void)u1; (void)u2; (void)self;
+    k_word_t badge = 0, m0 = 0;
+    k_recv(ep, &badge, &m0, 0, 0, 0);
+    W(0) = 1;
+    while (!W(5)) k_yield();
+    m0 = 0x98;
+    k_word_t info = k_reply_recv(ep, k_msginfo_new(0, 0, 0, 1), &badge, &m0, 0, 0, 0);
+    W(1) = badge;
+    W(2) = info;
+    W(3) = 1;
+}
+
+/* A server whose bound notification was signalled while it worked gets the signal
+ * from its ReplyRecv at once, instead of waiting on the endpoint (seL4 receiveIPC: an
+ * active bound notification completes the receive). Catches, in the ReplyRecv fast
+ * path, the pending-signal check turned off (the server would block). */
+TEST(mut_reply_recv_takes_pending_bound_signal)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT), n = m_obj(ut, K_NOTIFICATION_OBJECT);
+    k_cptr_t n9 = m_mint(n, K_CAP_RIGHTS_ALL, 9);
+    struct thread s = { 0 }, c = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&s, ut, NULL, 0, "mut-bound-server"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&c, ut, NULL, 0, "mut-bound-client"), K_NO_ERROR);
+    CHECK_EQ(k_tcb_bind_notification(s.tcb, n), K_NO_ERROR);
+    CHECK_EQ(thread_start(&s, c_serve_with_bound, ep, 0, 0, PRIO, true), K_NO_ERROR);
+    k_yield();                                     /* the server waits on ep */
+    CHECK_EQ(thread_start(&c, c_call, ep, 0x43, 10, PRIO, true), K_NO_ERROR);
+    CHECK(YIELD_UNTIL(W(0) == 1, 10));             /* the server has the Call */
+    k_signal(n9);                                  /* pending: the server is not waiting */
+    W(5) = 1;
+    CHECK(YIELD_UNTIL(W(10) == 1, 10));            /* the client got its reply */
+    CHECK_EQ(W(11), 0x98);
+    CHECK(YIELD_UNTIL(W(3) == 1, 10));             /* and the server the signal */
+    CHECK_EQ(W(1), 9);
+    thread_free(&s);
+    thread_free(&c);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    k_cptr_t all[] = { ep, n, n9 };
+    for (unsigned i = 0; i < 3; i++) tslot_free(all[i]);
 }
