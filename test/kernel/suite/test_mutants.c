@@ -405,3 +405,18 @@ TEST(mut_reply_recv_takes_pending_bound_signal)
     k_cptr_t all[] = { ep, n, n9 };
     for (unsigned i = 0; i < 3; i++) tslot_free(all[i]);
 }
+
+/* Retype's node offset must name a slot of the destination CNode: offset 2^radix is
+ * a RangeError whose bounds are 0 .. 2^radix - 1 (seL4 decodeUntypedInvocation).
+ * Catches the bound written `node_size + 1` (the offset past the end would be let
+ * through, or refused by the count check with other bounds). */
+TEST(mut_retype_offset_past_the_cnode_is_a_range_error)
+{
+    k_cptr_t ut = untyped_at_least(12);
+    const k_word_t slots = 1ul << CONFIG_ROOT_CNODE_SIZE_BITS;
+    for (k_word_t off = slots; off <= slots + 1; off++) {
+        CHECK_EQ(k_untyped_retype(ut, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, off, 1), K_RANGE_ERROR);
+        CHECK_EQ(k_last_mr(0), 0);
+        CHECK_EQ(k_last_mr(1), slots - 1);
+    }
+}
