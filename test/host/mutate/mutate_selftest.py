@@ -15,6 +15,13 @@ static int f(int a, int b)
     if (a == b) return 1;
     if (!a && b < 3) return 2;
     kprintf("a == b\\n");
+    if (a > 7 &&
+        b) return 3;
+    if (f(a, b) < 0)
+        return 4;
+    if (a) {
+        return false;
+    }
     return a >= b || b <= 1;
 }
 '''
@@ -38,9 +45,15 @@ class Generator(unittest.TestCase):
             (6, 'not-dropped', 'if (a && b < 3) return 2;'),
             (6, 'lt->le', 'if (!a && b <= 3) return 2;'),
             (6, 'guard-off', 'if (0 && (!a && b < 3)) return 2;'),
-            (8, 'ge->gt', 'return a > b || b <= 1;'),
-            (8, 'le->lt', 'return a >= b || b < 1;'),
-            (8, 'or->and', 'return a >= b && b <= 1;'),
+            (8, 'gt->ge', 'if (a >= 7 &&'),
+            (8, 'and->or', 'if (a > 7 ||'),
+            (10, 'lt->le', 'if (f(a, b) <= 0)'),
+            (10, 'check-off', 'if (0 && (f(a, b) < 0))'),
+            (12, 'check-off', 'if (0 && (a)) {'),
+            (13, 'bool-flip', 'return true;'),
+            (15, 'ge->gt', 'return a > b || b <= 1;'),
+            (15, 'le->lt', 'return a >= b || b < 1;'),
+            (15, 'or->and', 'return a >= b && b <= 1;'),
         }
         self.assertEqual(got, want)
 

@@ -33,7 +33,7 @@
 /* A 1 GiB region nothing uses in any of our VSpaces: tests map their pages here. */
 #define SCRATCH_VA 0x40000000ul
 
-#define MAX_IMAGE_PAGES 96
+#define MAX_IMAGE_PAGES 128
 
 /* The page the root task and its children share (in our .bss, so in every child). */
 struct shared_page {
