@@ -25,6 +25,14 @@ static bool start(struct thread *t, k_cptr_t ut, const char *name, child_fn fn, 
            thread_start(t, fn, a, b, c, PRIO, true) == K_NO_ERROR;
 }
 
+/* Let every ready child of our priority run until it blocks or ends: step below them
+ * and back (a plain yield can be cut short by the end of a time slice). */
+static void step_aside(void)
+{
+    k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, PRIO - 1);
+    k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, 255);
+}
+
 /* --- children ------------------------------------------------------------------ */
 
 /* Send label 7 with MR0 = v, MR1 = v + 1; then W(idx) = 1. */
@@ -143,10 +151,11 @@ TEST(ipc_waiters_are_served_in_fifo_order)
     shared_clear();
     /* Each is started and runs until it blocks before the next starts (Resume queues
      * a thread at the head of its queue, as in seL4, so starting all three at once
-     * would let the last one run first). */
+     * would let the last one run first). Stepping below the children and back lets
+     * each run to its block however the time slices fall. */
     for (int i = 0; i < 3; i++) {
         CHECK(start(&t[i], ut, "ipc-fifo", c_send, mint(ep, K_CAP_RIGHTS_ALL, 10 + i), 100 * i, 0));
-        k_yield();
+        step_aside();
     }
     for (int i = 0; i < 3; i++) {
         k_word_t badge = 0, m0 = 0;
@@ -159,7 +168,7 @@ TEST(ipc_waiters_are_served_in_fifo_order)
     shared_clear();
     for (int i = 0; i < 3; i++) {
         CHECK(start(&t[i], ut, "ipc-fifo", c_recv, ep, 8 * i, 0));
-        k_yield();
+        step_aside();
     }
     for (int i = 0; i < 3; i++) k_send(ep, k_msginfo_new(0, 0, 0, 1), 500 + i, 0, 0, 0);
     CHECK(YIELD_UNTIL(W(3) && W(11) && W(19), 20));
