@@ -155,3 +155,31 @@ TEST(exited_thread_stays_dead)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     shared_clear();
 }
+
+/* ------------------------------------------------------- a pool before its VSpace */
+
+TEST(asid_pool_deleted_before_its_vspace)
+{
+    /* Deleting an ASID pool takes every ASID in it away (seL4's deleteASIDPool): a
+     * VSpace that had one is no longer reachable, and deleting that VSpace later must
+     * find no pool behind its ASID and do nothing more (asid_delete's check: without
+     * it the kernel would read through the missing pool). */
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t tu = tslot_alloc(), tp = tslot_alloc();
+    CHECK_EQ(k_untyped_retype(ut, K_UNTYPED_OBJECT, 12, ROOT, 0, 0, tu, 1), K_NO_ERROR);
+    CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, tu, ROOT, tp, ROOT_DEPTH), K_NO_ERROR);
+    struct vspace vs = { 0 };
+    CHECK_EQ(vspace_new_in_pool(&vs, ut, 0, tp), K_NO_ERROR);
+    CHECK_EQ(k_cnode_delete(ROOT, tp, ROOT_DEPTH), K_NO_ERROR);
+    /* The VSpace lost its ASID: a frame can no longer be mapped into it. */
+    k_cptr_t f = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0);
+    CHECK(k_riscv_page_map(f, vs.root, SCRATCH_VA, K_CAP_RIGHTS_ALL, 0) != K_NO_ERROR);
+    vspace_free(&vs);                         /* the kernel survives this */
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    /* And the pool's place is free again. */
+    CHECK_EQ(k_untyped_retype(ut, K_UNTYPED_OBJECT, 12, ROOT, 0, 0, tu, 1), K_NO_ERROR);
+    CHECK_EQ(k_riscv_asid_control_make_pool(K_CAP_ASID_CONTROL, tu, ROOT, tp, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(tu);
+    tslot_free(tp);
+}
