@@ -1,6 +1,6 @@
-/* File descriptor calls. Until fs0 exists only the console descriptors 0, 1 and 2
- * exist: writes go to mm0, which prints them; reads see end of file. The requests
- * are the ones fs0 will take over (docs/mm0.md). */
+/* File descriptor calls: descriptors 0, 1 and 2 are the console's (console.c: the
+ * console server, or mm0 where there is none), those from FS0_FIRST_FD up fs0's
+ * (file.c); anything else is a bad descriptor. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -10,42 +10,23 @@
 #include "file.h"
 #include "console.h"
 
+static int console_fd(int fd) { return fd >= 0 && fd <= 2; }
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
     if (FS0_OWNS(fd)) return fs0_write(fd, buf, len);
-    if (fd >= 0 && fd <= 2) return console_write(fd, buf, len);
-    const unsigned char *p = buf;
-    size_t done = 0;
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
-    do {
-        size_t n = len - done < MM0_WRITE_MAX ? len - done : MM0_WRITE_MAX;
-        k_word_t w[MM0_MSG_WORDS] = {0};
-        w[0] = (k_word_t)fd;
-        w[1] = n;
-        memcpy(&w[2], p + done, n);
-        unsigned words = 2 + (unsigned)((n + 7) / 8);
-        for (unsigned i = 4; i < words; i++) ipc->msg[i] = w[i];
-        long r = mm0_call(MM0_WRITE, words, w[0], w[1], w[2], w[3], 0);
-        if (r < 0) return done ? (ssize_t)done : mm0_result(r);
-        done += (size_t)r;
-        if ((size_t)r < n) break;
-    } while (done < len);
-    return (ssize_t)done;
+    if (console_fd(fd)) return console_write(fd, buf, len);
+    errno = EBADF;
+    return -1;
 }
 
 ssize_t read(int fd, void *buf, size_t len)
 {
     if (FS0_OWNS(fd)) return fs0_read(fd, buf, len);
-    if (fd >= 0 && fd <= 2) return console_read(fd, buf, len);
-    if (len > MM0_READ_MAX) len = MM0_READ_MAX;
-    long r = mm0_call(MM0_READ, 2, (k_word_t)fd, len, 0, 0, 0);
-    if (r <= 0) return mm0_result(r);
-    if ((size_t)r > len) r = (long)len;   /* never trust a reply to overrun buf */
-    memcpy(buf, &k_ipc_buffer()->msg[1], (size_t)r);
-    return r;
+    if (console_fd(fd)) return console_read(fd, buf, len);
+    errno = EBADF;
+    return -1;
 }
-
-static int console_fd(int fd) { return fd >= 0 && fd <= 2; }
 
 int close(int fd)
 {
