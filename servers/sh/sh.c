@@ -121,7 +121,9 @@ static int run(int argc, char **argv, bool *quit)
         return argc > 1 ? atoi(argv[1]) : last_status;
     }
     if (!strcmp(argv[0], "cd")) {
-        fprintf(stderr, "sh: cd: no file system yet (fs0)\n");
+        const char *dir = argc > 1 ? argv[1] : "/";
+        if (chdir(dir) == 0) return 0;
+        fprintf(stderr, "sh: cd: %s: %s\n", dir, strerror(errno));
         return 1;
     }
     if (!strcmp(argv[0], "echo")) {
