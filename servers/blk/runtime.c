@@ -1,21 +1,10 @@
-/* What picolibc needs from the driver's environment: the console through the kernel's
- * DebugPutChar, no heap (the driver allocates nothing), and _exit, which stops. */
+/* What picolibc needs from the driver's environment: no heap (the driver allocates
+ * nothing) and _exit, which stops (its console streams are
+ * servers/common/debug_console.c). */
 #include <stdio.h>
 #include <stddef.h>
 #include <errno.h>
 #include <k/k.h>
-
-static int dbg_put(char c, FILE *f)
-{
-    (void)f;
-    k_debug_putchar(c);
-    return (unsigned char)c;
-}
-
-static FILE console = FDEV_SETUP_STREAM(dbg_put, NULL, NULL, _FDEV_SETUP_WRITE);
-FILE *const stdin = &console;
-FILE *const stdout = &console;
-FILE *const stderr = &console;
 
 void *sbrk(ptrdiff_t incr)
 {

@@ -1,23 +1,11 @@
-/* What picolibc needs from mm0's own environment: console streams through the
- * kernel's DebugPutChar, a heap grown from pool pages, and _exit. */
+/* What picolibc needs from mm0's own environment: a heap grown from pool pages and
+ * _exit (its console streams are servers/common/debug_console.c). */
 #include <stdio.h>
 #include <stdint.h>
 #include <errno.h>
 #include <k/k.h>
 #include "vspace.h"
 #include "mm0.h"
-
-static int dbg_put(char c, FILE *f)
-{
-    (void)f;
-    k_debug_putchar(c);
-    return (unsigned char)c;
-}
-
-static FILE console = FDEV_SETUP_STREAM(dbg_put, NULL, NULL, _FDEV_SETUP_WRITE);
-FILE *const stdin = &console;
-FILE *const stdout = &console;
-FILE *const stderr = &console;
 
 static k_word_t heap_top = MM0_HEAP_VA, heap_mapped = MM0_HEAP_VA;
 
