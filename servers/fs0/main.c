@@ -9,17 +9,36 @@
 #include <mm0/protocol.h>
 #include <fs0/protocol.h>
 #include "fdtable.h"
+#include "grant.h"
 #include "service.h"
 
-/* Apply every task event mm0 has queued, in order. */
+/* Apply every task event mm0 has queued, in order. A NEW or WINDOW reply carries a
+ * frame cap, received into the grant slot named before the call. */
 static void drain_events(void)
 {
+    struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (;;) {
+        int slot = grant_free_slot();
+        ipc->receive_cnode = slot >= 0 ? FS0_SLOT_CSPACE : 0;
+        ipc->receive_index = slot >= 0 ? FS0_GRANT_CPTR(slot) : 0;
+        ipc->receive_depth = 64;
         k_word_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-        k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_EVENT, 0, 0, 0), &m0, &m1, &m2, &m3);
-        if (m0 == FS0_EV_NEW) proc_new(m1, m2);
-        else if (m0 == FS0_EV_EXIT) proc_exit(m1);
-        else return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
+        k_word_t info = k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_EVENT, 0, 0, 0), &m0, &m1,
+                               &m2, &m3);
+        bool cap = slot >= 0 && k_msginfo_extra_caps(info) == 1 &&
+                   !(k_msginfo_caps_unwrapped(info) & 1);
+        if (m0 == FS0_EV_NEW) {
+            proc_new(m1, m2);
+            if (cap) grant_take(m1, 0, slot);
+        } else if (m0 == FS0_EV_WINDOW) {
+            if (cap) grant_take(m1, 1 + (unsigned)(m2 < FS0_GRANT_PAGES ? m2 : FS0_GRANT_PAGES), slot);
+        } else if (m0 == FS0_EV_EXIT) {
+            proc_exit(m1);
+            grant_drop(m1);
+        } else {
+            if (cap) grant_take(0, 0, slot);   /* nothing names it: deleted */
+            return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
+        }
     }
 }
 
@@ -27,6 +46,7 @@ static k_word_t w[FS0_MSG_WORDS], rep[FS0_MSG_WORDS];
 
 int main(void)
 {
+    grant_init();
     vfs_mounts[MNT_ROOT] = ext2fs_mount();
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();

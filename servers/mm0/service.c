@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <mm0/protocol.h>
+#include <fs0/protocol.h>
 #include "mm0.h"
 #include "task.h"
 #include "fs0link.h"
@@ -18,6 +19,8 @@ struct reply {
     k_word_t mr[4];
     unsigned len;
 };
+/* An extra cap the next reply carries (fs0's grants, fs0link.c), 0: none. */
+static k_cptr_t reply_cap;
 
 static struct reply ret(long v) { return (struct reply){true, {(k_word_t)v, 0, 0, 0}, 1}; }
 static const struct reply no_reply = {false, {0, 0, 0, 0}, 0};
@@ -261,10 +264,13 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_EXEC: return do_exec(t, th, w);
     case MM0_WAIT: return do_wait(t, th, w);
     case MM0_GETPID: return ret(t->pid);
-    case MM0_FS0_EVENT: {
-        struct reply r = {true, {0, 0, 0, 0}, 4};
-        int e = fs0_next_event(t, r.mr);
-        return e ? ret(e) : r;
+    case MM0_FS0_EVENT: {   /* fs0link.c; words 4 and 5 go in the IPC buffer */
+        k_word_t ev[FS0_EV_WORDS];
+        int e = fs0_next_event(t, ev, &reply_cap);
+        if (e) return ret(e);
+        k_ipc_buffer()->msg[4] = ev[4];
+        k_ipc_buffer()->msg[5] = ev[5];
+        return (struct reply){true, {ev[0], ev[1], ev[2], ev[3]}, FS0_EV_WORDS};
     }
     case MM0_GETPPID: return ret(t->ppid);
     case MM0_KILL: return do_kill(t, w);
@@ -316,7 +322,10 @@ void service_loop(const struct mm0_thread *self)
             w[1] = r.mr[1];
             w[2] = r.mr[2];
             w[3] = r.mr[3];
-            info = k_reply_recv(MM0_CAP_SERVICE_EP, k_msginfo_new(0, 0, 0, r.len), &badge, &w[0],
+            k_word_t caps = reply_cap != 0;   /* only this thread sets it */
+            if (caps) self->ipc->caps_or_badges[0] = reply_cap;
+            reply_cap = 0;
+            info = k_reply_recv(MM0_CAP_SERVICE_EP, k_msginfo_new(0, 0, caps, r.len), &badge, &w[0],
                                 &w[1], &w[2], &w[3]);
         } else {
             info = k_recv(MM0_CAP_SERVICE_EP, &badge, &w[0], &w[1], &w[2], &w[3]);

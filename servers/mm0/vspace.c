@@ -57,6 +57,25 @@ int space_map(k_cptr_t vspace, struct pt_list *pts, k_cptr_t cap, k_word_t va, k
     return -EINVAL;
 }
 
+int space_tables(k_cptr_t vspace, struct pt_list *pts, k_word_t va)
+{
+    /* Sv39: the two tables below the root; a table already there is DeleteFirst. */
+    for (int level = 0; level < 2; level++) {
+        page_t pt = pool_page_new(K_RISCV_PAGE_TABLE_OBJECT, 0);
+        if (pt == NO_PAGE) return -ENOMEM;
+        int e = k_riscv_page_table_map(page_cap(pt), vspace, va, K_RISCV_DEFAULT_VM_ATTRIBUTES);
+        if (e == K_DELETE_FIRST) {
+            pool_page_release(pt);
+            continue;
+        }
+        if (e || pt_list_add(pts, pt)) {
+            pool_page_release(pt);
+            return e ? -EINVAL : -ENOMEM;
+        }
+    }
+    return 0;
+}
+
 void *window_map(unsigned w, page_t p)
 {
     k_cptr_t s = window_slot(w);

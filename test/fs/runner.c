@@ -106,11 +106,12 @@ static int t_sizes_tmp(void)
     return 0;
 }
 
-/* Buffers at odd addresses and odd lengths take libposix's byte path. */
+/* Buffers at odd addresses and odd lengths take libposix's byte path; the lengths
+ * straddle the UTCB area (3,072 bytes) and the window (4,096). */
 static int t_unaligned(void)
 {
-    static const size_t lens[] = {1, 7, 9, 943, 944, 945, 3001};
-    for (unsigned k = 0; k < 7; k++) {
+    static const size_t lens[] = {1, 7, 9, 943, 3001, 3064, 3065, 3072, 3073, 4095, 4096, 4097, 9001};
+    for (unsigned k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         size_t n = lens[k];
         unsigned char *src = big + 3, *dst = big + 600000 + 5;
         for (size_t i = 0; i < n; i++) src[i] = pattern(i, 40 + k);
