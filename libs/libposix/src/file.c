@@ -20,15 +20,18 @@
 #define UTCB_AREA ((char *)MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
 #define WINDOW ((char *)MM0_FS0_WINDOW_VA)
 
-/* picolibc's memcpy is built for size and moves a byte at a time: four words a
- * round when source and destination agree in alignment, bytes otherwise. */
+/* picolibc's memcpy is built for size and moves a byte at a time. Here whole words
+ * are stored once the destination is 8-aligned: four a round when the source is
+ * aligned too, else each made of two aligned source words shifted together (RISC-V is
+ * little-endian; no load reaches past the last source word holding a byte to copy). */
 static void copy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-        for (; n && ((uintptr_t)d & 7); n--) *d++ = *s++;
-        uint64_t *dw = (uint64_t *)d;
+    for (; n && ((uintptr_t)d & 7); n--) *d++ = *s++;
+    uint64_t *dw = (uint64_t *)d;
+    unsigned sh = (unsigned)((uintptr_t)s & 7) * 8;
+    if (sh == 0) {
         const uint64_t *sw = (const uint64_t *)s;
         for (; n >= 32; n -= 32, dw += 4, sw += 4) {
             uint64_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
@@ -38,9 +41,17 @@ static void copy(void *dst, const void *src, size_t n)
             dw[3] = e;
         }
         for (; n >= 8; n -= 8) *dw++ = *sw++;
-        d = (unsigned char *)dw;
         s = (const unsigned char *)sw;
+    } else if (n >= 16) {
+        const uint64_t *sw = (const uint64_t *)(s - sh / 8);
+        uint64_t lo = *sw++;
+        for (; n >= 16; n -= 8, s += 8) {   /* the word after lo still holds bytes to copy */
+            uint64_t hi = *sw++;
+            *dw++ = lo >> sh | hi << (64 - sh);
+            lo = hi;
+        }
     }
+    d = (unsigned char *)dw;
     while (n--) *d++ = *s++;
 }
 
