@@ -45,7 +45,7 @@ static page_t pending[2] = {NO_PAGE, NO_PAGE};   /* the last EXIT fs0 pulled */
 static void free_grant(page_t *p)
 {
     if (*p == NO_PAGE) return;
-    k_cnode_revoke(MM0_CAP_CNODE, page_cap(*p), MM0_DEPTH);   /* fs0's copy, if left */
+    if (ep) k_cnode_revoke(MM0_CAP_CNODE, page_cap(*p), MM0_DEPTH);   /* fs0's copy, if left */
     pool_page_release(*p);
     *p = NO_PAGE;
 }
@@ -185,6 +185,7 @@ int fs0_task_new(struct task *t)
 
 void fs0_task_unmap(struct task *t)
 {
+    if (!ep) return;   /* no fs0 in this image: nobody else maps them; deleting unmaps */
     if (t == server && t->pid == server_pid) server_cspace_free();
     if (t->utcb != NO_PAGE) k_riscv_page_unmap(page_cap(t->utcb));
     if (t->window != NO_PAGE) k_riscv_page_unmap(page_cap(t->window));
