@@ -44,6 +44,23 @@ static void push(k_word_t kind, k_word_t badge, k_word_t parent)
     k_signal(signal_cap);
 }
 
+/* fs0 defers answers (a read of an empty pipe): it saves callers' reply capabilities
+ * with SaveCaller, which needs a CNode capability. It gets its own CNode (to move a
+ * saved reply into a slot it can invoke) and a CNode of 2^FS0_REPLY_BITS slots for
+ * the saved replies; no other process holds either. */
+static int fs0_reply_space(struct thread *th)
+{
+    page_t r = pool_page_new(K_CAPTABLE_OBJECT, FS0_REPLY_BITS);
+    if (r == NO_PAGE) return -ENOMEM;
+    k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
+    int e = k_cnode_mint(page_cap(th->cnode), FS0_SLOT_SELF, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                         page_cap(th->cnode), MM0_DEPTH, K_CAP_RIGHTS_ALL, guard);
+    if (!e)
+        e = k_cnode_mint(page_cap(th->cnode), FS0_SLOT_REPLIES, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                         page_cap(r), MM0_DEPTH, K_CAP_RIGHTS_ALL, 0);
+    return e;   /* the reply CNode's page stays fs0's until power-off */
+}
+
 int fs0_start(void)
 {
     if (!ep) return 0;
@@ -55,6 +72,7 @@ int fs0_start(void)
     k_cnode_delete(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS);
     if ((e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
                           ep, MM0_DEPTH, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, 0)) ||
+        (e = fs0_reply_space(th)) ||
         (e = k_tcb_bind_notification(page_cap(th->tcb), ntfn)) ||
         (e = k_tcb_set_sched_params(page_cap(th->tcb), MM0_CAP_TCB, 0, FS0_PRIORITY))) {
         printf("mm0: cannot set up fs0: error %d\n", e);
@@ -77,7 +95,12 @@ int fs0_start(void)
 int fs0_thread_caps(struct task *t, struct thread *th)
 {
     if (t->n_live == 1 && th == &t->thr[0]) t->fs0_badge = th->badge;   /* the process's */
-    if (!ep) return 0;
+    /* Without fs0, slot 3 holds mm0's endpoint with no rights: a Call on it is answered
+     * with an error (InvalidCapability) instead of faulting, so libposix learns there
+     * is no file server (its console descriptors then go to the console directly). */
+    if (!ep)
+        return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                            MM0_CAP_SERVICE_EP, MM0_DEPTH, 0, 0);
     return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE, ep,
                         MM0_DEPTH, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, t->fs0_badge);
 }

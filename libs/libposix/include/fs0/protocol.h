@@ -34,6 +34,7 @@ enum fs0_request {
     FS0_DUP = 17,      /* MR0 fd -> new fd (the lowest free) */
     FS0_DUP2 = 18,     /* MR0 fd, MR1 new fd -> new fd */
     FS0_SYNC = 19,     /* -> 0 */
+    FS0_PIPE = 20,     /* -> 0, MR1 read end's fd, MR2 write end's fd */
     FS0_REQUEST_COUNT
 };
 
@@ -41,8 +42,25 @@ enum fs0_request {
 #define FS0_IO_MAX ((FS0_MSG_WORDS - 2) * 8)   /* 944 bytes a read or write */
 #define FS0_PATH_BYTES 512                     /* both paths of a rename, NULs included */
 #define FS0_PATH_MAX 256                       /* one path with its NUL (ENAMETOOLONG) */
-#define FS0_FD_MAX 64                          /* descriptors per process; 0-2 the console's */
-#define FS0_FIRST_FD 3
+#define FS0_FD_MAX 64                          /* descriptors per process, 0-2 included */
+#define FS0_FIRST_FD 3                         /* the first past stdin, stdout, stderr */
+
+/* Not an errno: READ or WRITE on a descriptor open on /dev/console is answered
+ * -FS0_ECONSOLE, and the caller talks to the console server itself (its endpoint,
+ * slot MM0_SLOT_CONSOLE), so typed input never waits inside fs0. The answer holds until
+ * the process changes that descriptor (close, dup2): libposix may cache it. */
+#define FS0_ECONSOLE 1000
+#define FS0_CONSOLE_INO 4                      /* /dev/console's inode (dev 2) */
+#define FS0_PIPE_BUF 4096                      /* a pipe's capacity; smaller writes are whole */
+
+/* fs0's own CSpace (mm0 gives these to fs0 only): its root CNode (guard to 64 bits),
+ * a CNode of 2^FS0_REPLY_BITS slots for saved reply capabilities (callers whose
+ * answer waits: a read of an empty pipe), and a free slot a reply is moved to before
+ * it is used. */
+#define FS0_SLOT_WAKE 13
+#define FS0_SLOT_SELF 14
+#define FS0_SLOT_REPLIES 15
+#define FS0_REPLY_BITS 7
 
 /* fstat/stat reply, word by word from MR1. */
 struct fs0_stat {

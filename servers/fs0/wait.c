@@ -1,0 +1,126 @@
+/* Requests whose answer waits (wait.h). A kept request holds a reference to its open
+ * file (so the node stays while it waits), the bytes of a write, and the caller's
+ * reply capability in slot i of the reply CNode (FS0_SLOT_REPLIES, from mm0). seL4's
+ * reply capabilities are one-shot and die with their caller: a killed caller's slot
+ * is empty, which moving it shows before anything is consumed for it; its exit event
+ * then drops the record (wait_drop). Requests are retried oldest first, so readers of
+ * one pipe are served in the order they came. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fs0/protocol.h>
+#include "wait.h"
+
+#define WAITERS (1u << FS0_REPLY_BITS)
+#define DEPTH 64   /* fs0's own CSpace: a 4-bit CNode with its guard to 64 bits */
+
+struct waiter {
+    bool used;
+    k_word_t badge, label;
+    struct ofile *f;
+    size_t len;
+    unsigned char *data;   /* a write's bytes (malloc'd) */
+};
+static struct waiter ws[WAITERS];
+static unsigned order[WAITERS], n_waiting;   /* indices, oldest first */
+static bool kicked;
+
+int64_t wait_defer(struct proc *p, struct ofile *f, k_word_t label, const void *data, size_t len)
+{
+    unsigned i = 0;
+    while (i < WAITERS && ws[i].used) i++;
+    if (i == WAITERS) return -EAGAIN;
+    struct waiter *w = &ws[i];
+    w->data = NULL;
+    if (label == FS0_WRITE && len) {
+        if (!(w->data = malloc(len))) return -ENOMEM;
+        memcpy(w->data, data, len);
+    }
+    /* A stale capability left in the slot would make SaveCaller fail: clear it. */
+    k_cnode_delete(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS);
+    if (k_cnode_save_caller(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS)) {
+        free(w->data);
+        return -EAGAIN;
+    }
+    w->used = true;
+    w->badge = p->badge;
+    w->label = label;
+    w->f = f;
+    w->len = len;
+    f->refs++;
+    order[n_waiting++] = i;
+    return VFS_DEFERRED;
+}
+
+void wait_kick(void) { kicked = true; }
+
+static void finish(unsigned k)
+{
+    struct waiter *w = &ws[order[k]];
+    free(w->data);
+    w->data = NULL;
+    w->used = false;
+    for (unsigned j = k + 1; j < n_waiting; j++) order[j - 1] = order[j];
+    n_waiting--;
+    ofile_unref(w->f);   /* may close a pipe end: a kick */
+}
+
+/* Retry order[k]: true if it was answered (or its caller is gone) and removed. */
+static bool retry(unsigned k)
+{
+    unsigned i = order[k];
+    struct waiter *w = &ws[i];
+    /* The caller still there? Its reply capability moves into the slot we invoke. */
+    if (k_cnode_move(FS0_SLOT_SELF, FS0_SLOT_WAKE, DEPTH, FS0_SLOT_REPLIES, i, FS0_REPLY_BITS)) {
+        finish(k);
+        return true;
+    }
+    static k_word_t rep[FS0_MSG_WORDS];
+    unsigned rlen = 1;
+    struct ofile *f = w->f;
+    const struct vfs_ops *fs = vfs_mounts[f->node.mnt];
+    int64_t r;
+    if (w->label == FS0_READ) {
+        r = fs->read(f->node.ino, f->off, &rep[1], w->len);
+        if (r > 0) rlen = 1 + (unsigned)((r + 7) / 8);
+    } else {
+        r = fs->write(f->node.ino, f->off, w->data, w->len);
+    }
+    if (r == VFS_BLOCK) {   /* still waiting: the capability goes back */
+        k_cnode_move(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS, FS0_SLOT_SELF, FS0_SLOT_WAKE, DEPTH);
+        return false;
+    }
+    if (r > 0) f->off += (uint64_t)r;
+    rep[0] = (k_word_t)r;
+    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    for (unsigned j = 4; j < rlen; j++) ipc->msg[j] = rep[j];
+    k_send(FS0_SLOT_WAKE, k_msginfo_new(0, 0, 0, rlen), rep[0], rep[1], rep[2], rep[3]);
+    k_cnode_delete(FS0_SLOT_SELF, FS0_SLOT_WAKE, DEPTH);   /* used up; make sure */
+    finish(k);
+    return true;
+}
+
+void wait_poll(void)
+{
+    /* Each pass follows a change; an answered request may change its node again (a
+     * read makes room for a writer), so go on until a pass changes nothing. */
+    for (unsigned pass = 0; kicked && n_waiting && pass < 4 * WAITERS; pass++) {
+        kicked = false;
+        for (unsigned k = 0; k < n_waiting;)
+            if (!retry(k)) k++;
+    }
+    kicked = false;
+}
+
+void wait_drop(k_word_t badge)
+{
+    for (unsigned k = 0; k < n_waiting;) {
+        unsigned i = order[k];
+        if (ws[i].badge != badge) {
+            k++;
+            continue;
+        }
+        k_cnode_delete(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS);
+        finish(k);
+    }
+}
