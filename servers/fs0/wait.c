@@ -36,8 +36,8 @@ int64_t wait_defer(struct proc *p, struct ofile *f, k_word_t label, const void *
         if (!(w->data = malloc(len))) return -ENOMEM;
         memcpy(w->data, data, len);
     }
-    /* A stale capability left in the slot would make SaveCaller fail: clear it. */
-    k_cnode_delete(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS);
+    /* The slot is empty: a reply capability leaves it by being used (a Send on a reply
+     * capability consumes it), by wait_drop, or with its caller (the kernel). */
     if (k_cnode_save_caller(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS)) {
         free(w->data);
         return -EAGAIN;
@@ -94,8 +94,7 @@ static bool retry(unsigned k)
     rep[0] = (k_word_t)r;
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (unsigned j = 4; j < rlen; j++) ipc->msg[j] = rep[j];
-    k_send(FS0_SLOT_WAKE, k_msginfo_new(0, 0, 0, rlen), rep[0], rep[1], rep[2], rep[3]);
-    k_cnode_delete(FS0_SLOT_SELF, FS0_SLOT_WAKE, DEPTH);   /* used up; make sure */
+    k_send(FS0_SLOT_WAKE, k_msginfo_new(0, 0, 0, rlen), rep[0], rep[1], rep[2], rep[3]);   /* uses it up */
     finish(k);
     return true;
 }

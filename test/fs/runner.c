@@ -1,5 +1,6 @@
 /* The fs suite: file tests as processes on fs0 (docs/fs0.md). This is init; each
  * test prints `ok N - name` or `not ok N - name: why`. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -743,6 +744,33 @@ static int t_pipe_bad(void)
     CHECK(pipe(p) == 0 && close(p[0]) == 0 && close(p[1]) == 0, "no pipe after the others closed");
     return 0;
 }
+/* libposix's opendir/readdir over getdents: /dev's names exactly once each, again
+ * after rewinddir; a file is not a directory. */
+static int t_opendir(void)
+{
+    DIR *d = opendir("/dev");
+    CHECK(d, "opendir /dev: errno %d", errno);
+    for (int round = 0; round < 2; round++) {
+        const char *want[] = {".", "..", "null", "zero", "console"};
+        int seen[5] = {0}, n = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            n++;
+            for (int i = 0; i < 5; i++)
+                if (!strcmp(e->d_name, want[i])) seen[i]++;
+            if (!strcmp(e->d_name, "console"))
+                CHECK(e->d_type == DT_CHR && e->d_ino == FS0_CONSOLE_INO, "console: type %d ino %ld",
+                      e->d_type, (long)e->d_ino);
+        }
+        CHECK(n == 5, "round %d: %d entries in /dev, want 5", round, n);
+        for (int i = 0; i < 5; i++) CHECK(seen[i] == 1, "round %d: %s seen %d times", round, want[i], seen[i]);
+        rewinddir(d);
+    }
+    CHECK(closedir(d) == 0, "closedir");
+    CHECK(!opendir("/etc/motd") && errno == ENOTDIR, "opendir of a file: errno %d", errno);
+    CHECK(!opendir("/none") && errno == ENOENT, "opendir of nothing: errno %d", errno);
+    return 0;
+}
 /* ------------------------------------------------------------ end of the pipe block */
 
 static const struct {
@@ -774,6 +802,7 @@ static const struct {
     {"a blocked reader killed: its request and ends go", t_pipe_blocked_killed},
     {"dup2 onto 0 and 1, kept across exec; 1 is the console", t_dup2_exec},
     {"bad descriptors and hostile pipe requests", t_pipe_bad},
+    {"opendir, readdir, rewinddir, closedir", t_opendir},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */

@@ -96,8 +96,9 @@ ssize_t fs0_read(int fd, void *buf, size_t len)
 {
     size_t done = 0;
     do {
-        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
+        k_word_t w[FS0_MSG_WORDS];   /* not zeroed: 120 words cost ~3,800 instructions */
         size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
+        w[0] = (k_word_t)fd;
         w[1] = n;
         long r = fs0_call(FS0_READ, 2, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
@@ -113,9 +114,11 @@ ssize_t fs0_write(int fd, const void *buf, size_t len)
 {
     size_t done = 0;
     do {
-        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
+        k_word_t w[FS0_MSG_WORDS];   /* not zeroed: only the words sent matter */
         size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
+        w[0] = (k_word_t)fd;
         w[1] = n;
+        w[2] = w[3] = w[1 + (n + 7) / 8] = 0;   /* registers and the last word's padding */
         to_words(&w[2], (const char *)buf + done, n);
         long r = fs0_call(FS0_WRITE, 2 + (unsigned)((n + 7) / 8), w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
