@@ -496,6 +496,17 @@ static ssize_t read_all(int fd, char *buf, size_t cap)
     }
 }
 
+/* A child at our priority about to wait in fs0 (it wrote a byte on ready just before
+ * its blocking call): give it the hart until it has made that call. On one hart a
+ * child runs only when we block or yield, so without this a test could pass without
+ * anybody ever waiting. */
+static void let_child_block(int ready)
+{
+    char b;
+    if (read(ready, &b, 1) != 1) return;
+    for (int i = 0; i < 4; i++) sched_yield();
+}
+
 /* fork; the child writes, the parent reads to end of file after the writer closes. */
 static int t_pipe_fork(void)
 {
@@ -546,17 +557,22 @@ static int t_pipe_eof_epipe(void)
     CHECK(ERR(write(p[1], "x", 1), EPIPE), "a write with no reader did not fail with EPIPE");
     CHECK(close(p[1]) == 0, "close");
     /* A writer blocked on a full pipe; the reader closes: EPIPE (exit status 7). */
-    CHECK(pipe(p) == 0, "pipe");
+    int ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
     pid_t c = fork();
     if (c == 0) {
         close(p[0]);
         memset(big, 'z', FS0_PIPE_BUF);
         if (write(p[1], big, FS0_PIPE_BUF) != FS0_PIPE_BUF) _exit(1);
+        if (write(ready[1], "r", 1) != 1) _exit(1);
         ssize_t r = write(p[1], big, 100);   /* blocks: the pipe is full */
         _exit(r == -1 && errno == EPIPE ? 7 : 2);
     }
     CHECK(c > 0, "fork");
     close(p[1]);
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
     CHECK(read(p[0], buf, 1) == 1, "read one byte");   /* room for 1: not enough for 100 */
     int st;
     CHECK(waitpid(c, &st, WNOHANG) == 0, "the writer did not wait on the full pipe");
@@ -569,14 +585,19 @@ static int t_pipe_eof_epipe(void)
 /* A reader blocked on an empty pipe does not stop fs0 serving anybody else. */
 static int t_pipe_blocked_served(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0, "pipe");
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
     pid_t r = fork();
     if (r == 0) {
         close(p[1]);
         char b[16];
+        if (write(ready[1], "r", 1) != 1) _exit(1);
         _exit(read(p[0], b, sizeof b) == 5 && !memcmp(b, "wake!", 5) ? 0 : 1);
     }
+    CHECK(r > 0, "fork");
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
     pid_t other = fork();
     if (other == 0) {
         char b[16];
@@ -599,20 +620,52 @@ static int t_pipe_blocked_served(void)
     return 0;
 }
 
+/* Two readers waiting on one pipe are served in the order they came. */
+static int t_pipe_fifo(void)
+{
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
+    pid_t c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = fork();
+        if (c[i] == 0) {
+            char b = 0;
+            close(p[1]);
+            if (write(ready[1], "r", 1) != 1) _exit(9);
+            _exit(read(p[0], &b, 1) == 1 && b == '1' + i ? 0 : 1);
+        }
+        CHECK(c[i] > 0, "fork");
+        let_child_block(ready[0]);
+    }
+    CHECK(write(p[1], "1", 1) == 1, "write");
+    CHECK(wait_ok(c[0]), "the first reader to wait did not get the first byte");
+    CHECK(write(p[1], "2", 1) == 1, "write");
+    CHECK(wait_ok(c[1]), "the second reader did not get the second byte");
+    int fds[] = {p[0], p[1], ready[0], ready[1]};
+    for (int i = 0; i < 4; i++) close(fds[i]);
+    return 0;
+}
+
 /* A blocked reader killed: its request and its descriptors go with it (the write end
  * then has no reader), and fs0 goes on. */
 static int t_pipe_blocked_killed(void)
 {
-    int p[2];
-    CHECK(pipe(p) == 0, "pipe");
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
     pid_t c = fork();
     if (c == 0) {
         close(p[1]);
         char b[4];
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        close(ready[0]);   /* its exit must not close a pipe: only wait_drop may wake */
+        close(ready[1]);
         read(p[0], b, sizeof b);
         _exit(3);
     }
     CHECK(c > 0, "fork");
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
     CHECK(close(p[0]) == 0, "close our read end: the child's is the only one");
     struct stat st;
     CHECK(stat("/etc/motd", &st) == 0, "fs0 stopped serving");
@@ -672,8 +725,9 @@ static int t_dup2_exec(void)
     /* Our own 1 is the console, and still is after it is dup'ed away and back. */
     int saved = dup(1);
     CHECK(saved >= 3 && isatty(1) && isatty(saved), "1 (or its dup) is not the console");
+    CHECK(write(1, "", 0) == 0, "write to 1");   /* libposix now knows 1 is the console... */
     fd = open("/tmp/out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    CHECK(fd >= 3 && dup2(fd, 1) == 1 && !isatty(1), "dup2 onto 1");
+    CHECK(fd >= 3 && dup2(fd, 1) == 1 && !isatty(1), "dup2 onto 1");   /* ...and must forget */
     printf("into the file\n");
     fflush(stdout);
     CHECK(dup2(saved, 1) == 1 && isatty(1), "dup2 back");
@@ -799,6 +853,7 @@ static const struct {
     {"a pipe between processes: 100 KiB in pieces, EOF after the writer exits", t_pipe_fork},
     {"pipes: partial reads, EOF, EPIPE (also for a blocked writer)", t_pipe_eof_epipe},
     {"a reader blocked on a pipe while others are served", t_pipe_blocked_served},
+    {"readers waiting on one pipe are served in order", t_pipe_fifo},
     {"a blocked reader killed: its request and ends go", t_pipe_blocked_killed},
     {"dup2 onto 0 and 1, kept across exec; 1 is the console", t_dup2_exec},
     {"bad descriptors and hostile pipe requests", t_pipe_bad},
