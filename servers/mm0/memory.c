@@ -130,12 +130,24 @@ static k_word_t attr_of(unsigned prot)
     return prot & VM_PROT_EXEC ? K_RISCV_DEFAULT_VM_ATTRIBUTES : K_RISCV_EXECUTE_NEVER;
 }
 
+/* A mapping's capability goes: the frame's original is unmapped (and free for the next
+ * mapping), a copy is deleted, which unmaps it. */
+static void drop_cap(k_cptr_t cap)
+{
+    page_t p = page_of_cap(cap);
+    if (p != NO_PAGE) {
+        frame_original_give(p);
+        return;
+    }
+    k_cnode_delete(MM0_CAP_CNODE, cap, MM0_DEPTH);
+    map_slot_free(cap);
+}
+
 static void unmap_slot(struct mem *m, k_word_t va)
 {
     uint32_t *e = map_entry(m, va, false);
     if (!e || !*e) return;
-    k_cnode_delete(MM0_CAP_CNODE, *e, MM0_DEPTH);   /* deleting the copy unmaps it */
-    map_slot_free(*e);
+    drop_cap(*e);
     *e = 0;
 }
 
@@ -166,26 +178,33 @@ static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame
     }
 }
 
-/* The generic map step after all fault-specific work: frame at va with rights. */
+/* The generic map step after all fault-specific work: frame at va with rights. The
+ * mapping capability is the frame's original if that maps nothing yet (a new page's
+ * first mapping: no capability copy on the fault path), else a copy of it. */
 static int install(struct mem *m, const vm_fault_result_t *r)
 {
     unmap_slot(m, r->va);   /* a replaced mapping (or a repeated fault's own) */
-    set_fresh(page_of(r->frame), false);
+    page_t p = page_of(r->frame);
+    set_fresh(p, false);
     uint32_t *e = map_entry(m, r->va, true);
-    k_cptr_t slot = e ? map_slot_alloc() : 0;
-    if (!slot) return -ENOMEM;
-    if (k_cnode_copy(MM0_CAP_CNODE, slot, MM0_DEPTH, MM0_CAP_CNODE, page_cap(page_of(r->frame)),
-                     MM0_DEPTH, K_CAP_RIGHTS_ALL)) {
-        map_slot_free(slot);
-        return -ENOMEM;
+    if (!e) return -ENOMEM;
+    k_cptr_t cap;
+    if (frame_original_take(p)) {
+        cap = page_cap(p);
+    } else {
+        if (!(cap = map_slot_alloc())) return -ENOMEM;
+        if (k_cnode_copy(MM0_CAP_CNODE, cap, MM0_DEPTH, MM0_CAP_CNODE, page_cap(p), MM0_DEPTH,
+                         K_CAP_RIGHTS_ALL)) {
+            map_slot_free(cap);
+            return -ENOMEM;
+        }
     }
-    int err = space_map(m->vspace, &m->pts, slot, r->va, rights_of(r->rights), attr_of(r->rights));
+    int err = space_map(m->vspace, &m->pts, cap, r->va, rights_of(r->rights), attr_of(r->rights));
     if (err) {
-        k_cnode_delete(MM0_CAP_CNODE, slot, MM0_DEPTH);
-        map_slot_free(slot);
+        drop_cap(cap);
         return err;
     }
-    *e = (uint32_t)slot;
+    *e = (uint32_t)cap;
     return 0;
 }
 
