@@ -225,11 +225,14 @@ static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame
  * first mapping: no capability copy on the fault path), else a copy of it. */
 static int install(struct mem *m, const vm_fault_result_t *r)
 {
-    unmap_slot(m, r->va);   /* a replaced mapping (or a repeated fault's own) */
     page_t p = page_of(r->frame);
     set_fresh(p, false);
-    uint32_t *e = map_entry(m, r->va, true);
+    uint32_t *e = map_entry(m, r->va, true);   /* fails only if no mapping was there */
     if (!e) return -ENOMEM;
+    if (*e) {   /* a replaced mapping (or a repeated fault's own) goes first */
+        drop_cap(*e);
+        *e = 0;
+    }
     k_cptr_t cap;
     if (frame_original_take(p)) {
         cap = page_cap(p);

@@ -12,7 +12,7 @@
 int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *out)
 {
     if (!s || !out) return VM_EINVAL;
-    memset(out, 0, sizeof *out);
+    *out = (vm_fault_result_t){0};
     unsigned need = access == VM_ACCESS_WRITE ? VM_PROT_WRITE
                   : access == VM_ACCESS_EXEC  ? VM_PROT_EXEC
                   : access == VM_ACCESS_READ  ? VM_PROT_READ : 0;
