@@ -94,18 +94,25 @@ static void frame_free(void *ctx, vm_frame_t f)
  * and cleared a word at a time here. Both pointers are page-aligned. */
 static void copy_page(uint64_t *to, const uint64_t *from)
 {
-    for (unsigned i = 0; i < PAGE_SIZE / 8; i += 4) {
+    /* Eight words a round: the loop's own three instructions are an eighth of the rest. */
+    for (unsigned i = 0; i < PAGE_SIZE / 8; i += 8) {
         uint64_t a = from[i], b = from[i + 1], c = from[i + 2], d = from[i + 3];
+        uint64_t e = from[i + 4], f = from[i + 5], g = from[i + 6], h = from[i + 7];
         to[i] = a;
         to[i + 1] = b;
         to[i + 2] = c;
         to[i + 3] = d;
+        to[i + 4] = e;
+        to[i + 5] = f;
+        to[i + 6] = g;
+        to[i + 7] = h;
     }
 }
 
 static void clear_page(uint64_t *to)
 {
-    for (unsigned i = 0; i < PAGE_SIZE / 8; i += 4) to[i] = to[i + 1] = to[i + 2] = to[i + 3] = 0;
+    for (unsigned i = 0; i < PAGE_SIZE / 8; i += 8)
+        to[i] = to[i + 1] = to[i + 2] = to[i + 3] = to[i + 4] = to[i + 5] = to[i + 6] = to[i + 7] = 0;
 }
 
 static void frame_copy(void *ctx, vm_frame_t dst, vm_frame_t src)
