@@ -50,6 +50,7 @@ int main(void)
     vfs_mounts[MNT_ROOT] = ext2fs_mount();
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();
+    vfs_mounts[MNT_PIPE] = pipefs_mount();
     printf("fs0: serving / (%s), /dev, /tmp\n", vfs_mounts[MNT_ROOT] ? "ext2" : "not mounted");
     fflush(stdout);
     struct k_ipc_buffer *ipc = k_ipc_buffer();
@@ -71,6 +72,10 @@ int main(void)
         unsigned n = 1;
         if (!p) rep[0] = (k_word_t)-ESRCH;
         else n = fs0_serve(p, k_msginfo_label(info), w, len, rep);
+        if (n == 0) {   /* the answer waits (wait.c): the caller's reply is saved */
+            info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
+            continue;
+        }
         for (unsigned i = 4; i < n; i++) ipc->msg[i] = rep[i];
         info = k_reply_recv(MM0_SLOT_FS0, k_msginfo_new(0, 0, 0, n), &badge, &rep[0], &rep[1],
                             &rep[2], &rep[3]);

@@ -7,7 +7,9 @@
 #include <string.h>
 #include "fdtable.h"
 #include "grant.h"
+#include "pipe.h"
 #include "service.h"
+#include "wait.h"
 
 #define W FS0_MSG_WORDS
 #define IS_DIR(m) (((m) & 0xF000) == 0x4000)
@@ -88,6 +90,7 @@ static int64_t do_read(struct proc *p, const k_word_t *w)
     void *buf = grant_buffer(p->badge, w[1], w[2], &err);
     if (!buf) return err;
     int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, buf, w[2]);
+    if (n == VFS_BLOCK) return wait_defer(p, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
     if (n > 0) f->off += (uint64_t)n;
     return n;
 }
@@ -108,6 +111,7 @@ static int64_t do_write(struct proc *p, const k_word_t *w)
         f->off = st.size;
     }
     int64_t r = fs->write(f->node.ino, f->off, buf, n);
+    if (r == VFS_BLOCK) return wait_defer(p, f, FS0_WRITE, w[1], n);   /* a full pipe */
     if (r > 0) f->off += (uint64_t)r;
     return r;
 }
@@ -116,6 +120,7 @@ static int64_t do_lseek(struct proc *p, const k_word_t *w)
 {
     struct ofile *f = fd_get(p, (long)w[0]);
     if (!f) return -EBADF;
+    if (vfs_is_stream(f->node)) return -ESPIPE;
     int64_t off = (int64_t)w[1], base;
     if (w[2] == SEEK_SET) {
         base = 0;
@@ -226,6 +231,7 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
         [FS0_FSTAT] = 1, [FS0_STAT] = 1, [FS0_MKDIR] = 2, [FS0_RMDIR] = 1, [FS0_UNLINK] = 1,
         [FS0_RENAME] = 1, [FS0_GETDENTS] = 2, [FS0_FTRUNCATE] = 2, [FS0_FSYNC] = 1,
         [FS0_CHDIR] = 1, [FS0_GETCWD] = 0, [FS0_DUP] = 1, [FS0_DUP2] = 2, [FS0_SYNC] = 0,
+        [FS0_PIPE] = 0,
     };
     unsigned rlen = 1;
     int64_t r;
@@ -280,9 +286,12 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
         break;
     case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
     case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
+    case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
     case FS0_SYNC: r = 0; for (int m = 0; m < MNT_COUNT; m++) if (mnt(m)) mnt(m)->fsync(mnt(m)->root); break;
     default: r = -ENOSYS;
     }
+    wait_poll();   /* what this request changed may answer a waiting one */
+    if (r == VFS_DEFERRED) return 0;   /* no answer now (wait.c) */
     rep[0] = (k_word_t)r;
     return r < 0 ? 1 : rlen;
 }

@@ -30,7 +30,7 @@ static struct task *server;
 static int server_pid;
 static bool making_server, server_gone;
 /* fs0's CSpace root (16 slots) and its grant CNodes (fs0/protocol.h). */
-static page_t cs_root = NO_PAGE, cs_grant[FS0_GRANT_CNODES];
+static page_t cs_root = NO_PAGE, cs_grant[FS0_GRANT_CNODES], cs_replies = NO_PAGE;
 
 struct event {
     k_word_t kind, badge, parent;
@@ -108,10 +108,12 @@ static int server_cspace(struct task *t, struct thread *th)
     return space_tables(t->vspace, &t->mem.pts, FS0_GRANT_VA);
 }
 
-/* fs0 is ending: its CSpace goes (the root's copies first, so no cycle of CNodes
- * holding each other outlives it). */
-static void server_cspace_free(void)
+/* fs0 is ending: its CSpace goes (the copies of its root and thread CNode first: they
+ * hold caps to each other and the thread CNode one to itself, and no such cycle may
+ * outlive it). */
+static void server_cspace_free(struct thread *th)
 {
+    if (th->cnode != NO_PAGE) k_cnode_revoke(MM0_CAP_CNODE, page_cap(th->cnode), MM0_DEPTH);
     if (cs_root != NO_PAGE) {
         k_cnode_revoke(MM0_CAP_CNODE, page_cap(cs_root), MM0_DEPTH);
         pool_page_release(cs_root);
@@ -122,6 +124,25 @@ static void server_cspace_free(void)
             pool_page_release(cs_grant[j]);
             cs_grant[j] = NO_PAGE;
         }
+    if (cs_replies != NO_PAGE) pool_page_release(cs_replies);   /* its saved replies go */
+    cs_replies = NO_PAGE;
+}
+
+/* fs0 defers answers (a read of an empty pipe): it saves callers' reply capabilities
+ * with SaveCaller, which needs a CNode capability. It gets its own CNode (to move a
+ * saved reply into a slot it can invoke) and a CNode of 2^FS0_REPLY_BITS slots for
+ * the saved replies; no other process holds either. */
+static int fs0_reply_space(struct thread *th)
+{
+    page_t r = cs_replies = pool_page_new(K_CAPTABLE_OBJECT, FS0_REPLY_BITS);
+    if (r == NO_PAGE) return -ENOMEM;
+    k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
+    int e = k_cnode_mint(page_cap(th->cnode), FS0_SLOT_SELF, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                         page_cap(th->cnode), MM0_DEPTH, K_CAP_RIGHTS_ALL, guard);
+    if (!e)
+        e = k_cnode_mint(page_cap(th->cnode), FS0_SLOT_REPLIES, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                         page_cap(r), MM0_DEPTH, K_CAP_RIGHTS_ALL, 0);
+    return e;   /* the reply CNode goes with fs0 (server_cspace_free) */
 }
 
 int fs0_start(void)
@@ -137,6 +158,7 @@ int fs0_start(void)
     k_cnode_delete(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS);
     if ((e = k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
                           ep, MM0_DEPTH, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, 0)) ||
+        (e = fs0_reply_space(th)) ||
         (e = k_tcb_bind_notification(page_cap(th->tcb), ntfn)) ||
         (e = k_tcb_set_sched_params(page_cap(th->tcb), MM0_CAP_TCB, 0, FS0_PRIORITY)) ||
         (e = server_cspace(t, th))) {
@@ -163,7 +185,12 @@ int fs0_start(void)
 int fs0_thread_caps(struct task *t, struct thread *th)
 {
     if (t->n_live == 1 && th == &t->thr[0]) t->fs0_badge = th->badge;   /* the process's */
-    if (!ep) return 0;
+    /* Without fs0, slot 3 holds mm0's endpoint with no rights: a Call on it is answered
+     * with an error (InvalidCapability) instead of faulting, so libposix learns there
+     * is no file server (its console descriptors then go to the console directly). */
+    if (!ep)
+        return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                            MM0_CAP_SERVICE_EP, MM0_DEPTH, 0, 0);
     return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE, ep,
                         MM0_DEPTH, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, t->fs0_badge);
 }
@@ -186,7 +213,7 @@ int fs0_task_new(struct task *t)
 void fs0_task_unmap(struct task *t)
 {
     if (!ep) return;   /* no fs0 in this image: nobody else maps them; deleting unmaps */
-    if (t == server && t->pid == server_pid) server_cspace_free();
+    if (t == server && t->pid == server_pid) server_cspace_free(&t->thr[0]);
     if (t->utcb != NO_PAGE) k_riscv_page_unmap(page_cap(t->utcb));
     if (t->window != NO_PAGE) k_riscv_page_unmap(page_cap(t->window));
 }

@@ -55,6 +55,8 @@ static void copy(void *dst, const void *src, size_t n)
     while (n--) *d++ = *s++;
 }
 
+bool fs0_missing;
+
 /* Call fs0 with n words already in w (w[0..3] go in registers, the rest through the
  * IPC buffer); at most room words of the reply land back in w. */
 static long fs0_call_in(k_word_t label, unsigned n, k_word_t *w, unsigned room)
@@ -64,7 +66,10 @@ static long fs0_call_in(k_word_t label, unsigned n, k_word_t *w, unsigned room)
     k_word_t info = k_call(MM0_SLOT_FS0, k_msginfo_new(label, 0, 0, n), &w[0], &w[1], &w[2], &w[3]);
     /* fs0 answers with label 0; any other label is the kernel's error for an empty
      * slot 3 (an image without fs0): no such descriptor, no file system. */
-    if (k_msginfo_label(info) != 0) return label == FS0_OPEN ? -ENOSYS : -EBADF;
+    if (k_msginfo_label(info) != 0) {
+        fs0_missing = true;   /* io.c: the console descriptors go to the console */
+        return label == FS0_OPEN ? -ENOSYS : -EBADF;
+    }
     unsigned got = (unsigned)k_msginfo_length(info);
     for (unsigned i = 4; i < got && i < room; i++) w[i] = ipc->msg[i];
     return (long)w[0];
@@ -231,7 +236,9 @@ char *getcwd(char *buf, size_t size)
 
 ssize_t fs0_getdents(int fd, void *buf, size_t len)
 {
-    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, len < FS0_IO_MAX ? len : FS0_IO_MAX};
+    k_word_t w[FS0_MSG_WORDS];   /* not zeroed: only the words sent matter */
+    w[0] = (k_word_t)fd;
+    w[1] = len < FS0_IO_MAX ? len : FS0_IO_MAX;
     long r = fs0_call_in(FS0_GETDENTS, 2, w, FS0_MSG_WORDS);
     if (r < 0) return mm0_result(r);
     if ((size_t)r > len) r = (long)len;
@@ -259,6 +266,7 @@ int dup(int fd)
 
 int dup2(int fd, int to)
 {
+    console_forget();   /* `to` may stop being the console */
     k_word_t w[4] = {(k_word_t)fd, (k_word_t)to};
     return (int)mm0_result(fs0_call(FS0_DUP2, 2, w));
 }
@@ -272,4 +280,14 @@ void sync(void)
 long fs0_raw_call(k_word_t label, unsigned length, k_word_t *w)
 {
     return fs0_call_in(label, length, w, FS0_MSG_WORDS);
+}
+
+int pipe(int fds[2])
+{
+    k_word_t w[FS0_MSG_WORDS];
+    long r = fs0_call(FS0_PIPE, 0, w);
+    if (r < 0) return (int)mm0_result(r);
+    fds[0] = (int)w[1];
+    fds[1] = (int)w[2];
+    return 0;
 }

@@ -39,6 +39,7 @@ enum fs0_request {
     FS0_DUP = 17,      /* MR0 fd -> new fd (the lowest free) */
     FS0_DUP2 = 18,     /* MR0 fd, MR1 new fd -> new fd */
     FS0_SYNC = 19,     /* -> 0 */
+    FS0_PIPE = 20,     /* -> 0, MR1 read end's fd, MR2 write end's fd */
     FS0_REQUEST_COUNT
 };
 
@@ -52,8 +53,25 @@ enum fs0_request {
 #define FS0_WINDOW_SIZE 4096u                  /* the I/O window: one frame */
 #define FS0_PATH_BYTES 512                     /* both paths of a rename, NULs included */
 #define FS0_PATH_MAX 256                       /* one path with its NUL (ENAMETOOLONG) */
-#define FS0_FD_MAX 64                          /* descriptors per process; 0-2 the console's */
-#define FS0_FIRST_FD 3
+#define FS0_FD_MAX 64                          /* descriptors per process, 0-2 included */
+#define FS0_FIRST_FD 3                         /* the first past stdin, stdout, stderr */
+
+/* Not an errno: READ or WRITE on a descriptor open on /dev/console is answered
+ * -FS0_ECONSOLE, and the caller talks to the console server itself (its endpoint,
+ * slot MM0_SLOT_CONSOLE), so typed input never waits inside fs0. The answer holds until
+ * the process changes that descriptor (close, dup2): libposix may cache it. */
+#define FS0_ECONSOLE 1000
+#define FS0_CONSOLE_INO 4                      /* /dev/console's inode (dev 2) */
+#define FS0_PIPE_BUF 4096                      /* a pipe's capacity; smaller writes are whole */
+
+/* fs0's own CSpace (mm0 gives these to fs0 only): its root CNode (guard to 64 bits),
+ * a CNode of 2^FS0_REPLY_BITS slots for saved reply capabilities (callers whose
+ * answer waits: a read of an empty pipe), and a free slot a reply is moved to before
+ * it is used. */
+#define FS0_SLOT_WAKE 13
+#define FS0_SLOT_SELF 14
+#define FS0_SLOT_REPLIES 15
+#define FS0_REPLY_BITS 7
 
 /* fstat/stat reply, word by word from MR1. */
 struct fs0_stat {
@@ -95,8 +113,8 @@ enum fs0_event {
 /* fs0's own CSpace, which mm0 builds for it (docs/mm0.md, "fs0's CSpace"): a root
  * CNode of 16 slots whose slot 0 is fs0's thread CNode (so slots 1.. keep their small
  * CPtrs) and slots 1..FS0_GRANT_CNODES CNodes of 128 slots for the granted frames. */
-#define FS0_SLOT_VSPACE 14   /* fs0's own VSpace root: it maps granted frames itself */
-#define FS0_SLOT_CSPACE 15   /* its CSpace root CNode: receive slots, deleting grants */
+#define FS0_SLOT_VSPACE 11   /* fs0's own VSpace root: it maps granted frames itself */
+#define FS0_SLOT_CSPACE 12   /* its CSpace root CNode: receive slots, deleting grants */
 #define FS0_GRANT_CNODES 4
 #define FS0_GRANT_CNODE_BITS 7
 #define FS0_GRANT_SLOTS (FS0_GRANT_CNODES << FS0_GRANT_CNODE_BITS)
