@@ -105,6 +105,7 @@ int main(void)
     expect("read past the UTCB area", io(FS0_READ, rd, AREA_VA + FS0_UTCB_AREA_SIZE - 4, 8), -EFAULT);
     expect("read past the window", io(FS0_READ, rd, WIN_VA + 4095, 2), -EFAULT);
     expect("read below the window", io(FS0_READ, rd, WIN_VA - 1, 1), -EFAULT);
+    expect("read into thread 1's IPC buffer", io(FS0_READ, rd, MM0_IPC_BUFFER_VA + 4096 + 1024, 8), -EFAULT);
     expect("read at the top of the address space", io(FS0_READ, rd, (k_word_t)-4, 8), -EFAULT);
     expect("read longer than the window", io(FS0_READ, rd, WIN_VA, FS0_WINDOW_SIZE + 1), -EINVAL);
     expect("read of 2^63 bytes", io(FS0_READ, rd, WIN_VA, 1ul << 63), -EINVAL);

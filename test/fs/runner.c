@@ -485,6 +485,31 @@ static int t_grant_churn(void)
     return 0;
 }
 
+/* Every process has a window of its own: a child's starts zeroed (not a copy of its
+ * parent's), what fs0 writes from it is the child's bytes, and the parent's is left
+ * alone. */
+static int t_window_private(void)
+{
+    char *win = (char *)MM0_FS0_WINDOW_VA;
+    memset(win, 'P', FS0_WINDOW_SIZE);
+    pid_t c = fork();
+    if (c == 0) {
+        for (unsigned i = 0; i < FS0_WINDOW_SIZE; i++)
+            if (win[i]) _exit(1);   /* the parent's bytes leaked into the child */
+        int fd = open("/tmp/win", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, MM0_FS0_WINDOW_VA, 16};
+        _exit(fd >= 3 && fs0_raw_call(FS0_WRITE, 3, w) == 16 ? 0 : 2);
+    }
+    CHECK(c > 0 && wait_ok(c), "the child's window was not its own, fresh one");
+    char b[16];
+    int fd = open("/tmp/win", O_RDONLY);
+    CHECK(fd >= 3 && read(fd, b, 16) == 16, "read back");
+    for (unsigned i = 0; i < 16; i++) CHECK(b[i] == 0, "byte %u came from another window", i);
+    for (unsigned i = 0; i < FS0_WINDOW_SIZE; i++) CHECK(win[i] == 'P', "our window changed at %u", i);
+    close(fd);
+    return unlink("/tmp/win");
+}
+
 /* A hostile client runs while a well-behaved child keeps using fs0. */
 static int t_hostile(void)
 {
@@ -884,6 +909,7 @@ static const struct {
     {"threads share their process's descriptor table", t_thread_table},
     {"only fs0 may take mm0's task events", t_events_private},
     {"300 processes each served through their UTCB and window; memory comes back", t_grant_churn},
+    {"every process has a window of its own", t_window_private},
     {"a hostile client while another is served", t_hostile},
     /* pipes and descriptors 0-2 */
     {"a pipe between processes: 100 KiB in pieces, EOF after the writer exits", t_pipe_fork},
