@@ -20,41 +20,6 @@
 #define UTCB_AREA ((char *)MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
 #define WINDOW ((char *)MM0_FS0_WINDOW_VA)
 
-/* picolibc's memcpy is built for size and moves a byte at a time. Here whole words
- * are stored once the destination is 8-aligned: four a round when the source is
- * aligned too, else each made of two aligned source words shifted together (RISC-V is
- * little-endian; no load reaches past the last source word holding a byte to copy). */
-static void copy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    for (; n && ((uintptr_t)d & 7); n--) *d++ = *s++;
-    uint64_t *dw = (uint64_t *)d;
-    unsigned sh = (unsigned)((uintptr_t)s & 7) * 8;
-    if (sh == 0) {
-        const uint64_t *sw = (const uint64_t *)s;
-        for (; n >= 32; n -= 32, dw += 4, sw += 4) {
-            uint64_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
-            dw[0] = a;
-            dw[1] = b;
-            dw[2] = c;
-            dw[3] = e;
-        }
-        for (; n >= 8; n -= 8) *dw++ = *sw++;
-        s = (const unsigned char *)sw;
-    } else if (n >= 16) {
-        const uint64_t *sw = (const uint64_t *)(s - sh / 8);
-        uint64_t lo = *sw++;
-        for (; n >= 16; n -= 8, s += 8) {   /* the word after lo still holds bytes to copy */
-            uint64_t hi = *sw++;
-            *dw++ = lo >> sh | hi << (64 - sh);
-            lo = hi;
-        }
-    }
-    d = (unsigned char *)dw;
-    while (n--) *d++ = *s++;
-}
-
 bool fs0_missing;
 
 /* Call fs0 with n words already in w (w[0..3] go in registers, the rest through the
@@ -85,8 +50,8 @@ static long path_call_in(k_word_t label, unsigned at, k_word_t *w, unsigned room
     if (!a || (label == FS0_RENAME && !b)) return -EFAULT;
     size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
     if (la + lb > FS0_PATH_BYTES) return -ENAMETOOLONG;
-    copy(UTCB_AREA, a, la);
-    if (b) copy(UTCB_AREA + la, b, lb);
+    memcpy(UTCB_AREA, a, la);
+    if (b) memcpy(UTCB_AREA + la, b, lb);
     w[at] = la + lb;
     return fs0_call_in(label, at + 1, w, room);
 }
@@ -118,7 +83,7 @@ ssize_t fs0_read(int fd, void *buf, size_t len)
         long r = fs0_call(FS0_READ, 3, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
         if ((size_t)r > n) r = (long)n;   /* never trust a reply to overrun buf */
-        copy((char *)buf + done, io, (size_t)r);
+        memcpy((char *)buf + done, io, (size_t)r);
         done += (size_t)r;
         if ((size_t)r < n) break;
     } while (done < len);
@@ -131,7 +96,7 @@ ssize_t fs0_write(int fd, const void *buf, size_t len)
     do {
         size_t n = len - done < FS0_WINDOW_SIZE ? len - done : FS0_WINDOW_SIZE;
         char *io = io_buffer(n);
-        copy(io, (const char *)buf + done, n);
+        memcpy(io, (const char *)buf + done, n);
         k_word_t w[4] = {(k_word_t)fd, (k_word_t)io, n};
         long r = fs0_call(FS0_WRITE, 3, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
