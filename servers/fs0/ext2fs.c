@@ -91,11 +91,12 @@ static const struct vfs_ops ops = {
     x_unlink, x_rmdir, x_rename, x_readdir, x_fsync, x_release,
 };
 
-const struct vfs_ops *ext2fs_mount(void)
+const struct vfs_ops *ext2fs_mount(const struct ext2_dev *d, const char *what, bool read_only)
 {
     static const ext2_env_t env = {0, e_alloc, e_free, 0, e_is_open};
-    int r = ramdisk_open(&dev);
-    if (!r) r = ext2_mount(&fs, &dev, &env, 0);
+    ext2_mount_opts_t opts = {read_only ? EXT2_MOUNT_RDONLY : 0, 0};
+    dev = *d;
+    int r = ext2_mount(&fs, &dev, &env, &opts);
     if (r) {
         /* Say what is wrong in terms of the image: the superblock's magic (byte 56 of
          * the superblock at byte 1024, EXT2_SUPER_MAGIC 0xef53) first. */
@@ -107,7 +108,7 @@ const struct vfs_ops *ext2fs_mount(void)
                      (unsigned)(sb[56] | sb[57] << 8));
             why = magic;
         }
-        printf("fs0: cannot mount / (ext2 on the RAM disk, %lu KiB): %s; / is not served\n",
+        printf("fs0: cannot mount / (ext2 on %s, %lu KiB): %s; / is not served\n", what,
                (unsigned long)(dev.sectors / 2), why);
         return NULL;
     }

@@ -10,6 +10,7 @@
 #include <fs0/protocol.h>
 #include "fdtable.h"
 #include "service.h"
+#include "blkdev.h"
 
 /* Apply every task event mm0 has queued, in order. */
 static void drain_events(void)
@@ -25,9 +26,29 @@ static void drain_events(void)
 
 static k_word_t w[FS0_MSG_WORDS], rep[FS0_MSG_WORDS];
 
-int main(void)
+/* The disk under /: the virtio-blk disk when mm0 started us with argv[1] "blk" (it
+ * then put the driver's endpoint and our data frame in our CSpace, blk_proto.h),
+ * else the RAM disk linked into this image (docs/fs0.md "The disk"). */
+static const struct vfs_ops *mount_root(int argc, char **argv)
 {
-    vfs_mounts[MNT_ROOT] = ext2fs_mount();
+    blkdev_t dev;
+    if (argc > 1 && !strcmp(argv[1], "blk")) {
+        if (blkclient_open(&dev)) {
+            printf("fs0: the virtio-blk disk is unusable; / is not served\n");
+            return NULL;
+        }
+        return ext2fs_mount(&dev, "the virtio-blk disk", blkclient_read_only());
+    }
+    if (ramdisk_open(&dev)) {
+        printf("fs0: the RAM disk is empty; / is not served\n");
+        return NULL;
+    }
+    return ext2fs_mount(&dev, "the RAM disk", false);
+}
+
+int main(int argc, char **argv)
+{
+    vfs_mounts[MNT_ROOT] = mount_root(argc, argv);
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();
     printf("fs0: serving / (%s), /dev, /tmp\n", vfs_mounts[MNT_ROOT] ? "ext2" : "not mounted");

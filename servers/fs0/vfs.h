@@ -34,7 +34,9 @@ struct vfs_ops {
 
 /* Mounted file systems (NULL: not mounted; its paths get -ENODEV). */
 extern const struct vfs_ops *vfs_mounts[MNT_COUNT];
-const struct vfs_ops *ext2fs_mount(void);   /* NULL after printing why */
+struct ext2_dev;
+/* / on dev (what: "the RAM disk", "the virtio-blk disk"); NULL after printing why. */
+const struct vfs_ops *ext2fs_mount(const struct ext2_dev *dev, const char *what, bool read_only);
 const struct vfs_ops *devfs_mount(void);
 const struct vfs_ops *tmpfs_mount(void);
 

@@ -55,3 +55,15 @@ enum {
 #define BLK_DEVICE_VA 0x40000000ul
 #define BLK_QUEUE_VA  0x40001000ul
 #define BLK_BUF_VA    0x40010000ul   /* client b's buffer at BLK_BUF_VA + b * 4 KiB */
+
+/* fs0 as the driver's client (docs/fs0.md, "The disk"): root mints a copy of the
+ * clients' endpoint with badge BLK_BADGE_FS0 into mm0's boot slot MM0_CAP_BLK_EP (only
+ * when the archive holds fs0); mm0 moves it (keeping nothing) into fs0's CSpace, maps
+ * a fresh frame at BLK_FS0_BUF_VA in fs0's address space, puts that frame's capability
+ * beside it, and starts fs0 with argv[1] = "blk". fs0 grants the frame once with
+ * BLK_REGISTER; after that no capability moves. Slots at the top of a process CNode
+ * (2^4 slots), away from the ones every process has. */
+#define BLK_BADGE_FS0      2
+#define BLK_FS0_SLOT_EP    14             /* badged endpoint: Write, Grant, GrantReply */
+#define BLK_FS0_SLOT_BUF   15             /* the data frame, mapped at BLK_FS0_BUF_VA */
+#define BLK_FS0_BUF_VA     0x3fffd00000ul /* above every VMA (MM0_USER_VA_END), below the IPC buffers */

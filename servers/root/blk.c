@@ -13,6 +13,7 @@
 #include "platform_info.h"
 #include "blk_proto.h"
 #include "blktest.h"
+#include "mm0_boot.h"
 #include "root.h"
 
 #define BLK_PRIORITY 210       /* above mm0 (200): it serves mm0's file server */
@@ -20,41 +21,6 @@
 #define VIRTIO_MAGIC 0x74726976u
 
 static struct plat_info info;
-static k_word_t ut_cursor[K_MAX_BOOTINFO_UNTYPED];   /* next free byte of device untypeds */
-
-/* A frame of the device page at pa, from the device untyped holding it: padding
- * untyped from that untyped's first free byte up to pa, then the frame (an untyped
- * hands out its memory in order). Slots of padding are kept: deleting them could
- * let the untyped hand the same memory out again. */
-static int device_frame(k_word_t pa, k_cptr_t *out)
-{
-    for (k_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const struct k_untyped_desc *d = &bi->untyped_list[i];
-        if (!d->is_device || d->size_bits < K_PAGE_BITS || d->size_bits >= 64 || pa < d->paddr ||
-            pa - d->paddr > (1ul << d->size_bits) - PAGE)
-            continue;
-        k_cptr_t ut = bi->untyped.start + i;
-        k_word_t cur = ut_cursor[i] ? ut_cursor[i] : d->paddr;
-        if (cur > pa) return K_NOT_ENOUGH_MEMORY;   /* handed out already */
-        while (cur < pa) {
-            unsigned bits = 4;
-            while (!(cur & ((1ul << (bits + 1)) - 1)) && cur + (1ul << (bits + 1)) <= pa) bits++;
-            k_cptr_t pad = slot();
-            if (!pad) return K_NOT_ENOUGH_MEMORY;
-            CHECK(k_untyped_retype(ut, K_UNTYPED_OBJECT, bits, ROOT, 0, 0, pad, 1));
-            cur += 1ul << bits;
-        }
-        *out = slot();
-        if (!*out) return K_NOT_ENOUGH_MEMORY;
-        CHECK(k_untyped_retype(ut, K_RISCV_4K_PAGE_OBJECT, 0, ROOT, 0, 0, *out, 1));
-        ut_cursor[i] = pa + PAGE;
-        k_word_t got;
-        CHECK(k_riscv_page_get_address(*out, &got));
-        return got == pa ? K_NO_ERROR : K_NOT_ENOUGH_MEMORY;
-    }
-    return K_INVALID_ARGUMENT;   /* no device untyped holds it */
-}
-
 /* Which virtio-mmio slot has a modern block device: its frame in *frame, its index. */
 static int find_device(k_cptr_t *frame)
 {
@@ -198,7 +164,20 @@ static int start_client(void)
     return task_run(&t, "blktest", BLKTEST_CAP_DONE_EP, CLIENT_PRIORITY);
 }
 
-void blk_start(void)
+/* fs0's copy of the clients' endpoint into mm0's boot slot, for mm0 to move on into
+ * fs0's CSpace (docs/fs0.md "The disk"). Write to call, Grant for the one REGISTER of
+ * its data frame, GrantReply for the reply; badge BLK_BADGE_FS0 names it. */
+static void give_fs0(k_cptr_t mm0_cnode, unsigned mm0_bits)
+{
+    struct cpio_member m;
+    if (cpio_find(boot_archive, (size_t)(boot_archive_end - boot_archive), "fs0", &m)) return;
+    int e = k_cnode_mint(mm0_cnode, MM0_CAP_BLK_EP, mm0_bits, ROOT, driver_ep, ROOT_DEPTH,
+                         K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT | K_CAP_RIGHT_GRANT_REPLY, BLK_BADGE_FS0);
+    if (e) printf("root: blk: cannot give fs0's endpoint to mm0: error %d\n", e);
+    else printf("root: blk: fs0's endpoint (badge %u) goes to mm0 for fs0\n", BLK_BADGE_FS0);
+}
+
+void blk_start(k_cptr_t mm0_cnode, unsigned mm0_bits)
 {
     struct cpio_member m;
     size_t len = (size_t)(boot_archive_end - boot_archive);
@@ -210,6 +189,7 @@ void blk_start(void)
         printf("root: blk: cannot start the driver\n");
         return;
     }
+    give_fs0(mm0_cnode, mm0_bits);
     if (cpio_find(boot_archive, len, "blktest", &m)) return;
     if (start_client() != K_NO_ERROR) {
         printf("root: blk: cannot start the test client\n");
