@@ -102,11 +102,20 @@ const struct vfs_ops *ext2fs_mount(const struct ext2_dev *d, const char *what, b
          * the superblock at byte 1024, EXT2_SUPER_MAGIC 0xef53) first. */
         uint8_t sb[EXT2_SECTOR_SIZE];
         const char *why = ext2_strerror(r);
-        char magic[64];
+        char magic[96];
         if (dev.sectors > 2 && !dev.read(dev.ctx, 2, 1, sb) && (sb[56] | sb[57] << 8) != 0xef53) {
             snprintf(magic, sizeof magic, "no ext2 superblock (magic 0x%04x, not 0xef53)",
                      (unsigned)(sb[56] | sb[57] << 8));
             why = magic;
+        } else if (dev.sectors > 2 && sb[24] < 7) {
+            /* s_blocks_count (byte 4) blocks of 1024 << s_log_block_size (byte 24). */
+            uint64_t blocks = (uint64_t)sb[4] | (uint64_t)sb[5] << 8 | (uint64_t)sb[6] << 16 | (uint64_t)sb[7] << 24;
+            uint64_t kib = blocks << sb[24];
+            if (kib > dev.sectors / 2) {
+                snprintf(magic, sizeof magic, "the file system needs %lu KiB, the disk has %lu KiB (%s)",
+                         (unsigned long)kib, (unsigned long)(dev.sectors / 2), ext2_strerror(r));
+                why = magic;
+            }
         }
         printf("fs0: cannot mount / (ext2 on %s, %lu KiB): %s; / is not served\n", what,
                (unsigned long)(dev.sectors / 2), why);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The fs suite's disk on virt: a fresh copy of the build's fs.img (4 KiB blocks),
-and afterwards the host's reading of it:
+"""The fs suite's disk on virt: a fresh copy of the build's fs.img (4 KiB blocks;
+disk_fs1k.py: fs1k.img, 1 KiB blocks), and afterwards the host's reading of it:
 
   1. e2fsck -fn finds it clean;
   2. debugfs reads back every file of persist.h (the table the suite's t_persist
@@ -42,8 +42,11 @@ def expected(parts):
     return bytes(data)
 
 
+NAME = 'fs'   # the build's archives/<NAME>.img
+
+
 def make(img):
-    diskimg.fresh_copy('fs', img)
+    diskimg.fresh_copy(NAME, img)
     return 0
 
 
