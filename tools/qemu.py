@@ -15,7 +15,8 @@ it must come before `--` when extra QEMU arguments follow.
 Machine options: --machine virt|sifive_u, --smp N, -m/--mem SIZE,
   --bios default|debian|PATH (default: QEMU's bundled OpenSBI; debian: the opensbi
   package's fw_dynamic.bin), --icount (-icount shift=0: deterministic instruction counts),
-  --drive IMG (a virtio-blk disk, modern virtio-mmio; the image itself, not a copy).
+  --drive IMG (a virtio-blk disk, modern virtio-mmio; the image itself, not a copy;
+  initrd:IMG loads it as the initrd instead, the RAM disk of sifive_u).
 Run options: --timeout S, --log FILE, --echo, --input STRING [--input-after REGEX],
   --no-stop-markers.
 
@@ -68,7 +69,9 @@ def drive_args(drive):
 def command(kernel=None, machine='virt', smp=None, mem='256M', bios='default', icount=False,
             extra=(), machine_opts=None, drive=None):
     """The QEMU argv. machine_opts is appended to -machine (e.g. 'dumpdtb=FILE'); drive
-    attaches a virtio-blk disk (drive_args)."""
+    attaches a virtio-blk disk (drive_args), or with 'initrd:IMG' loads IMG as the
+    initrd (-initrd: /chosen linux,initrd-start/-end), the disk of machines without
+    virtio."""
     if machine not in MACHINES:
         raise ValueError('unknown machine %r (known: %s)' % (machine, ', '.join(MACHINES)))
     bios = DEBIAN_FW if bios == 'debian' else bios
@@ -78,7 +81,9 @@ def command(kernel=None, machine='virt', smp=None, mem='256M', bios='default', i
         cmd += ['-icount', 'shift=0']
     if kernel and kernel != 'none':
         cmd += ['-kernel', kernel]
-    if drive:
+    if drive and drive.startswith('initrd:'):   # a RAM disk from the initrd (/chosen)
+        cmd += ['-initrd', drive[len('initrd:'):]]
+    elif drive:
         cmd += drive_args(drive)
     return cmd + list(extra)
 

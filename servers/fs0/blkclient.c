@@ -15,6 +15,7 @@ static uint8_t *const buf = (uint8_t *)BLK_FS0_BUF_VA;
 static uint64_t capacity;
 static bool read_only;
 static uint32_t max_count;
+static bool ram;                     /* the driver serves the initrd (RAM mode) */
 
 static const char *blk_strerror(k_word_t e)
 {
@@ -32,14 +33,15 @@ static const char *blk_strerror(k_word_t e)
     }
 }
 
-static k_word_t r[4];
+static k_word_t r[5];
 
 static k_word_t call(k_word_t label, k_word_t a, k_word_t b, bool grant)
 {
     if (grant) k_ipc_buffer()->caps_or_badges[0] = BLK_FS0_SLOT_BUF;
-    r[0] = a, r[1] = b, r[2] = r[3] = 0;
+    r[0] = a, r[1] = b, r[2] = r[3] = r[4] = 0;
     k_word_t info = k_call(BLK_FS0_SLOT_EP, k_msginfo_new(label, 0, grant ? 1 : 0, 2), &r[0], &r[1],
                            &r[2], &r[3]);
+    if (k_msginfo_length(info) > 4) r[4] = k_ipc_buffer()->msg[4];
     return k_msginfo_label(info);
 }
 
@@ -120,11 +122,13 @@ int blkclient_open(blkdev_t *dev)
         return -EXT2_EIO;
     }
     max_count = (uint32_t)r[3];
+    ram = r[4] == BLK_MODE_RAM;
     if ((e = call(BLK_REGISTER, 0, 0, true)) != BLK_OK) {
         printf("fs0: disk: REGISTER of the data frame failed: %s\n", blk_strerror(e));
         return -EXT2_EIO;
     }
-    printf("fs0: disk: virtio-blk, %lu sectors (%lu KiB)%s\n", (unsigned long)capacity,
+    printf("fs0: disk: %s, %lu sectors (%lu KiB)%s\n", ram ? "the initrd (servers/blk, RAM mode)" : "virtio-blk",
+           (unsigned long)capacity,
            (unsigned long)(capacity / 2), read_only ? ", read-only" : "");
     dev->ctx = 0;
     dev->sectors = capacity;
@@ -135,3 +139,4 @@ int blkclient_open(blkdev_t *dev)
 }
 
 bool blkclient_read_only(void) { return read_only; }
+const char *blkclient_what(void) { return ram ? "the initrd disk" : "the virtio-blk disk"; }

@@ -15,3 +15,4 @@ int ramdisk_open(blkdev_t *dev);
  * -EXT2_EIO after printing why. */
 int blkclient_open(blkdev_t *dev);
 bool blkclient_read_only(void);   /* the device offered VIRTIO_BLK_F_RO */
+const char *blkclient_what(void); /* "the virtio-blk disk" or "the initrd disk" (RAM mode) */

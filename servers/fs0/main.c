@@ -34,10 +34,10 @@ static const struct vfs_ops *mount_root(int argc, char **argv)
     blkdev_t dev;
     if (argc > 1 && !strcmp(argv[1], "blk")) {
         if (blkclient_open(&dev)) {
-            printf("fs0: the virtio-blk disk is unusable; / is not served\n");
+            printf("fs0: the block driver's disk is unusable; / is not served\n");
             return NULL;
         }
-        return ext2fs_mount(&dev, "the virtio-blk disk", blkclient_read_only());
+        return ext2fs_mount(&dev, blkclient_what(), blkclient_read_only());
     }
     if (ramdisk_open(&dev)) {
         printf("fs0: the RAM disk is empty; / is not served\n");

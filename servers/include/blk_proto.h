@@ -12,7 +12,7 @@ enum {
     BLK_WRITE = 3,      /* MR0 sector, MR1 count: the buffer onto the sectors */
     BLK_FLUSH = 4,      /* make written sectors durable */
     BLK_GET_INFO = 5,   /* reply MR0 capacity (sectors), MR1 read-only, MR2 block size,
-                           MR3 most sectors per request */
+                           MR3 most sectors per request, MR4 the disk's kind (BLK_MODE_*) */
 };
 
 /* Replies: label 0 on success, else one of these (errno numbers). */
@@ -55,6 +55,20 @@ enum {
 #define BLK_DEVICE_VA 0x40000000ul
 #define BLK_QUEUE_VA  0x40001000ul
 #define BLK_BUF_VA    0x40010000ul   /* client b's buffer at BLK_BUF_VA + b * 4 KiB */
+#define BLK_BOOT_VA   0x40002000ul   /* struct blk_boot, read-only, from root */
+#define BLK_RAMDISK_VA 0x80000000ul  /* RAM mode: the initrd's pages, in order */
+
+/* What root tells the driver: which disk it drives. Virtio mode: the register page,
+ * IRQ and queue frame of the table in docs/blk.md. RAM mode (no virtio-blk device, an
+ * initrd in /chosen): none of those, the initrd's frames mapped at BLK_RAMDISK_VA. */
+#define BLK_BOOT_MAGIC 0x626c6b626f6f7431ul   /* "blkboot1" */
+enum { BLK_MODE_VIRTIO = 0, BLK_MODE_RAM = 1 };
+struct blk_boot {
+    k_word_t magic;
+    k_word_t mode;            /* BLK_MODE_* */
+    k_word_t ram_sectors;     /* RAM mode: the disk's size (the initrd's, whole sectors) */
+    k_word_t ram_pa;          /* RAM mode: its physical address (for the log) */
+};
 
 /* fs0 as the driver's client (docs/fs0.md, "The disk"): root mints a copy of the
  * clients' endpoint with badge BLK_BADGE_FS0 into mm0's boot slot MM0_CAP_BLK_EP (only

@@ -115,11 +115,19 @@ static int mint(struct task *t, unsigned bits, k_cptr_t to, k_cptr_t cap, k_word
     return k_cnode_mint(t->cnode, to, bits, ROOT, cap, ROOT_DEPTH, rights, badge);
 }
 
+static void fill_boot(uint8_t *page, const void *arg)
+{
+    memset(page, 0, PAGE);
+    memcpy(page, arg, sizeof(struct blk_boot));
+}
+
 /* The driver: only the capabilities docs/blk.md lists. */
 static int start_driver(k_cptr_t dev, unsigned irq)
 {
     struct task t;
     CHECK(task_new("blk", BLK_CNODE_BITS, BLK_IPC_VA, &t));
+    struct blk_boot bb = {BLK_BOOT_MAGIC, BLK_MODE_VIRTIO, 0, 0};
+    CHECK(new_frame(t.vspace, BLK_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER, fill_boot, &bb, 0));
     k_cptr_t ntfn, handler, queue;
     CHECK(make(K_NOTIFICATION_OBJECT, 0, &ntfn));
     CHECK(make(K_ENDPOINT_OBJECT, 0, &driver_ep));
@@ -139,6 +147,31 @@ static int start_driver(k_cptr_t dev, unsigned irq)
     CHECK(k_cnode_copy(t.cnode, BLK_CAP_NTFN, b, ROOT, ntfn, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(k_cnode_copy(t.cnode, BLK_CAP_EP, b, ROOT, driver_ep, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(give(&t, b, BLK_CAP_QUEUE, queue));
+    CHECK(mint(&t, b, BLK_CAP_FAULT_EP, done_ep, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, BLKTEST_BADGE_DRIVER));
+    return task_run(&t, "blk", BLK_CAP_FAULT_EP, BLK_PRIORITY);
+}
+
+/* RAM mode (docs/blk.md): the initrd's pages, frames of the device memory the kernel
+ * made of it, mapped in order at BLK_RAMDISK_VA; no device, IRQ or queue. Root keeps
+ * the frames' capabilities (the driver never needs them, only the mappings). */
+static int start_ram_driver(void)
+{
+    k_word_t pa = info.initrd.base, pages = (info.initrd.size + PAGE - 1) / PAGE;
+    struct task t;
+    CHECK(task_new("blk", BLK_CNODE_BITS, BLK_IPC_VA, &t));
+    struct blk_boot bb = {BLK_BOOT_MAGIC, BLK_MODE_RAM, info.initrd.size / BLK_SECTOR, pa};
+    CHECK(new_frame(t.vspace, BLK_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER, fill_boot, &bb, 0));
+    for (k_word_t i = 0; i < pages; i++) {
+        k_cptr_t f;
+        CHECK(device_frame(pa + i * PAGE, &f));   /* devmem.c */
+        CHECK(map_page(f, t.vspace, BLK_RAMDISK_VA + i * PAGE, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE,
+                       K_RISCV_EXECUTE_NEVER));
+    }
+    CHECK(make(K_ENDPOINT_OBJECT, 0, &driver_ep));
+    unsigned b = BLK_CNODE_BITS;
+    CHECK(mint(&t, b, BLK_CAP_CNODE, t.cnode, K_CAP_RIGHTS_ALL, t.guard));
+    CHECK(k_cnode_copy(t.cnode, BLK_CAP_VSPACE, b, ROOT, t.vspace, ROOT_DEPTH, K_CAP_RIGHTS_ALL));
+    CHECK(k_cnode_copy(t.cnode, BLK_CAP_EP, b, ROOT, driver_ep, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(mint(&t, b, BLK_CAP_FAULT_EP, done_ep, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, BLKTEST_BADGE_DRIVER));
     return task_run(&t, "blk", BLK_CAP_FAULT_EP, BLK_PRIORITY);
 }
@@ -184,7 +217,23 @@ void blk_start(k_cptr_t mm0_cnode, unsigned mm0_bits)
     if (cpio_find(boot_archive, len, "blk", &m)) return;   /* not in this system */
     k_cptr_t dev;
     int i = find_device(&dev);
-    if (i < 0) return;
+    if (i < 0) {
+        /* No virtio: the initrd of /chosen, if any, is fs0's disk (in RAM mode). */
+        if (!info.initrd.size || cpio_find(boot_archive, len, "fs0", &m)) return;
+        if (info.initrd.size < 4 * BLK_SECTOR || (info.initrd.base & (PAGE - 1))) {
+            printf("root: blk: the initrd at 0x%lx (%lu bytes) is no disk: too small or not page-aligned\n",
+                   (unsigned long)info.initrd.base, (unsigned long)info.initrd.size);
+            return;
+        }
+        printf("root: blk: the initrd at 0x%lx (%lu KiB) is the disk, in RAM mode\n",
+               (unsigned long)info.initrd.base, (unsigned long)(info.initrd.size >> 10));
+        if (make(K_ENDPOINT_OBJECT, 0, &done_ep) != K_NO_ERROR || start_ram_driver() != K_NO_ERROR) {
+            printf("root: blk: cannot start the driver\n");
+            return;
+        }
+        give_fs0(mm0_cnode, mm0_bits);
+        return;
+    }
     if (make(K_ENDPOINT_OBJECT, 0, &done_ep) != K_NO_ERROR || start_driver(dev, info.virtio[i].irq) != K_NO_ERROR) {
         printf("root: blk: cannot start the driver\n");
         return;

@@ -4,8 +4,8 @@
  *   cutload: fsynced PATH size N fnv 0xXXXXXXXX
  * (FNV-1a 32 of the contents), which the harness holds the image to after e2fsck -fy.
  * Around them, churn that is never fsync'ed: scratch files created, renamed,
- * truncated and unlinked, and a log appended to. Contents are patterns of known
- * seeds, so a round is the same every time. */
+ * truncated and unlinked, a log appended to, and the previous round's unsynced files
+ * removed. Contents are patterns of known seeds, so a round is the same every time. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,7 +40,10 @@ static int put(const char *path, unsigned long n, unsigned seed, int flags)
     for (unsigned long i = 0; i < n; i++) buf[i] = pat(i, seed);
     for (unsigned long off = 0; off < n;) {
         unsigned long k = n - off < 1500 ? n - off : 1500;
-        if (write(fd, buf + off, k) != (ssize_t)k) {
+        errno = 0;
+        ssize_t w = write(fd, buf + off, k);
+        if (w != (ssize_t)k) {   /* a short write sets no errno: say which it was */
+            if (w >= 0) printf("cutload: short write (%ld of %lu bytes at %lu) to %s\n", (long)w, k, off, path);
             close(fd);
             return -1;
         }
@@ -61,6 +64,18 @@ int main(void)
     }
     printf("cutload: start round %u\n", round);
     fflush(stdout);
+    /* The previous round's files that were never fsync'ed go (more churn, and the
+     * disk does not fill over 40 boots); what a cut in here leaves stays. */
+    for (unsigned i = 0; round > 0 && i < FILES; i++) {
+        static const char *const kinds[] = {"f", "s", "t"};
+        for (unsigned k = 0; k < 3; k++) {
+            if (k == 0 && i % 3 == 0) continue;   /* fsync'ed: kept for good */
+            snprintf(path, sizeof path, "/w/r%u/%s%u", round - 1, kinds[k], i);
+            if (unlink(path) && errno != ENOENT) return fail("unlink", path);
+        }
+    }
+    snprintf(path, sizeof path, "/w/r%u/log", round - 1);
+    if (round > 0 && unlink(path) && errno != ENOENT) return fail("unlink", path);
     for (unsigned i = 0; i < FILES; i++) {
         unsigned long size = ((i * 7919u + round * 31u) % 14u) * 1000u + (i % 5u) * 37u;
         unsigned seed = round * 100u + i;

@@ -263,7 +263,8 @@ def check_run(path):
 
 
 def check_blk(path):
-    """The block driver's clients' endpoint, in the run image on a virtio disk: root
+    """The block driver's clients' endpoint, in the run image on a virtio disk (or the
+    initrd, RAM mode): root
     keeps the original, the driver receives (Read only), fs0 holds the one client copy
     (badge 2: Write, Grant, GrantReply); mm0 passed it on and kept none, and no other
     task holds any copy (docs/fs0.md "The disk")."""
@@ -306,9 +307,10 @@ def main():
             check_run(path)
         else:
             report(False, "%s: log exists" % f, "missing")
-    path = os.path.join(a.logdir, "quirks-virt.log")   # the run image on a virtio disk
-    if os.path.exists(path):
-        check_blk(path)
+    for f in ("quirks-virt.log", "quirks-sifive_u.log"):   # the run image on virtio, on the initrd
+        path = os.path.join(a.logdir, f)
+        if os.path.exists(path):
+            check_blk(path)
     return 0 if all(results) else 1
 
 
