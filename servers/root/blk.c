@@ -218,8 +218,11 @@ void blk_start(k_cptr_t mm0_cnode, unsigned mm0_bits)
     k_cptr_t dev;
     int i = find_device(&dev);
     if (i < 0) {
-        /* No virtio: the initrd of /chosen, if any, is fs0's disk (in RAM mode). */
-        if (!info.initrd.size || cpio_find(boot_archive, len, "fs0", &m)) return;
+        /* No virtio: the initrd of /chosen, if any, is the disk (RAM mode), for fs0
+         * or the test client. */
+        if (!info.initrd.size ||
+            (cpio_find(boot_archive, len, "fs0", &m) && cpio_find(boot_archive, len, "blktest", &m)))
+            return;
         if (info.initrd.size < 4 * BLK_SECTOR || (info.initrd.base & (PAGE - 1))) {
             printf("root: blk: the initrd at 0x%lx (%lu bytes) is no disk: too small or not page-aligned\n",
                    (unsigned long)info.initrd.base, (unsigned long)info.initrd.size);
@@ -232,13 +235,14 @@ void blk_start(k_cptr_t mm0_cnode, unsigned mm0_bits)
             return;
         }
         give_fs0(mm0_cnode, mm0_bits);
-        return;
+        goto client;
     }
     if (make(K_ENDPOINT_OBJECT, 0, &done_ep) != K_NO_ERROR || start_driver(dev, info.virtio[i].irq) != K_NO_ERROR) {
         printf("root: blk: cannot start the driver\n");
         return;
     }
     give_fs0(mm0_cnode, mm0_bits);
+client:
     if (cpio_find(boot_archive, len, "blktest", &m)) return;
     if (start_client() != K_NO_ERROR) {
         printf("root: blk: cannot start the test client\n");
