@@ -1,11 +1,28 @@
-/* /dev: null (reads end at once, writes vanish) and zero (reads zeros). The console
- * joins when the console server exists. */
+/* /dev: null (reads end at once, writes vanish), zero (reads zeros) and console. The
+ * console's bytes never pass through fs0: a read or write of it is answered
+ * -FS0_ECONSOLE and the caller talks to the console server itself (docs/fs0.md,
+ * "The console"), so fs0 never waits for typing and output costs no extra copy. fs0
+ * is the descriptor table's keeper only: which descriptors are the console, with
+ * which access mode (checked before the op is reached). */
 #include <errno.h>
 #include <string.h>
+#include <fs0/fs0.h>
 #include "vfs.h"
 
-enum { DEV_ROOT = 1, DEV_NULL = 2, DEV_ZERO = 3, DEV_END };
-static const char *const names[DEV_END] = {[DEV_NULL] = "null", [DEV_ZERO] = "zero"};
+enum { DEV_ROOT = 1, DEV_NULL = 2, DEV_ZERO = 3, DEV_CONSOLE = FS0_CONSOLE_INO, DEV_END };
+static const char *const names[DEV_END] = {[DEV_NULL] = "null", [DEV_ZERO] = "zero",
+                                           [DEV_CONSOLE] = "console"};
+
+/* fs0's own 0, 1 and 2 are the console for good: fs0 must never call itself (its slot
+ * 3 is the endpoint it receives on). Before main, so even mount errors print. */
+__attribute__((constructor)) static void own_console(void) { posix_console_fixed(); }
+
+struct vfs_node devfs_console(void) { return (struct vfs_node){MNT_DEV, DEV_CONSOLE}; }
+
+bool vfs_is_stream(struct vfs_node n)
+{
+    return n.mnt == MNT_PIPE || (n.mnt == MNT_DEV && n.ino == DEV_CONSOLE);
+}
 
 static int d_lookup(uint32_t dir, const char *name, size_t len, uint32_t *ino)
 {
@@ -34,6 +51,7 @@ static int64_t d_read(uint32_t ino, uint64_t off, void *buf, size_t len)
         memset(buf, 0, len);
         return (int64_t)len;
     }
+    if (ino == DEV_CONSOLE) return -FS0_ECONSOLE;
     return ino == DEV_NULL ? 0 : -EISDIR;
 }
 
@@ -41,6 +59,7 @@ static int64_t d_write(uint32_t ino, uint64_t off, const void *buf, size_t len)
 {
     (void)off;
     (void)buf;
+    if (ino == DEV_CONSOLE) return -FS0_ECONSOLE;
     return ino == DEV_ROOT ? -EISDIR : (int64_t)len;
 }
 

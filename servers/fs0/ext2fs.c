@@ -94,7 +94,10 @@ static const struct vfs_ops ops = {
 const struct vfs_ops *ext2fs_mount(const struct ext2_dev *d, const char *what, bool read_only)
 {
     static const ext2_env_t env = {0, e_alloc, e_free, 0, e_is_open};
-    ext2_mount_opts_t opts = {read_only ? EXT2_MOUNT_RDONLY : 0, 0};
+    /* A write-back block cache of 256 KiB (libext2's default is 64 blocks): writes
+     * of a few hundred KiB stay in it, and eviction (a disk write; on the RAM disk the
+     * first touch of a page is a page-in and copy-on-write fault in mm0) comes later. */
+    ext2_mount_opts_t opts = {read_only ? EXT2_MOUNT_RDONLY : 0, 256};
     dev = *d;
     int r = ext2_mount(&fs, &dev, &env, &opts);
     if (r) {

@@ -1,7 +1,9 @@
 /* Descriptor tables (fdtable.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include "fdtable.h"
+#include "wait.h"
 
 static struct proc procs[FS0_PROCS];
 static struct ofile files[FS0_OPEN_FILES];
@@ -19,7 +21,7 @@ bool vfs_is_open(int mnt, uint32_t ino)
     return false;
 }
 
-static void unref(struct ofile *f)
+void ofile_unref(struct ofile *f)
 {
     if (--f->refs) return;
     const struct vfs_ops *fs = vfs_mounts[f->node.mnt];
@@ -30,12 +32,14 @@ void proc_exit(k_word_t badge)
 {
     struct proc *p = proc_find(badge);
     if (!p) return;
+    wait_drop(badge);   /* its blocked requests go first: they hold open files */
     for (unsigned i = 0; i < FS0_FD_MAX; i++)
         if (p->fd[i]) {
-            unref(p->fd[i]);
+            ofile_unref(p->fd[i]);
             p->fd[i] = NULL;
         }
     p->badge = 0;
+    wait_poll();   /* a pipe end it held may have closed: EOF or EPIPE for the others */
 }
 
 void proc_new(k_word_t badge, k_word_t parent)
@@ -50,6 +54,12 @@ void proc_new(k_word_t badge, k_word_t parent)
         p->fd[i] = pp ? pp->fd[i] : NULL;
         if (p->fd[i]) p->fd[i]->refs++;
     }
+    /* The first process (no parent fs0 knows): 0, 1 and 2 share one open file of
+     * /dev/console, read and write, as a terminal's login would leave them. */
+    if (!pp && fd_open(p, devfs_console(), O_RDWR, false) == 0) {
+        fd_dup(p, 0, 1);
+        fd_dup(p, 0, 2);
+    }
 }
 
 struct ofile *fd_get(struct proc *p, long fd)
@@ -59,7 +69,7 @@ struct ofile *fd_get(struct proc *p, long fd)
 
 static int lowest_free(struct proc *p)
 {
-    for (int i = FS0_FIRST_FD; i < FS0_FD_MAX; i++)
+    for (int i = 0; i < FS0_FD_MAX; i++)
         if (!p->fd[i]) return i;
     return -EMFILE;
 }
@@ -82,7 +92,7 @@ int fd_close(struct proc *p, long fd)
     struct ofile *f = fd_get(p, fd);
     if (!f) return -EBADF;
     p->fd[fd] = NULL;
-    unref(f);
+    ofile_unref(f);
     return 0;
 }
 
@@ -94,12 +104,23 @@ int fd_dup(struct proc *p, long fd, long to)
         int n = lowest_free(p);
         if (n < 0) return n;
         to = n;
-    } else if (to < FS0_FIRST_FD || to >= FS0_FD_MAX) {
-        return -EBADF;   /* 0-2 are the console's (mm0) in this slice */
+    } else if (to < 0 || to >= FS0_FD_MAX) {
+        return -EBADF;
     }
     if (to == fd) return (int)to;
-    if (p->fd[to]) unref(p->fd[to]);
+    if (p->fd[to]) ofile_unref(p->fd[to]);
     f->refs++;
     p->fd[to] = f;
     return (int)to;
+}
+
+int fd_open_pair(struct proc *p, struct vfs_node rd, struct vfs_node wr, int fds[2])
+{
+    if ((fds[0] = fd_open(p, rd, O_RDONLY, false)) < 0) return fds[0];
+    if ((fds[1] = fd_open(p, wr, O_WRONLY, false)) < 0) {
+        int e = fds[1];
+        fd_close(p, fds[0]);
+        return e;
+    }
+    return 0;
 }

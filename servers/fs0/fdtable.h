@@ -31,8 +31,14 @@ void proc_new(k_word_t badge, k_word_t parent);
 void proc_exit(k_word_t badge);
 
 struct ofile *fd_get(struct proc *p, long fd);
-/* A new open file for node: the lowest free descriptor >= FS0_FIRST_FD, or -EMFILE /
- * -ENFILE. */
+/* A new open file for node: the lowest free descriptor (0 up, as POSIX says), or
+ * -EMFILE / -ENFILE. */
 int fd_open(struct proc *p, struct vfs_node node, int flags, bool dir);
 int fd_close(struct proc *p, long fd);
 int fd_dup(struct proc *p, long fd, long to);   /* to < 0: the lowest free */
+/* Two new open files, rd read-only and wr write-only (a pipe's ends): 0 and their
+ * descriptors in fds, or an error and neither. */
+int fd_open_pair(struct proc *p, struct vfs_node rd, struct vfs_node wr, int fds[2]);
+/* Drop one reference (a descriptor, or a blocked request holding it); the last one
+ * releases the node (vfs_ops.release). */
+void ofile_unref(struct ofile *f);

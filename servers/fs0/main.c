@@ -9,18 +9,37 @@
 #include <mm0/protocol.h>
 #include <fs0/protocol.h>
 #include "fdtable.h"
+#include "grant.h"
 #include "service.h"
 #include "blkdev.h"
 
-/* Apply every task event mm0 has queued, in order. */
+/* Apply every task event mm0 has queued, in order. A NEW or WINDOW reply carries a
+ * frame cap, received into the grant slot named before the call. */
 static void drain_events(void)
 {
+    struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (;;) {
+        int slot = grant_free_slot();
+        ipc->receive_cnode = slot >= 0 ? FS0_SLOT_CSPACE : 0;
+        ipc->receive_index = slot >= 0 ? FS0_GRANT_CPTR(slot) : 0;
+        ipc->receive_depth = 64;
         k_word_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-        k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_EVENT, 0, 0, 0), &m0, &m1, &m2, &m3);
-        if (m0 == FS0_EV_NEW) proc_new(m1, m2);
-        else if (m0 == FS0_EV_EXIT) proc_exit(m1);
-        else return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
+        k_word_t info = k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_EVENT, 0, 0, 0), &m0, &m1,
+                               &m2, &m3);
+        bool cap = slot >= 0 && k_msginfo_extra_caps(info) == 1 &&
+                   !(k_msginfo_caps_unwrapped(info) & 1);
+        if (m0 == FS0_EV_NEW) {
+            proc_new(m1, m2);
+            if (cap) grant_take(m1, 0, slot);
+        } else if (m0 == FS0_EV_WINDOW) {
+            if (cap) grant_take(m1, 1 + (unsigned)(m2 < FS0_GRANT_PAGES ? m2 : FS0_GRANT_PAGES), slot);
+        } else if (m0 == FS0_EV_EXIT) {
+            proc_exit(m1);
+            grant_drop(m1);
+        } else {
+            if (cap) grant_take(0, 0, slot);   /* nothing names it: deleted */
+            return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
+        }
     }
 }
 
@@ -48,9 +67,11 @@ static const struct vfs_ops *mount_root(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    grant_init();
     vfs_mounts[MNT_ROOT] = mount_root(argc, argv);
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();
+    vfs_mounts[MNT_PIPE] = pipefs_mount();
     printf("fs0: serving / (%s), /dev, /tmp\n", vfs_mounts[MNT_ROOT] ? "ext2" : "not mounted");
     fflush(stdout);
     struct k_ipc_buffer *ipc = k_ipc_buffer();
@@ -72,6 +93,10 @@ int main(int argc, char **argv)
         unsigned n = 1;
         if (!p) rep[0] = (k_word_t)-ESRCH;
         else n = fs0_serve(p, k_msginfo_label(info), w, len, rep);
+        if (n == 0) {   /* the answer waits (wait.c): the caller's reply is saved */
+            info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
+            continue;
+        }
         for (unsigned i = 4; i < n; i++) ipc->msg[i] = rep[i];
         info = k_reply_recv(MM0_SLOT_FS0, k_msginfo_new(0, 0, 0, n), &badge, &rep[0], &rep[1],
                             &rep[2], &rep[3]);

@@ -6,21 +6,26 @@
 #include <stdio.h>
 #include <string.h>
 #include "fdtable.h"
+#include "grant.h"
+#include "pipe.h"
 #include "service.h"
+#include "wait.h"
 
 #define W FS0_MSG_WORDS
 #define IS_DIR(m) (((m) & 0xF000) == 0x4000)
 
 static const struct vfs_ops *mnt(int m) { return vfs_mounts[m]; }
 
-/* The path argument at w[at]: a byte count, then the bytes, exactly filling the
- * message; nstr NUL-terminated strings, each shorter than FS0_PATH_MAX. */
-static int get_paths(const k_word_t *w, unsigned len, unsigned at, int nstr, const char **s)
+/* The path argument: n bytes (the count is in the message) at the start of the
+ * caller's UTCB area, copied into b (FS0_PATH_BYTES) before they are looked at, since
+ * the caller can change its page at any time; nstr NUL-terminated strings, each
+ * shorter than FS0_PATH_MAX, the last ending at byte n. */
+static int get_paths(const struct proc *p, k_word_t n, int nstr, const char **s, char *b)
 {
-    if (len <= at) return -EINVAL;
-    k_word_t n = w[at];
-    if (n == 0 || n > FS0_PATH_BYTES || len != at + 1 + (n + 7) / 8) return -EINVAL;
-    const char *b = (const char *)&w[at + 1];
+    if (n == 0 || n > FS0_PATH_BYTES) return -EINVAL;
+    const uint8_t *area = grant_path_area(p->badge);
+    if (!area) return -EFAULT;   /* no UTCB granted (mm0 could not) */
+    memcpy(b, area, n);
     if (b[n - 1] != '\0') return -EINVAL;   /* not terminated */
     int found = 0;
     for (k_word_t i = 0, start = 0; i < n; i++)
@@ -39,11 +44,12 @@ static unsigned put_stat(const struct fs0_stat *st, k_word_t *r)
     return 1 + FS0_STAT_WORDS;
 }
 
-static int do_open(struct proc *p, const k_word_t *w, unsigned len)
+static int do_open(struct proc *p, const k_word_t *w)
 {
     const char *path;
+    char pb[FS0_PATH_BYTES];
     int flags = (int)w[0], r;
-    if ((r = get_paths(w, len, 2, 1, &path))) return r;
+    if ((r = get_paths(p, w[2], 1, &path, pb))) return r;
     int acc = flags & O_ACCMODE;
     int known = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_EXCL | O_DIRECTORY;
     if (acc == O_ACCMODE || (flags & ~known)) return -EINVAL;
@@ -73,26 +79,30 @@ static int do_open(struct proc *p, const k_word_t *w, unsigned len)
     return fd_open(p, n, flags & (O_ACCMODE | O_APPEND), dir);
 }
 
-static int64_t do_read(struct proc *p, const k_word_t *w, k_word_t *rep, unsigned *rlen)
+/* READ and WRITE: the data moves straight between the file system and the caller's
+ * buffer (w[1], w[2]), which grant_buffer finds in its UTCB area or window. */
+static int64_t do_read(struct proc *p, const k_word_t *w)
 {
     struct ofile *f = fd_get(p, (long)w[0]);
     if (!f || (f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
     if (f->dir) return -EISDIR;
-    if (w[1] > FS0_IO_MAX) return -EINVAL;
-    int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, &rep[1], w[1]);
-    if (n > 0) {
-        f->off += (uint64_t)n;
-        *rlen = 1 + (unsigned)((n + 7) / 8);
-    }
+    int err;
+    void *buf = grant_buffer(p->badge, w[1], w[2], &err);
+    if (!buf) return err;
+    int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, buf, w[2]);
+    if (n == VFS_BLOCK) return wait_defer(p, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
+    if (n > 0) f->off += (uint64_t)n;
     return n;
 }
 
-static int64_t do_write(struct proc *p, const k_word_t *w, unsigned len)
+static int64_t do_write(struct proc *p, const k_word_t *w)
 {
     struct ofile *f = fd_get(p, (long)w[0]);
-    k_word_t n = w[1];
-    if (n > FS0_IO_MAX || len != 2 + (n + 7) / 8) return -EINVAL;
+    k_word_t n = w[2];
     if (!f || (f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
+    int err;
+    const void *buf = grant_buffer(p->badge, w[1], n, &err);
+    if (!buf) return err;
     const struct vfs_ops *fs = mnt(f->node.mnt);
     if (f->flags & O_APPEND) {
         struct fs0_stat st;
@@ -100,7 +110,8 @@ static int64_t do_write(struct proc *p, const k_word_t *w, unsigned len)
         if (r) return r;
         f->off = st.size;
     }
-    int64_t r = fs->write(f->node.ino, f->off, &w[2], n);
+    int64_t r = fs->write(f->node.ino, f->off, buf, n);
+    if (r == VFS_BLOCK) return wait_defer(p, f, FS0_WRITE, w[1], n);   /* a full pipe */
     if (r > 0) f->off += (uint64_t)r;
     return r;
 }
@@ -109,6 +120,7 @@ static int64_t do_lseek(struct proc *p, const k_word_t *w)
 {
     struct ofile *f = fd_get(p, (long)w[0]);
     if (!f) return -EBADF;
+    if (vfs_is_stream(f->node)) return -ESPIPE;
     int64_t off = (int64_t)w[1], base;
     if (w[2] == SEEK_SET) {
         base = 0;
@@ -167,13 +179,13 @@ static int64_t do_getdents(struct proc *p, const k_word_t *w, k_word_t *rep, uns
     return (int64_t)used;
 }
 
-/* A name operation (mkdir, rmdir, unlink) on the path at w[at]. */
-static int do_name_op(struct proc *p, k_word_t label, const k_word_t *w, unsigned len, unsigned at)
+/* A name operation (mkdir, rmdir, unlink) on the path whose byte count is w[at]. */
+static int do_name_op(struct proc *p, k_word_t label, const k_word_t *w, unsigned at)
 {
     const char *path;
-    char canon[FS0_PATH_MAX];
+    char canon[FS0_PATH_MAX], pb[FS0_PATH_BYTES];
     int r;
-    if ((r = get_paths(w, len, at, 1, &path)) || (r = vfs_canon(p->cwd, path, canon))) return r;
+    if ((r = get_paths(p, w[at], 1, &path, pb)) || (r = vfs_canon(p->cwd, path, canon))) return r;
     struct vfs_node dir;
     const char *name;
     size_t nlen;
@@ -184,12 +196,12 @@ static int do_name_op(struct proc *p, k_word_t label, const k_word_t *w, unsigne
     return fs->unlink(dir.ino, name, nlen);
 }
 
-static int do_rename(struct proc *p, const k_word_t *w, unsigned len)
+static int do_rename(struct proc *p, const k_word_t *w)
 {
     const char *paths[2];
-    char from[FS0_PATH_MAX], to[FS0_PATH_MAX];
+    char from[FS0_PATH_MAX], to[FS0_PATH_MAX], pb[FS0_PATH_BYTES];
     int r;
-    if ((r = get_paths(w, len, 0, 2, paths)) || (r = vfs_canon(p->cwd, paths[0], from)) ||
+    if ((r = get_paths(p, w[0], 2, paths, pb)) || (r = vfs_canon(p->cwd, paths[0], from)) ||
         (r = vfs_canon(p->cwd, paths[1], to)))
         return r;
     struct vfs_node sd, dd;
@@ -200,12 +212,12 @@ static int do_rename(struct proc *p, const k_word_t *w, unsigned len)
     return mnt(sd.mnt)->rename(sd.ino, sn, sl, dd.ino, dn, dl);
 }
 
-static int do_stat_path(struct proc *p, const k_word_t *w, unsigned len, struct fs0_stat *st,
-                        char *canon)
+static int do_stat_path(struct proc *p, const k_word_t *w, struct fs0_stat *st, char *canon)
 {
     const char *path;
+    char pb[FS0_PATH_BYTES];
     int r;
-    if ((r = get_paths(w, len, 0, 1, &path)) || (r = vfs_canon(p->cwd, path, canon))) return r;
+    if ((r = get_paths(p, w[0], 1, &path, pb)) || (r = vfs_canon(p->cwd, path, canon))) return r;
     struct vfs_node n;
     if ((r = vfs_resolve(canon, &n))) return r;
     return mnt(n.mnt)->stat(n.ino, st);
@@ -213,13 +225,13 @@ static int do_stat_path(struct proc *p, const k_word_t *w, unsigned len, struct 
 
 unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned len, k_word_t *rep)
 {
+    /* Every request has a fixed length (paths and data are not in the message). */
     static const signed char fixed[FS0_REQUEST_COUNT] = {
-        [FS0_CLOSE] = 1, [FS0_READ] = 2, [FS0_LSEEK] = 3, [FS0_FSTAT] = 1, [FS0_GETDENTS] = 2,
-        [FS0_FTRUNCATE] = 2, [FS0_FSYNC] = 1, [FS0_GETCWD] = 0, [FS0_DUP] = 1, [FS0_DUP2] = 2,
-        [FS0_SYNC] = 0,
-        /* variable: the minimum is given negated */
-        [FS0_OPEN] = -3, [FS0_WRITE] = -2, [FS0_STAT] = -1, [FS0_MKDIR] = -2, [FS0_RMDIR] = -1,
-        [FS0_UNLINK] = -1, [FS0_RENAME] = -1, [FS0_CHDIR] = -1,
+        [FS0_OPEN] = 3, [FS0_CLOSE] = 1, [FS0_READ] = 3, [FS0_WRITE] = 3, [FS0_LSEEK] = 3,
+        [FS0_FSTAT] = 1, [FS0_STAT] = 1, [FS0_MKDIR] = 2, [FS0_RMDIR] = 1, [FS0_UNLINK] = 1,
+        [FS0_RENAME] = 1, [FS0_GETDENTS] = 2, [FS0_FTRUNCATE] = 2, [FS0_FSYNC] = 1,
+        [FS0_CHDIR] = 1, [FS0_GETCWD] = 0, [FS0_DUP] = 1, [FS0_DUP2] = 2, [FS0_SYNC] = 0,
+        [FS0_PIPE] = 0,
     };
     unsigned rlen = 1;
     int64_t r;
@@ -229,29 +241,28 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
         rep[0] = (k_word_t)-ENOSYS;
         return 1;
     }
-    int want = fixed[label];
-    if ((want >= 0 && len != (unsigned)want) || (want < 0 && len < (unsigned)-want)) {
+    if (len != (unsigned)fixed[label]) {
         rep[0] = (k_word_t)-EINVAL;
         return 1;
     }
     struct ofile *f;
     switch (label) {
-    case FS0_OPEN: r = do_open(p, w, len); break;
+    case FS0_OPEN: r = do_open(p, w); break;
     case FS0_CLOSE: r = fd_close(p, (long)w[0]); break;
-    case FS0_READ: r = do_read(p, w, rep, &rlen); break;
-    case FS0_WRITE: r = do_write(p, w, len); break;
+    case FS0_READ: r = do_read(p, w); break;
+    case FS0_WRITE: r = do_write(p, w); break;
     case FS0_LSEEK: r = do_lseek(p, w); break;
     case FS0_FSTAT:
         if (!(f = fd_get(p, (long)w[0]))) r = -EBADF;
         else if (!(r = mnt(f->node.mnt)->stat(f->node.ino, &st))) rlen = put_stat(&st, rep);
         break;
     case FS0_STAT:
-        if (!(r = do_stat_path(p, w, len, &st, canon))) rlen = put_stat(&st, rep);
+        if (!(r = do_stat_path(p, w, &st, canon))) rlen = put_stat(&st, rep);
         break;
-    case FS0_MKDIR: r = do_name_op(p, label, w, len, 1); break;
+    case FS0_MKDIR: r = do_name_op(p, label, w, 1); break;
     case FS0_RMDIR:
-    case FS0_UNLINK: r = do_name_op(p, label, w, len, 0); break;
-    case FS0_RENAME: r = do_rename(p, w, len); break;
+    case FS0_UNLINK: r = do_name_op(p, label, w, 0); break;
+    case FS0_RENAME: r = do_rename(p, w); break;
     case FS0_GETDENTS: r = do_getdents(p, w, rep, &rlen); break;
     case FS0_FTRUNCATE:
         if (!(f = fd_get(p, (long)w[0])) || (f->flags & O_ACCMODE) == O_RDONLY) r = -EBADF;
@@ -263,7 +274,7 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
         r = (f = fd_get(p, (long)w[0])) ? mnt(f->node.mnt)->fsync(f->node.ino) : -EBADF;
         break;
     case FS0_CHDIR:
-        if (!(r = do_stat_path(p, w, len, &st, canon))) {
+        if (!(r = do_stat_path(p, w, &st, canon))) {
             if (!IS_DIR(st.mode)) r = -ENOTDIR;
             else strcpy(p->cwd, canon);
         }
@@ -275,9 +286,12 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
         break;
     case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
     case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
+    case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
     case FS0_SYNC: r = 0; for (int m = 0; m < MNT_COUNT; m++) if (mnt(m)) mnt(m)->fsync(mnt(m)->root); break;
     default: r = -ENOSYS;
     }
+    wait_poll();   /* what this request changed may answer a waiting one */
+    if (r == VFS_DEFERRED) return 0;   /* no answer now (wait.c) */
     rep[0] = (k_word_t)r;
     return r < 0 ? 1 : rlen;
 }

@@ -7,7 +7,15 @@
 #include <stdint.h>
 #include <fs0/protocol.h>
 
-enum { MNT_ROOT = 0, MNT_DEV = 1, MNT_TMP = 2, MNT_COUNT };
+/* MNT_PIPE has no path: pipe() makes its nodes (pipe.c). */
+enum { MNT_ROOT = 0, MNT_DEV = 1, MNT_TMP = 2, MNT_PIPE = 3, MNT_COUNT };
+
+/* Results a read or write op may give besides a count or -errno. Neither leaves fs0:
+ * VFS_BLOCK (the op cannot go on now: the request waits, wait.c retries it when the
+ * node changes) and VFS_DEFERRED (the request was saved, nobody is answered now). A
+ * console node answers -FS0_ECONSOLE, which the caller gets (fs0/protocol.h). */
+#define VFS_BLOCK (-100001)
+#define VFS_DEFERRED (-100002)
 
 /* Directory entry types (the d_type values). */
 #define VFS_DT_CHR 2
@@ -39,6 +47,8 @@ struct ext2_dev;
 const struct vfs_ops *ext2fs_mount(const struct ext2_dev *dev, const char *what, bool read_only);
 const struct vfs_ops *devfs_mount(void);
 const struct vfs_ops *tmpfs_mount(void);
+const struct vfs_ops *pipefs_mount(void);
+
 
 /* Whether an open file holds (mnt, ino) (fdtable.c): unlinked inodes stay till closed. */
 bool vfs_is_open(int mnt, uint32_t ino);
@@ -47,6 +57,11 @@ struct vfs_node {
     int mnt;
     uint32_t ino;
 };
+
+/* /dev/console (devfs.c): the node the first process's 0, 1 and 2 are opened on. */
+struct vfs_node devfs_console(void);
+/* A node that is a stream (the console, a pipe): lseek gets -ESPIPE. */
+bool vfs_is_stream(struct vfs_node n);
 
 /* Canonical absolute form of path relative to cwd into out (FS0_PATH_MAX bytes):
  * 0, -ENAMETOOLONG, -ENOENT (empty path). */

@@ -75,9 +75,9 @@ struct blk_boot {
  * when the archive holds fs0); mm0 moves it (keeping nothing) into fs0's CSpace, maps
  * a fresh frame at BLK_FS0_BUF_VA in fs0's address space, puts that frame's capability
  * beside it, and starts fs0 with argv[1] = "blk". fs0 grants the frame once with
- * BLK_REGISTER; after that no capability moves. Slots at the top of a process CNode
- * (2^4 slots), away from the ones every process has. */
+ * BLK_REGISTER; after that no capability moves. Slots 9 and 10 of fs0's thread CNode
+ * (2^4 slots), clear of every process's 1-4 and fs0's own 11-15 (fs0/protocol.h). */
 #define BLK_BADGE_FS0      2
-#define BLK_FS0_SLOT_EP    14             /* badged endpoint: Write, Grant, GrantReply */
-#define BLK_FS0_SLOT_BUF   15             /* the data frame, mapped at BLK_FS0_BUF_VA */
+#define BLK_FS0_SLOT_EP    9              /* badged endpoint: Write, Grant, GrantReply */
+#define BLK_FS0_SLOT_BUF   10             /* the data frame, mapped at BLK_FS0_BUF_VA */
 #define BLK_FS0_BUF_VA     0x3fffd00000ul /* above every VMA (MM0_USER_VA_END), below the IPC buffers */

@@ -1,6 +1,8 @@
-/* mm0's side of the file server (docs/fs0.md, "Task events"): mm0 starts fs0 from the
- * boot archive (if it has one), gives every thread an fs0 endpoint badged with its
- * process's badge, and queues task events (new process, exit) that fs0 pulls. */
+/* mm0's side of the file server (docs/fs0.md, "Task events"; docs/mm0.md, "The UTCB
+ * and window grant"): mm0 starts fs0 from the boot archive (if it has one), gives
+ * every thread an fs0 endpoint badged with its process's badge, gives every process
+ * an I/O window, and queues task events (new process with its UTCB and window
+ * frames, exit) that fs0 pulls. */
 #pragma once
 #include "task.h"
 
@@ -10,9 +12,17 @@ int fs0_setup(const void *archive, k_word_t len);
 int fs0_start(void);
 /* thread_new: slot MM0_SLOT_FS0 of th's CSpace. */
 int fs0_thread_caps(struct task *t, struct thread *th);
+/* task_new: t's I/O window (mapped at MM0_FS0_WINDOW_VA), when fs0 serves; -ENOMEM. */
+int fs0_task_new(struct task *t);
+/* The task's objects are going: its UTCB and window leave its VSpace (fs0's CSpace
+ * goes when t is fs0). */
+void fs0_task_unmap(struct task *t);
+/* Free t's UTCB and window now (a task fs0 never heard of). */
+void fs0_task_pages_free(struct task *t);
 /* A fork may go ahead (room left in the event queue; exits always find room). */
 bool fs0_can_fork(void);
 void fs0_task_forked(struct task *child, struct task *parent);
 void fs0_task_exited(struct task *t);
-/* MM0_FS0_EVENT from t: the oldest event, or -EPERM if t is not fs0. */
-int fs0_next_event(struct task *t, k_word_t out[4]);
+/* MM0_FS0_EVENT from t: the oldest event (FS0_EV_WORDS words; *cap the frame the
+ * reply carries, 0 for none), or -EPERM if t is not fs0. */
+int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap);

@@ -2,8 +2,9 @@
  * library (vm/vm.h: VMAs, VM objects, copy-on-write shadow chains, the fault logic)
  * that does what the library leaves to its caller: frames from the page pool, the
  * shared zero page, copies through mm0's window, and the kernel mappings. seL4 maps a
- * frame capability once, so every installed mapping is its own copy of the frame's
- * capability, in a slot this layer keeps per (task, page) and deletes on unmap.
+ * frame capability once, so every installed mapping has a capability of its own: the
+ * frame's original for its first mapping, else a copy; this layer keeps it per (task,
+ * page) and unmaps the original or deletes the copy on unmap.
  * Every call returns 0 or -errno. */
 #pragma once
 #include <stdbool.h>

@@ -18,6 +18,29 @@ k_cptr_t reply_slot(unsigned i) { return extra_base + i; }
 k_cptr_t window_slot(unsigned w) { return extra_base + REPLY_SLOTS + w; }
 k_cptr_t misc_slot(unsigned i) { return extra_base + REPLY_SLOTS + WINDOW_SLOTS + i; }
 
+/* Pages whose original object capability maps its frame somewhere (pages.h). */
+static uint8_t orig_mapped[MAX_PAGES / 8];
+
+bool frame_original_take(page_t p)
+{
+    if (p >= n_total || orig_mapped[p / 8] & (1u << (p % 8))) return false;
+    orig_mapped[p / 8] |= (uint8_t)(1u << (p % 8));
+    return true;
+}
+
+void frame_original_give(page_t p)
+{
+    if (p >= n_total) return;
+    int e = k_riscv_page_unmap(page_cap(p));
+    if (e) printf("mm0: unmapping the frame of page %u failed: error %d\n", p, e);
+    orig_mapped[p / 8] &= (uint8_t)~(1u << (p % 8));
+}
+
+page_t page_of_cap(k_cptr_t slot)
+{
+    return slot >= obj_base && slot < obj_base + n_total ? (page_t)(slot - obj_base) : NO_PAGE;
+}
+
 /* Mapping slots: the rest of the CNode, handed out from a stack of freed ones and
  * then in order. */
 #define MAX_MAP_FREE 131072u
@@ -115,5 +138,6 @@ void pool_page_release(page_t p)
     if (p == NO_PAGE) return;
     int e = k_cnode_delete(MM0_CAP_CNODE, obj_base + p, MM0_DEPTH);
     if (e) printf("mm0: deleting the object of page %u failed: error %d\n", p, e);
+    orig_mapped[p / 8] &= (uint8_t)~(1u << (p % 8));   /* deleting it unmapped it */
     free_stack[n_free++] = p;
 }

@@ -4,6 +4,7 @@
  * slot, given back by deleting that object, which leaves the untyped childless and
  * reusable. See docs/mm0.md for the slot layout. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include <k/k.h>
 #include "mm0_boot.h"
@@ -29,6 +30,15 @@ page_t pool_page_new(k_word_t type, k_word_t size_bits);
 void pool_page_release(page_t p);
 /* The capability to the page's object in mm0's CSpace. */
 k_cptr_t page_cap(page_t p);
+
+/* A frame's original capability (page_cap) can map it once, which saves a capability
+ * copy on the fault path: the first mapping of a frame (in a process or mm0's window)
+ * goes through the original, only further ones through copies. take: true if the
+ * original maps nothing, and marks it in use; give: unmaps it and marks it unused.
+ * page_of_cap: the page whose original cap is in that slot, or NO_PAGE. */
+bool frame_original_take(page_t p);
+void frame_original_give(page_t p);
+page_t page_of_cap(k_cptr_t slot);
 
 /* Other slots: one per thread (a saved reply capability), a few for the window, and
  * mm0's own objects. */

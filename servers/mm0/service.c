@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <mm0/protocol.h>
+#include <fs0/protocol.h>
 #include "mm0.h"
 #include "task.h"
 #include "fs0link.h"
@@ -16,7 +17,8 @@
 struct reply {
     bool send;
     k_word_t mr[4];
-    unsigned len;
+    unsigned len;      /* the reply's message info (label 0): its length, and one extra cap
+                        * for fs0's grants (fs0link.c), set in the IPC buffer */
 };
 
 static struct reply ret(long v) { return (struct reply){true, {(k_word_t)v, 0, 0, 0}, 1}; }
@@ -261,10 +263,16 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_EXEC: return do_exec(t, th, w);
     case MM0_WAIT: return do_wait(t, th, w);
     case MM0_GETPID: return ret(t->pid);
-    case MM0_FS0_EVENT: {
-        struct reply r = {true, {0, 0, 0, 0}, 4};
-        int e = fs0_next_event(t, r.mr);
-        return e ? ret(e) : r;
+    case MM0_FS0_EVENT: {   /* fs0link.c; words 4 and 5 go in the IPC buffer */
+        k_word_t ev[FS0_EV_WORDS];
+        k_cptr_t cap;
+        int e = fs0_next_event(t, ev, &cap);
+        if (e) return ret(e);
+        k_ipc_buffer()->msg[4] = ev[4];
+        k_ipc_buffer()->msg[5] = ev[5];
+        k_ipc_buffer()->caps_or_badges[0] = cap;
+        return (struct reply){true, {ev[0], ev[1], ev[2], ev[3]},
+                              (unsigned)k_msginfo_new(0, 0, cap != 0, FS0_EV_WORDS)};
     }
     case MM0_GETPPID: return ret(t->ppid);
     case MM0_KILL: return do_kill(t, w);
@@ -316,7 +324,7 @@ void service_loop(const struct mm0_thread *self)
             w[1] = r.mr[1];
             w[2] = r.mr[2];
             w[3] = r.mr[3];
-            info = k_reply_recv(MM0_CAP_SERVICE_EP, k_msginfo_new(0, 0, 0, r.len), &badge, &w[0],
+            info = k_reply_recv(MM0_CAP_SERVICE_EP, r.len, &badge, &w[0],
                                 &w[1], &w[2], &w[3]);
         } else {
             info = k_recv(MM0_CAP_SERVICE_EP, &badge, &w[0], &w[1], &w[2], &w[3]);

@@ -77,6 +77,7 @@ static k_cptr_t wait_slot(const struct task *t, const struct thread *th)
 /* Delete a thread's objects; the TCB first, so it stops before anything it uses goes. */
 static void thread_release(struct task *t, struct thread *th)
 {
+    if (th->ipc == t->utcb) th->ipc = NO_PAGE;   /* the task's UTCB stays (fs0link.c) */
     page_t *objs[] = {&th->tcb, &th->ipc, &th->cnode};
     for (unsigned i = 0; i < 3; i++) {
         if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
@@ -90,6 +91,7 @@ static void thread_release(struct task *t, struct thread *th)
 
 static void release_objects(struct task *t)
 {
+    fs0_task_unmap(t);   /* the UTCB and window leave the VSpace; fs0 may still use them */
     for (unsigned i = 0; i < MAX_THREADS; i++)
         if (t->thr[i].live) thread_release(t, &t->thr[i]);
     mem_destroy(&t->mem);
@@ -118,7 +120,10 @@ struct thread *thread_new(struct task *t, int *err)
     th->waiting = false;
     th->tcb = pool_page_new(K_TCB_OBJECT, 0);
     th->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
-    th->ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
+    /* Slot 0's IPC buffer is the task's UTCB, made once and kept while the task lives
+     * (fs0 holds a copy of it), so a new thread 0 takes it over. */
+    bool utcb = n == 0 && t->utcb != NO_PAGE;
+    th->ipc = utcb ? t->utcb : pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     *err = -ENOMEM;
     if (th->tcb == NO_PAGE || th->cnode == NO_PAGE || th->ipc == NO_PAGE) goto fail;
     int e;
@@ -138,11 +143,12 @@ struct thread *thread_new(struct task *t, int *err)
         goto fail;
     }
     k_word_t ipc_va = MM0_IPC_BUFFER_VA + n * PAGE_SIZE;
-    if ((e = space_map(t->vspace, &t->mem.pts, page_cap(th->ipc), ipc_va,
-                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
+    if (!utcb && (e = space_map(t->vspace, &t->mem.pts, page_cap(th->ipc), ipc_va,
+                                K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
         *err = e;
         goto fail;
     }
+    if (n == 0) t->utcb = th->ipc;
     k_word_t guard = k_cnode_cap_data(0, MM0_DEPTH - MM0_PROC_CNODE_BITS);
     if ((e = k_tcb_configure(page_cap(th->tcb), MM0_SLOT_FAULT, page_cap(th->cnode), guard,
                              t->vspace, 0, ipc_va, page_cap(th->ipc))) ||
@@ -178,6 +184,7 @@ struct task *task_new(int ppid, const char *name, int *err)
         t->thr[i].live = false;
         t->thr[i].tcb = t->thr[i].cnode = t->thr[i].ipc = NO_PAGE;
     }
+    t->utcb = t->window = NO_PAGE;
     t->brk_start = t->brk = 0;
     strncpy(t->name, name, sizeof t->name - 1);
     t->name[sizeof t->name - 1] = '\0';
@@ -187,9 +194,11 @@ struct task *task_new(int ppid, const char *name, int *err)
     *err = -EAGAIN;
     if (!t->vspace) goto fail;
     if (!thread_new(t, err)) goto fail;
+    if ((*err = fs0_task_new(t))) goto fail;   /* the I/O window, if fs0 serves */
     return t;
 fail:
     release_objects(t);
+    fs0_task_pages_free(t);   /* fs0 never heard of this task */
     t->state = TASK_FREE;
     return NULL;
 }

@@ -34,6 +34,9 @@ struct task {
     struct mem mem;
     k_word_t brk_start, brk;    /* heap: [brk_start, brk) */
     k_word_t fs0_badge;         /* thread 0's first badge: names the process to fs0 */
+    page_t utcb;                /* thread slot 0's IPC buffer, kept for the task's life:
+                                 * the UTCB granted to fs0 (fs0link.c) */
+    page_t window;              /* fs0's I/O window at MM0_FS0_WINDOW_VA, or NO_PAGE */
 };
 
 #define BADGE_IDX_BITS 8

@@ -17,6 +17,9 @@ struct pt_list {           /* page tables of one VSpace, freed with it */
 int space_map(k_cptr_t vspace, struct pt_list *pts, k_cptr_t cap, k_word_t va, k_word_t rights,
               k_word_t attr);
 void pt_list_release(struct pt_list *pts);
+/* Every page table below the root that covers va (for mappings someone else makes:
+ * fs0's grant region, docs/mm0.md); 0, -ENOMEM or -EINVAL. */
+int space_tables(k_cptr_t vspace, struct pt_list *pts, k_word_t va);
 
 /* Map page p in mm0's window slot w (read-write); returns its address, or NULL. */
 void *window_map(unsigned w, page_t p);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 static inline uint64_t instret(void)
 {
@@ -31,6 +32,18 @@ static char buf[1 << 20];
 
 int main(void)
 {
+    /* First, while this program is small (buf untouched): fork's cost with fs0 there
+     * (the child's window frame, the NEW and WINDOW events and fs0's maps, the EXIT
+     * and fs0's deletes), beside posix_fork_exit_wait, which runs without fs0. */
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = instret();
+        pid_t c = fork();
+        if (c == 0) _exit(0);
+        waitpid(c, 0, 0);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_fork_exit_wait %lu fork+exit+wait of this program with fs0's grants\n",
+           median(samples, ROUNDS));
     for (int i = 0; i < ROUNDS; i++) {
         uint64_t t0 = instret();
         int fd = open("/etc/motd", O_RDONLY);
@@ -54,11 +67,38 @@ int main(void)
     }
     printf("bench: fs0_read_4k %lu per 4 KiB read (ext2) = %lu per byte\n", median(samples, ROUNDS),
            median(samples, ROUNDS) / 4096);
+    /* A buffer at an odd address: libposix's copy shifts words together. */
+    for (int i = 0; i < ROUNDS; i++) {
+        lseek(fd, (off_t)i * 4096, SEEK_SET);
+        uint64_t t0 = instret();
+        read(fd, buf + 3, 4096);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_read_4k_odd %lu per 4 KiB read into an odd address\n", median(samples, ROUNDS));
+    /* Small transfers go through the UTCB area, not the window. */
+    for (int i = 0; i < ROUNDS; i++) {
+        lseek(fd, (off_t)i * 64, SEEK_SET);
+        uint64_t t0 = instret();
+        read(fd, buf, 64);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_read_64 %lu per 64-byte read (ext2, cached)\n", median(samples, ROUNDS));
+    for (int i = 0; i < ROUNDS; i++) {
+        lseek(fd, (off_t)i * 64, SEEK_SET);
+        uint64_t t0 = instret();
+        write(fd, buf, 64);
+        samples[i] = instret() - t0;
+    }
+    printf("bench: fs0_write_64 %lu per 64-byte write (ext2, in place)\n", median(samples, ROUNDS));
     close(fd);
     fd = open("/data/big", O_RDWR | O_CREAT | O_TRUNC, 0644);
-    write(fd, buf, sizeof buf);
-    lseek(fd, 0, SEEK_SET);
     uint64_t t0 = instret();
+    ssize_t w = write(fd, buf, sizeof buf);
+    uint64_t tw = instret() - t0;
+    printf("bench: fs0_write_1m %lu sequential write of a 1 MiB file (%ld bytes; block allocation, "
+           "the cache's write-back to the RAM disk)\n", tw, (long)w);
+    lseek(fd, 0, SEEK_SET);
+    t0 = instret();
     ssize_t n = read(fd, buf, sizeof buf);
     uint64_t t = instret() - t0;
     printf("bench: fs0_read_1m %lu sequential read of a 1 MiB file (%ld bytes)\n", t, (long)n);

@@ -1,12 +1,14 @@
 /* A hostile fs0 client: malformed requests (lengths, labels, unterminated and
- * oversized paths, bad descriptors, offsets) must each get the right -errno, and fs0
- * must keep serving (the runner checks that others are served meanwhile). */
+ * oversized paths in the UTCB, buffers outside the UTCB area and the I/O window, bad
+ * descriptors, offsets) must each get the right -errno, and fs0 must keep serving
+ * (the runner checks that others are served meanwhile). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <fs0/fs0.h>
+#include <mm0/protocol.h>
 
 static int checks, bad;
 
@@ -20,6 +22,26 @@ static void expect(const char *what, long got, long want)
 }
 
 static long raw(k_word_t label, unsigned len, k_word_t *w) { return fs0_raw_call(label, len, w); }
+
+/* The shared memory of the protocol: the UTCB area (paths, small buffers) and the I/O
+ * window. */
+#define AREA ((char *)MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
+#define AREA_VA (MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
+#define WIN_VA MM0_FS0_WINDOW_VA
+
+static long stat_bytes(const void *bytes, k_word_t n, k_word_t count)
+{
+    k_word_t w[FS0_MSG_WORDS] = {count};
+    memcpy(AREA, bytes, n);
+    return raw(FS0_STAT, 1, w);
+}
+
+/* READ or WRITE of fd with buffer address va and length n. */
+static long io(k_word_t label, int fd, k_word_t va, k_word_t n)
+{
+    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, va, n};
+    return raw(label, 3, w);
+}
 
 int main(void)
 {
@@ -41,51 +63,74 @@ int main(void)
     expect("close of fd 9999", raw(FS0_CLOSE, 1, w), -EBADF);
     w[0] = (k_word_t)-1;
     expect("close of fd -1", raw(FS0_CLOSE, 1, w), -EBADF);
-    w[0] = 40, w[1] = 10;
-    expect("read of a closed fd", raw(FS0_READ, 2, w), -EBADF);
-    /* A write whose length word claims more bytes than the message holds. */
+    expect("read of a closed fd", io(FS0_READ, 40, WIN_VA, 10), -EBADF);
+    /* Lengths: the old shapes (data in the message) are refused. */
+    w[0] = 3, w[1] = 10;
+    expect("read in two words", raw(FS0_READ, 2, w), -EINVAL);
     w[0] = 3, w[1] = 500;
-    expect("write longer than its message", raw(FS0_WRITE, 4, w), -EINVAL);
-    w[0] = 3, w[1] = 100000;
-    expect("write over FS0_IO_MAX", raw(FS0_WRITE, FS0_MSG_WORDS, w), -EINVAL);
-    /* Paths: unterminated, count past the message, count 0, count too large. */
+    expect("write with its bytes in the message", raw(FS0_WRITE, 4, w), -EINVAL);
     memset(w, 0, sizeof w);
-    w[0] = 8;
-    memcpy(&w[1], "/etc/mot", 8);   /* no NUL within the count */
-    expect("unterminated path", raw(FS0_STAT, 2, w), -EINVAL);
-    w[0] = 64;
-    expect("path count past the message", raw(FS0_STAT, 2, w), -EINVAL);
-    w[0] = 0;
-    expect("path count 0", raw(FS0_STAT, 1, w), -EINVAL);
-    w[0] = 1u << 20;
-    expect("path count 1 MiB", raw(FS0_STAT, 2, w), -EINVAL);
+    w[0] = 2;
+    expect("stat with words after the count", raw(FS0_STAT, 2, w), -EINVAL);
+    /* Paths in the UTCB area: unterminated, count 0, counts past the limit. */
+    expect("unterminated path", stat_bytes("/etc/mot", 8, 8), -EINVAL);
+    char fill[FS0_PATH_BYTES + 1];
+    memset(fill, 'a', sizeof fill);
+    fill[0] = '/';
+    expect("no NUL in the whole area", stat_bytes(fill, sizeof fill, FS0_PATH_BYTES), -EINVAL);
+    expect("count past FS0_PATH_BYTES", stat_bytes(fill, sizeof fill, FS0_PATH_BYTES + 1), -EINVAL);
+    expect("path count 0", stat_bytes("/", 2, 0), -EINVAL);
+    expect("path count 1 MiB", stat_bytes("/", 2, 1u << 20), -EINVAL);
+    expect("path count -1", stat_bytes("/", 2, (k_word_t)-1), -EINVAL);
     /* Two strings where one is expected (a NUL inside the path). */
-    memset(w, 0, sizeof w);
-    w[0] = 8;
-    memcpy(&w[1], "/etc\0ab", 8);
-    expect("two strings for stat", raw(FS0_STAT, 2, w), -EINVAL);
+    expect("two strings for stat", stat_bytes("/etc\0ab", 8, 8), -EINVAL);
     /* Bytes after the path's NUL (the count says 8, the string ends at 4). */
-    memset(w, 0, sizeof w);
-    w[0] = 8;
-    memcpy(&w[1], "/etc\0abc", 8);
-    expect("bytes after the terminating NUL", raw(FS0_STAT, 2, w), -EINVAL);
+    expect("bytes after the terminating NUL", stat_bytes("/etc\0abc", 8, 8), -EINVAL);
+    expect("a count shorter than the string", stat_bytes("/etc/motd", 10, 4), -EINVAL);
+    expect("the string at the count", stat_bytes("/etc/motd", 10, 10), 0);
     /* rename with one string. */
     memset(w, 0, sizeof w);
+    memcpy(AREA, "/etc/x", 7);
     w[0] = 7;
-    memcpy(&w[1], "/etc/x", 7);
-    expect("rename with one path", raw(FS0_RENAME, 2, w), -EINVAL);
+    expect("rename with one path", raw(FS0_RENAME, 1, w), -EINVAL);
     /* A path of 300 bytes: too long for one name (FS0_PATH_MAX). */
-    memset(w, 0, sizeof w);
-    w[0] = 301;
-    memset(&w[1], 'a', 300);
-    expect("300-byte path", raw(FS0_STAT, 1 + 38, w), -ENAMETOOLONG);
+    fill[300] = '\0';
+    expect("300-byte path", stat_bytes(fill, 301, 301), -ENAMETOOLONG);
+    /* Buffers outside the UTCB area and the window: -EFAULT, too long: -EINVAL. */
+    int rd = open("/etc/motd", O_RDONLY);
+    expect("open /etc/motd for the buffer checks", rd >= 3, 1);
+    expect("read into the caller's stack", io(FS0_READ, rd, (k_word_t)buf8, 4), -EFAULT);
+    expect("read into the IPC-buffer struct", io(FS0_READ, rd, MM0_IPC_BUFFER_VA, 8), -EFAULT);
+    expect("read into the struct's last byte", io(FS0_READ, rd, AREA_VA - 1, 2), -EFAULT);
+    expect("read past the UTCB area", io(FS0_READ, rd, AREA_VA + FS0_UTCB_AREA_SIZE - 4, 8), -EFAULT);
+    expect("read past the window", io(FS0_READ, rd, WIN_VA + 4095, 2), -EFAULT);
+    expect("read below the window", io(FS0_READ, rd, WIN_VA - 1, 1), -EFAULT);
+    expect("read into thread 1's IPC buffer", io(FS0_READ, rd, MM0_IPC_BUFFER_VA + 4096 + 1024, 8), -EFAULT);
+    expect("read at the top of the address space", io(FS0_READ, rd, (k_word_t)-4, 8), -EFAULT);
+    expect("read longer than the window", io(FS0_READ, rd, WIN_VA, FS0_WINDOW_SIZE + 1), -EINVAL);
+    expect("read of 2^63 bytes", io(FS0_READ, rd, WIN_VA, 1ul << 63), -EINVAL);
+    expect("the offset did not move", lseek(rd, 0, SEEK_CUR), 0);
+    expect("read of 0 bytes anywhere", io(FS0_READ, rd, 16, 0), 0);
+    expect("read at the area's end", io(FS0_READ, rd, AREA_VA + FS0_UTCB_AREA_SIZE - 7, 7), 7);
+    expect("and reads the file there", memcmp(AREA + FS0_UTCB_AREA_SIZE - 7, "Welcome", 7), 0);
+    expect("read filling the window", io(FS0_READ, rd, WIN_VA, FS0_WINDOW_SIZE) > 0, 1);
+    close(rd);
+    int wr = open("/tmp/hostile-w", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    expect("write from the caller's data", io(FS0_WRITE, wr, (k_word_t)"abcd", 4), -EFAULT);
+    expect("write from past the window", io(FS0_WRITE, wr, WIN_VA + 4000, 100), -EFAULT);
+    expect("write longer than the window", io(FS0_WRITE, wr, WIN_VA, 8192), -EINVAL);
+    memcpy((char *)WIN_VA + 4092, "wxyz", 4);
+    expect("write from the window's end", io(FS0_WRITE, wr, WIN_VA + 4092, 4), 4);
+    expect("the refused writes wrote nothing", lseek(wr, 0, SEEK_END), 4);
+    close(wr);
+    unlink("/tmp/hostile-w");
     /* Open flags outside the protocol. */
     memset(w, 0, sizeof w);
     w[0] = 0x40000000, w[2] = 2;
-    memcpy(&w[3], "/", 2);
-    expect("unknown open flags", raw(FS0_OPEN, 4, w), -EINVAL);
-    w[0] = O_ACCMODE;
-    expect("O_ACCMODE open", raw(FS0_OPEN, 4, w), -EINVAL);
+    memcpy(AREA, "/", 2);
+    expect("unknown open flags", raw(FS0_OPEN, 3, w), -EINVAL);
+    w[0] = O_ACCMODE, w[2] = 2;
+    expect("O_ACCMODE open", raw(FS0_OPEN, 3, w), -EINVAL);
     /* lseek: bad whence, negative result, on a real descriptor. */
     int fd = open("/etc/motd", O_RDONLY);
     expect("open /etc/motd", fd >= 3, 1);
@@ -99,8 +144,8 @@ int main(void)
     expect("write to a read-only fd", write(fd, "abcd", 4) == -1 && errno == EBADF, 1);
     w[0] = (k_word_t)fd, w[1] = 10;
     expect("ftruncate of a read-only fd", raw(FS0_FTRUNCATE, 2, w), -EBADF);
-    w[0] = (k_word_t)fd, w[1] = 2;
-    expect("dup2 onto the console's fd 2", raw(FS0_DUP2, 2, w), -EBADF);
+    w[0] = 40, w[1] = 2;   /* 0-2 are ordinary descriptors, but 40 is not open */
+    expect("dup2 of an unused fd onto fd 2", raw(FS0_DUP2, 2, w), -EBADF);
     w[0] = (k_word_t)fd, w[1] = 64;
     expect("dup2 past the table", raw(FS0_DUP2, 2, w), -EBADF);
     w[0] = (k_word_t)fd, w[1] = 16;

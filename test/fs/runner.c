@@ -1,8 +1,10 @@
 /* The fs suite: file tests as processes on fs0 (docs/fs0.md). This is init; each
  * test prints `ok N - name` or `not ok N - name: why`. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,11 +110,12 @@ static int t_sizes_tmp(void)
     return 0;
 }
 
-/* Buffers at odd addresses and odd lengths take libposix's byte path. */
+/* Buffers at odd addresses and odd lengths take libposix's byte path; the lengths
+ * straddle the UTCB area (3,072 bytes) and the window (4,096). */
 static int t_unaligned(void)
 {
-    static const size_t lens[] = {1, 7, 9, 943, 944, 945, 3001};
-    for (unsigned k = 0; k < 7; k++) {
+    static const size_t lens[] = {1, 7, 9, 943, 3001, 3064, 3065, 3072, 3073, 4095, 4096, 4097, 9001};
+    for (unsigned k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         size_t n = lens[k];
         unsigned char *src = big + 3, *dst = big + 600000 + 5;
         for (size_t i = 0; i < n; i++) src[i] = pattern(i, 40 + k);
@@ -453,6 +456,62 @@ static int t_events_private(void)
     return 0;
 }
 
+/* Free pages plus mm0's heap (which only grows): the memory a leak would show in. */
+static long mem_pages(void)
+{
+    struct mm0_meminfo m;
+    return mm0_meminfo(&m) ? -1 : m.free_pages + m.mm0_heap_pages;
+}
+
+/* More processes than mm0 has task entries and fs0 grant slots (2 x 300 > 512), each
+ * using its UTCB (a stat) and its window (a read over 3 KiB): fs0 must recycle its
+ * grant slots at every exit and mm0 free the frames after fs0 let go, so memory comes
+ * back whole. */
+static int t_grant_churn(void)
+{
+    long before = 0;
+    for (int i = 0; i < 300; i++) {
+        if (i == 1) before = mem_pages();   /* after a first round warmed fs0 and mm0 up */
+        pid_t c = fork();
+        if (c == 0) {
+            static char b[5000];
+            struct stat st;
+            int fd = open("/etc/motd", O_RDONLY);
+            ssize_t n = fd >= 3 ? read(fd, b, sizeof b) : -1;
+            _exit(stat("/etc/motd", &st) == 0 && n == st.st_size && !memcmp(b, "Welcome", 7) ? 0 : 1);
+        }
+        CHECK(c > 0 && wait_ok(c), "child %d: no UTCB or window served it", i);
+    }
+    long after = mem_pages();
+    CHECK(after == before, "free pages %ld before 299 processes, %ld after", before, after);
+    return 0;
+}
+
+/* Every process has a window of its own: a child's starts zeroed (not a copy of its
+ * parent's), what fs0 writes from it is the child's bytes, and the parent's is left
+ * alone. */
+static int t_window_private(void)
+{
+    char *win = (char *)MM0_FS0_WINDOW_VA;
+    memset(win, 'P', FS0_WINDOW_SIZE);
+    pid_t c = fork();
+    if (c == 0) {
+        for (unsigned i = 0; i < FS0_WINDOW_SIZE; i++)
+            if (win[i]) _exit(1);   /* the parent's bytes leaked into the child */
+        int fd = open("/tmp/win", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, MM0_FS0_WINDOW_VA, 16};
+        _exit(fd >= 3 && fs0_raw_call(FS0_WRITE, 3, w) == 16 ? 0 : 2);
+    }
+    CHECK(c > 0 && wait_ok(c), "the child's window was not its own, fresh one");
+    char b[16];
+    int fd = open("/tmp/win", O_RDONLY);
+    CHECK(fd >= 3 && read(fd, b, 16) == 16, "read back");
+    for (unsigned i = 0; i < 16; i++) CHECK(b[i] == 0, "byte %u came from another window", i);
+    for (unsigned i = 0; i < FS0_WINDOW_SIZE; i++) CHECK(win[i] == 'P', "our window changed at %u", i);
+    close(fd);
+    return unlink("/tmp/win");
+}
+
 /* A hostile client runs while a well-behaved child keeps using fs0. */
 static int t_hostile(void)
 {
@@ -564,6 +623,356 @@ static int t_persist(void)
     return 0;
 }
 
+/* ------------------------------------------------------------ pipes and descriptors 0-2
+ * (the shell part of issue 11: servers/fs0/pipe.c, wait.c, /dev/console). */
+
+/* Read fd to its end into buf (at most cap bytes): the count, or -1. */
+static ssize_t read_all(int fd, char *buf, size_t cap)
+{
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0) return -1;
+        if (n == 0) return (ssize_t)got;
+        got += (size_t)n;
+        if (got == cap) return (ssize_t)got;
+    }
+}
+
+/* A child at our priority about to wait in fs0 (it wrote a byte on ready just before
+ * its blocking call): give it the hart until it has made that call. On one hart a
+ * child runs only when we block or yield, so without this a test could pass without
+ * anybody ever waiting. */
+static void let_child_block(int ready)
+{
+    char b;
+    if (read(ready, &b, 1) != 1) return;
+    for (int i = 0; i < 4; i++) sched_yield();
+}
+
+/* fork; the child writes, the parent reads to end of file after the writer closes. */
+static int t_pipe_fork(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0 && p[0] >= 3 && p[1] > p[0], "pipe: %d %d errno %d", p[0], p[1], errno);
+    struct stat st;
+    CHECK(fstat(p[0], &st) == 0 && S_ISFIFO(st.st_mode), "fstat of a pipe: mode %o", (unsigned)st.st_mode);
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[0]);
+        /* 100 KiB in odd pieces: the writer waits on a full pipe many times over. */
+        for (size_t i = 0; i < 100 * 1024;) {
+            size_t n = 1 + (i * 7) % 900;
+            if (n > 100 * 1024 - i) n = 100 * 1024 - i;
+            for (size_t j = 0; j < n; j++) big[j] = pattern(i + j, 5);
+            if (write(p[1], big, n) != (ssize_t)n) _exit(1);
+            i += n;
+        }
+        _exit(0);
+    }
+    CHECK(c > 0, "fork");
+    CHECK(close(p[1]) == 0, "close the write end");
+    static char in[100 * 1024 + 10];
+    ssize_t got = read_all(p[0], in, sizeof in);
+    CHECK(got == 100 * 1024, "read %ld bytes through the pipe, want %d", (long)got, 100 * 1024);
+    for (size_t i = 0; i < (size_t)got; i++)
+        CHECK((unsigned char)in[i] == pattern(i, 5), "byte %zu differs", i);
+    CHECK(read(p[0], in, 10) == 0, "no end of file after the writer exited");
+    CHECK(wait_ok(c), "the writer failed");
+    CHECK(close(p[0]) == 0, "close");
+    return 0;
+}
+
+/* Reads are partial; EOF with no writer; EPIPE with no reader, also for a writer that
+ * was waiting on a full pipe when the last reader went. */
+static int t_pipe_eof_epipe(void)
+{
+    int p[2];
+    char buf[64];
+    CHECK(pipe(p) == 0, "pipe");
+    CHECK(write(p[1], "abc", 3) == 3, "write");
+    CHECK(read(p[0], buf, sizeof buf) == 3 && !memcmp(buf, "abc", 3), "a partial read");
+    CHECK(close(p[1]) == 0, "close");
+    CHECK(read(p[0], buf, sizeof buf) == 0, "no EOF once the writer closed");
+    CHECK(close(p[0]) == 0, "close");
+    CHECK(pipe(p) == 0, "pipe");
+    CHECK(close(p[0]) == 0, "close");
+    CHECK(ERR(write(p[1], "x", 1), EPIPE), "a write with no reader did not fail with EPIPE");
+    CHECK(close(p[1]) == 0, "close");
+    /* A writer blocked on a full pipe; the reader closes: EPIPE (exit status 7). */
+    int ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[0]);
+        memset(big, 'z', FS0_PIPE_BUF);
+        if (write(p[1], big, FS0_PIPE_BUF) != FS0_PIPE_BUF) _exit(1);
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        ssize_t r = write(p[1], big, 100);   /* blocks: the pipe is full */
+        _exit(r == -1 && errno == EPIPE ? 7 : 2);
+    }
+    CHECK(c > 0, "fork");
+    close(p[1]);
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
+    CHECK(read(p[0], buf, 1) == 1, "read one byte");   /* room for 1: not enough for 100 */
+    int st;
+    CHECK(waitpid(c, &st, WNOHANG) == 0, "the writer did not wait on the full pipe");
+    CHECK(close(p[0]) == 0, "close the last read end");
+    CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+          "the blocked writer did not get EPIPE (status 0x%x)", st);
+    return 0;
+}
+
+/* A reader blocked on an empty pipe does not stop fs0 serving anybody else. */
+static int t_pipe_blocked_served(void)
+{
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
+    pid_t r = fork();
+    if (r == 0) {
+        close(p[1]);
+        char b[16];
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        _exit(read(p[0], b, sizeof b) == 5 && !memcmp(b, "wake!", 5) ? 0 : 1);
+    }
+    CHECK(r > 0, "fork");
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
+    pid_t other = fork();
+    if (other == 0) {
+        char b[16];
+        for (int i = 0; i < 50; i++) {
+            int fd = open("/etc/motd", O_RDONLY);
+            if (fd < 0 || read(fd, b, 7) != 7 || close(fd)) _exit(1);
+        }
+        _exit(0);
+    }
+    CHECK(r > 0 && other > 0, "fork");
+    CHECK(wait_ok(other), "another process was not served while a reader waited");
+    struct stat st;
+    CHECK(stat("/etc/motd", &st) == 0, "fs0 stopped serving us");
+    int status;
+    CHECK(waitpid(r, &status, WNOHANG) == 0, "the reader did not wait");
+    CHECK(write(p[1], "wake!", 5) == 5, "write");
+    CHECK(wait_ok(r), "the reader did not get the bytes written after it waited");
+    close(p[0]);
+    close(p[1]);
+    return 0;
+}
+
+/* Two readers waiting on one pipe are served in the order they came. */
+static int t_pipe_fifo(void)
+{
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
+    pid_t c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = fork();
+        if (c[i] == 0) {
+            char b = 0;
+            close(p[1]);
+            if (write(ready[1], "r", 1) != 1) _exit(9);
+            _exit(read(p[0], &b, 1) == 1 && b == '1' + i ? 0 : 1);
+        }
+        CHECK(c[i] > 0, "fork");
+        let_child_block(ready[0]);
+    }
+    CHECK(write(p[1], "1", 1) == 1, "write");
+    CHECK(wait_ok(c[0]), "the first reader to wait did not get the first byte");
+    CHECK(write(p[1], "2", 1) == 1, "write");
+    CHECK(wait_ok(c[1]), "the second reader did not get the second byte");
+    int fds[] = {p[0], p[1], ready[0], ready[1]};
+    for (int i = 0; i < 4; i++) close(fds[i]);
+    return 0;
+}
+
+/* A blocked reader killed: its request and its descriptors go with it (the write end
+ * then has no reader), and fs0 goes on. */
+static int t_pipe_blocked_killed(void)
+{
+    int p[2], ready[2];
+    CHECK(pipe(p) == 0 && pipe(ready) == 0, "pipe");
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[1]);
+        char b[4];
+        if (write(ready[1], "r", 1) != 1) _exit(1);
+        close(ready[0]);   /* its exit must not close a pipe: only wait_drop may wake */
+        close(ready[1]);
+        read(p[0], b, sizeof b);
+        _exit(3);
+    }
+    CHECK(c > 0, "fork");
+    let_child_block(ready[0]);
+    close(ready[0]);
+    close(ready[1]);
+    CHECK(close(p[0]) == 0, "close our read end: the child's is the only one");
+    struct stat st;
+    CHECK(stat("/etc/motd", &st) == 0, "fs0 stopped serving");
+    int status;
+    CHECK(waitpid(c, &status, WNOHANG) == 0, "the reader did not wait");
+    CHECK(kill(c, SIGKILL) == 0, "kill: errno %d", errno);
+    CHECK(waitpid(c, &status, 0) == c && WIFSIGNALED(status), "status 0x%x", status);
+    CHECK(ERR(write(p[1], "x", 1), EPIPE), "the killed reader's end is still open");
+    CHECK(close(p[1]) == 0, "close");
+    /* The reply slot it held is free again: more readers can wait and be woken. */
+    for (int round = 0; round < 3; round++) {
+        CHECK(pipe(p) == 0, "pipe");
+        c = fork();
+        if (c == 0) {
+            char b[4];
+            close(p[1]);
+            _exit(read(p[0], b, 4) == 2 ? 0 : 1);
+        }
+        CHECK(c > 0 && waitpid(c, &status, WNOHANG) == 0, "fork");
+        CHECK(write(p[1], "ok", 2) == 2 && wait_ok(c), "round %d: the reader was not woken", round);
+        close(p[0]);
+        close(p[1]);
+    }
+    return 0;
+}
+
+/* dup2 onto 1 and 0 in a child, kept across exec: the program (this runner, run with
+ * arguments) writes its standard output into a pipe and reads its standard input
+ * from a file. */
+static int t_dup2_exec(void)
+{
+    int fd = open("/tmp/stdin.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3 && write(fd, "from a file\n", 12) == 12, "create /tmp/stdin.txt");
+    close(fd);
+    int p[2];
+    CHECK(pipe(p) == 0, "pipe");
+    pid_t c = fork();
+    if (c == 0) {
+        int in = open("/tmp/stdin.txt", O_RDONLY);
+        if (in < 0 || dup2(in, 0) != 0 || dup2(p[1], 1) != 1) _exit(1);
+        close(in);
+        close(p[0]);
+        close(p[1]);
+        char *argv[] = {"init", "--echo-stdin", "argument", NULL};
+        execv("init", argv);
+        _exit(2);
+    }
+    CHECK(c > 0, "fork");
+    close(p[1]);
+    char buf[128];
+    ssize_t n = read_all(p[0], buf, sizeof buf - 1);
+    CHECK(n >= 0, "read: errno %d", errno);
+    buf[n] = '\0';
+    CHECK(!strcmp(buf, "argument\nfrom a file\n"), "the exec'd program wrote '%s'", buf);
+    CHECK(wait_ok(c), "the exec'd child failed");
+    close(p[0]);
+    /* Our own 1 is the console, and still is after it is dup'ed away and back. */
+    int saved = dup(1);
+    CHECK(saved >= 3 && isatty(1) && isatty(saved), "1 (or its dup) is not the console");
+    CHECK(write(1, "", 0) == 0, "write to 1");   /* libposix now knows 1 is the console... */
+    fd = open("/tmp/out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3 && dup2(fd, 1) == 1 && !isatty(1), "dup2 onto 1");   /* ...and must forget */
+    printf("into the file\n");
+    fflush(stdout);
+    CHECK(dup2(saved, 1) == 1 && isatty(1), "dup2 back");
+    close(saved);
+    close(fd);
+    fd = open("/tmp/out.txt", O_RDONLY);
+    n = read(fd, buf, sizeof buf);
+    CHECK(n == 14 && !memcmp(buf, "into the file\n", 14), "printf with 1 on a file wrote %ld bytes", (long)n);
+    close(fd);
+    /* close(0) then open: the lowest free descriptor is 0 (in a child, to keep ours). */
+    c = fork();
+    if (c == 0) _exit(close(0) == 0 && open("/etc/motd", O_RDONLY) == 0 && !isatty(0) ? 0 : 1);
+    CHECK(wait_ok(c), "open after close(0) did not return 0");
+    return 0;
+}
+
+/* Bad descriptors and hostile pipe requests. */
+static int t_pipe_bad(void)
+{
+    char buf[8];
+    int p[2];
+    CHECK(ERR(read(-1, buf, 1), EBADF) && ERR(read(64, buf, 1), EBADF) &&
+          ERR(write(70, buf, 1), EBADF) && ERR(close(50), EBADF) && ERR(dup2(50, 1), EBADF),
+          "an unused descriptor was accepted");
+    CHECK(isatty(1), "dup2 from a bad fd changed 1");
+    CHECK(pipe(p) == 0, "pipe");
+    CHECK(ERR(write(p[0], "x", 1), EBADF), "write on a read end");
+    CHECK(ERR(read(p[1], buf, 1), EBADF), "read on a write end");
+    CHECK(ERR(lseek(p[0], 0, SEEK_SET), ESPIPE) && ERR(lseek(1, 0, SEEK_CUR), ESPIPE), "lseek on a stream");
+    CHECK(ERR(ftruncate(p[1], 0), EINVAL), "ftruncate of a pipe");
+    k_word_t w[FS0_MSG_WORDS] = {0};
+    CHECK(fs0_raw_call(FS0_PIPE, 1, w) == -EINVAL, "FS0_PIPE with a word too many");
+    w[0] = (k_word_t)p[0], w[1] = MM0_FS0_WINDOW_VA, w[2] = FS0_WINDOW_SIZE + 1;
+    CHECK(fs0_raw_call(FS0_READ, 3, w) == -EINVAL, "a pipe read over FS0_WINDOW_SIZE");
+    /* A buffer outside the window is refused at once, not kept for when data comes. */
+    w[0] = (k_word_t)p[0], w[1] = (k_word_t)buf, w[2] = 1;
+    CHECK(fs0_raw_call(FS0_READ, 3, w) == -EFAULT, "a pipe read into the caller's stack");
+    /* Another process's pipe descriptors name nothing in our table. */
+    int sync[2];
+    CHECK(pipe(sync) == 0, "pipe");
+    pid_t c = fork();
+    if (c == 0) {
+        int fds[2];
+        close(p[0]);
+        close(p[1]);
+        if (read(sync[0], fds, sizeof fds) != sizeof fds) _exit(1);
+        char b[2];
+        _exit(ERR(read(fds[0], b, 1), EBADF) && ERR(write(fds[1], "x", 1), EBADF) ? 0 : 1);
+    }
+    int q[2];
+    CHECK(c > 0 && pipe(q) == 0, "pipe");   /* made after the fork: the child has no q */
+    CHECK(write(sync[1], q, sizeof q) == sizeof q, "write");
+    CHECK(wait_ok(c), "a child used descriptors of its parent's later pipe");
+    CHECK(write(q[1], "y", 1) == 1 && read(q[0], buf, 1) == 1 && buf[0] == 'y', "our pipe broke");
+    int all[FS0_FD_MAX];
+    int n = 0, e = 0;
+    for (;;) {   /* descriptors run out first (61 free: 30 pipes) */
+        int r[2];
+        if (pipe(r)) {
+            e = errno;
+            break;
+        }
+        all[n++] = r[0];
+        all[n++] = r[1];
+        CHECK(n < FS0_FD_MAX, "more pipes than descriptors");
+    }
+    CHECK(e == EMFILE, "pipe after %d fds: errno %d, want EMFILE", n, e);
+    for (int i = 0; i < n; i++) close(all[i]);
+    int fds[] = {p[0], p[1], sync[0], sync[1], q[0], q[1]};
+    for (unsigned i = 0; i < 6; i++) CHECK(close(fds[i]) == 0, "close %d", fds[i]);
+    CHECK(pipe(p) == 0 && close(p[0]) == 0 && close(p[1]) == 0, "no pipe after the others closed");
+    return 0;
+}
+/* libposix's opendir/readdir over getdents: /dev's names exactly once each, again
+ * after rewinddir; a file is not a directory. */
+static int t_opendir(void)
+{
+    DIR *d = opendir("/dev");
+    CHECK(d, "opendir /dev: errno %d", errno);
+    for (int round = 0; round < 2; round++) {
+        const char *want[] = {".", "..", "null", "zero", "console"};
+        int seen[5] = {0}, n = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            n++;
+            for (int i = 0; i < 5; i++)
+                if (!strcmp(e->d_name, want[i])) seen[i]++;
+            if (!strcmp(e->d_name, "console"))
+                CHECK(e->d_type == DT_CHR && e->d_ino == FS0_CONSOLE_INO, "console: type %d ino %ld",
+                      e->d_type, (long)e->d_ino);
+        }
+        CHECK(n == 5, "round %d: %d entries in /dev, want 5", round, n);
+        for (int i = 0; i < 5; i++) CHECK(seen[i] == 1, "round %d: %s seen %d times", round, want[i], seen[i]);
+        rewinddir(d);
+    }
+    CHECK(closedir(d) == 0, "closedir");
+    CHECK(!opendir("/etc/motd") && errno == ENOTDIR, "opendir of a file: errno %d", errno);
+    CHECK(!opendir("/none") && errno == ENOENT, "opendir of nothing: errno %d", errno);
+    return 0;
+}
+/* ------------------------------------------------------------ end of the pipe block */
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -585,13 +994,37 @@ static const struct {
     {"exit closes every descriptor", t_exit_closes},
     {"threads share their process's descriptor table", t_thread_table},
     {"only fs0 may take mm0's task events", t_events_private},
+    {"300 processes each served through their UTCB and window; memory comes back", t_grant_churn},
+    {"every process has a window of its own", t_window_private},
     {"a hostile client while another is served", t_hostile},
+    /* pipes and descriptors 0-2 */
+    {"a pipe between processes: 100 KiB in pieces, EOF after the writer exits", t_pipe_fork},
+    {"pipes: partial reads, EOF, EPIPE (also for a blocked writer)", t_pipe_eof_epipe},
+    {"a reader blocked on a pipe while others are served", t_pipe_blocked_served},
+    {"readers waiting on one pipe are served in order", t_pipe_fifo},
+    {"a blocked reader killed: its request and ends go", t_pipe_blocked_killed},
+    {"dup2 onto 0 and 1, kept across exec; 1 is the console", t_dup2_exec},
+    {"bad descriptors and hostile pipe requests", t_pipe_bad},
+    {"opendir, readdir, rewinddir, closedir", t_opendir},
     {"sparse files: holes read as zeros and take no blocks", t_sparse},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
 };
 
-int main(void)
+/* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
+static int echo_stdin(const char *word)
 {
+    char buf[256];
+    ssize_t n;
+    printf("%s\n", word);
+    fflush(stdout);
+    while ((n = read(0, buf, sizeof buf)) > 0)
+        if (write(1, buf, (size_t)n) != n) return 1;
+    return n < 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--echo-stdin")) return echo_stdin(argv[2]);
     unsigned n = sizeof tests / sizeof tests[0];
     for (unsigned i = 0; i < n; i++) {
         test_no++;

@@ -280,7 +280,12 @@ def check_blk(path):
         expect(len(ep) == 1, "blk holds %d receive-only endpoints, not 1" % len(ep or []))
         # Whose CSpace each copy sits in (mm0 reaches into every process's CNode, so
         # the CNode holding the slot decides, not who can reach it).
-        owner = {t.cspace: t.name for t in m.tasks}
+        # fs0's CSpace has levels (a root CNode over its thread CNode): every CNode of a
+        # task's CSpace counts, the tasks that reach into others' (mm0, root) last.
+        owner = {}
+        for t in sorted(m.tasks, key=lambda t: t.name in ("mm0", "root")):
+            for cn in [t.cspace] + list(t.cnodes):
+                owner.setdefault(cn, t.name)
         holders = sorted((owner.get(c["container"][1], "?") if c.get("container") else
                           m.holder_of_slot(c["slot"]).name, c["rights"], c.get("badge"))
                          for c in m.caps if c["type"] == "endpoint" and c["obj"] == ep[0]["obj"])

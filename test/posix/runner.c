@@ -470,6 +470,49 @@ static int t_hostile(void)
     return 0;
 }
 
+/* The task table holds 255 processes, zombies included (docs/mm0.md): forking past
+ * it fails with EAGAIN, nothing leaks, and reaping makes room again. */
+#define TASK_LIMIT 255
+
+static int exit_zero(long unused)
+{
+    (void)unused;
+    return 0;
+}
+
+static int t_task_limit(void)
+{
+    static pid_t kids[TASK_LIMIT + 1];
+    struct mm0_meminfo a, b;
+    CHECK(mm0_meminfo(&a) == 0, "meminfo");
+    int n = 0, err = 0;
+    for (;;) {
+        pid_t pid = fork();
+        if (pid == 0) _exit(7);   /* a zombie until we reap it */
+        if (pid < 0) {
+            err = errno;
+            break;
+        }
+        kids[n++] = pid;
+        if (n > TASK_LIMIT) break;   /* no limit: fails below */
+    }
+    int want = TASK_LIMIT - (int)a.tasks;
+    int reaped = 0, st;
+    for (int i = 0; i < n; i++)
+        if (waitpid(kids[i], &st, 0) == kids[i] && exited_with(st, 7)) reaped++;
+    CHECK(err == EAGAIN, "fork %d failed with errno %d, want EAGAIN", n + 1, err);
+    CHECK(n == want, "%d forks before EAGAIN, want %d (%ld tasks before)", n, want, a.tasks);
+    CHECK(reaped == n, "%d of %d children reaped with status 7", reaped, n);
+    CHECK(mm0_meminfo(&b) == 0, "meminfo");
+    CHECK(b.tasks == a.tasks, "%ld tasks after, %ld before", b.tasks, a.tasks);
+    CHECK(b.free_pages + b.mm0_heap_pages == a.free_pages + a.mm0_heap_pages,
+          "free pages %ld + mm0 heap %ld after, %ld + %ld before", b.free_pages, b.mm0_heap_pages,
+          a.free_pages, a.mm0_heap_pages);
+    /* Room again: a fork works. */
+    CHECK(run_child(exit_zero, 0, &st) == 0 && exited_with(st, 0), "fork after the limit: status 0x%x", st);
+    return 0;
+}
+
 /* The loop runs in a freshly exec'd small program (child.c, "forkloop"), so that
  * each eager fork copies a few pages, not the runner's heap. */
 static int t_fork_loop(void)
@@ -626,6 +669,7 @@ static const struct {
     {"mmap until memory runs out gets ENOMEM", t_enomem},
     {"a fault with no page left kills that process only", t_oom_kill},
     {"hostile client, mm0 keeps serving", t_hostile},
+    {"forking past 255 tasks gets EAGAIN, reaping makes room", t_task_limit},
     {"1000 fork+exit+wait, free memory unchanged", t_fork_loop},
 };
 

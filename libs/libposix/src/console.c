@@ -28,11 +28,13 @@ ssize_t console_write(int fd, const void *buf, size_t len)
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     do {
         size_t n = len - done < MM0_WRITE_MAX ? len - done : MM0_WRITE_MAX;
-        k_word_t w[MM0_MSG_WORDS] = {0};
+        k_word_t w[MM0_MSG_WORDS];   /* not zeroed: only the words sent are set */
+        unsigned words = 2 + (unsigned)((n + 7) / 8);
         w[0] = (k_word_t)fd;
         w[1] = n;
+        w[words - 1] = 0;   /* the last word's bytes past n */
+        w[2] = w[3] = 0;    /* registers sent even when n is short */
         memcpy(&w[2], p + done, n);
-        unsigned words = 2 + (unsigned)((n + 7) / 8);
         for (unsigned i = 4; i < words; i++) ipc->msg[i] = w[i];
         long r = console_call(CONSOLE_WRITE, words, w[0], w[1], w[2], w[3]);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);

@@ -1,7 +1,7 @@
 /* File calls served by fs0 (fs0/protocol.h, docs/fs0.md): descriptors from
  * FS0_FIRST_FD up are fs0's; 0-2 stay with the console path (io.c). Paths and data
- * travel in the message registers (the IPC buffer): reads and writes in pieces of
- * FS0_IO_MAX bytes. */
+ * travel through memory fs0 shares with this process (its UTCB and I/O window), the
+ * message registers carry only counts, addresses and small results. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,68 +13,87 @@
 #include "file.h"
 #include "ipc.h"
 
-/* Bytes between a caller's buffer and message words: a word at a time when the
- * buffer is 8-aligned (picolibc's memcpy moves bytes). */
-static void to_words(k_word_t *w, const void *buf, size_t n)
+/* Where the data goes: path names and transfers up to FS0_UTCB_AREA_SIZE in the
+ * UTCB area (thread 0's IPC-buffer page, the one mm0 granted fs0: libposix uses it
+ * for every thread), larger ones in the I/O window, FS0_WINDOW_SIZE at a time. fs0
+ * moves the file data in or out of them directly, so a transfer is one copy here. */
+#define UTCB_AREA ((char *)MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
+#define WINDOW ((char *)MM0_FS0_WINDOW_VA)
+
+/* picolibc's memcpy is built for size and moves a byte at a time. Here whole words
+ * are stored once the destination is 8-aligned: four a round when the source is
+ * aligned too, else each made of two aligned source words shifted together (RISC-V is
+ * little-endian; no load reaches past the last source word holding a byte to copy). */
+static void copy(void *dst, const void *src, size_t n)
 {
-    const unsigned char *b = buf;
-    if ((uintptr_t)b & 7) {
-        memcpy(w, b, n);
-        return;
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (; n && ((uintptr_t)d & 7); n--) *d++ = *s++;
+    uint64_t *dw = (uint64_t *)d;
+    unsigned sh = (unsigned)((uintptr_t)s & 7) * 8;
+    if (sh == 0) {
+        const uint64_t *sw = (const uint64_t *)s;
+        for (; n >= 32; n -= 32, dw += 4, sw += 4) {
+            uint64_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
+            dw[0] = a;
+            dw[1] = b;
+            dw[2] = c;
+            dw[3] = e;
+        }
+        for (; n >= 8; n -= 8) *dw++ = *sw++;
+        s = (const unsigned char *)sw;
+    } else if (n >= 16) {
+        const uint64_t *sw = (const uint64_t *)(s - sh / 8);
+        uint64_t lo = *sw++;
+        for (; n >= 16; n -= 8, s += 8) {   /* the word after lo still holds bytes to copy */
+            uint64_t hi = *sw++;
+            *dw++ = lo >> sh | hi << (64 - sh);
+            lo = hi;
+        }
     }
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) w[i / 8] = *(const k_word_t *)(b + i);
-    if (i < n) {
-        k_word_t last = 0;
-        memcpy(&last, b + i, n - i);
-        w[i / 8] = last;
-    }
+    d = (unsigned char *)dw;
+    while (n--) *d++ = *s++;
 }
 
-static void from_words(void *buf, const k_word_t *w, size_t n)
-{
-    unsigned char *b = buf;
-    size_t i = 0;
-    if (!((uintptr_t)b & 7))
-        for (; i + 8 <= n; i += 8) *(k_word_t *)(b + i) = w[i / 8];
-    if (i < n) memcpy(b + i, (const unsigned char *)w + i, n - i);
-}
+bool fs0_missing;
 
 /* Call fs0 with n words already in w (w[0..3] go in registers, the rest through the
- * IPC buffer); the reply's words land back in w. */
-static long fs0_call(k_word_t label, unsigned n, k_word_t *w)
+ * IPC buffer); at most room words of the reply land back in w. */
+static long fs0_call_in(k_word_t label, unsigned n, k_word_t *w, unsigned room)
 {
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (unsigned i = 4; i < n; i++) ipc->msg[i] = w[i];
     k_word_t info = k_call(MM0_SLOT_FS0, k_msginfo_new(label, 0, 0, n), &w[0], &w[1], &w[2], &w[3]);
     /* fs0 answers with label 0; any other label is the kernel's error for an empty
      * slot 3 (an image without fs0): no such descriptor, no file system. */
-    if (k_msginfo_label(info) != 0) return label == FS0_OPEN ? -ENOSYS : -EBADF;
+    if (k_msginfo_label(info) != 0) {
+        fs0_missing = true;   /* io.c: the console descriptors go to the console */
+        return label == FS0_OPEN ? -ENOSYS : -EBADF;
+    }
     unsigned got = (unsigned)k_msginfo_length(info);
-    for (unsigned i = 4; i < got && i < FS0_MSG_WORDS; i++) w[i] = ipc->msg[i];
+    for (unsigned i = 4; i < got && i < room; i++) w[i] = ipc->msg[i];
     return (long)w[0];
 }
 
-/* Put the strings (a, then b if given) at w[at]: the byte count, then the bytes. The
- * word count of the message, or -ENAMETOOLONG. */
-static long put_paths(k_word_t *w, unsigned at, const char *a, const char *b)
+static long fs0_call(k_word_t label, unsigned n, k_word_t *w) { return fs0_call_in(label, n, w, 4); }
+
+/* The strings (a, then b if given) into the UTCB area, their byte count at w[at]; w
+ * has room for that many words of the reply (4 unless it is stat's). */
+static long path_call_in(k_word_t label, unsigned at, k_word_t *w, unsigned room, const char *a,
+                         const char *b)
 {
+    if (!a || (label == FS0_RENAME && !b)) return -EFAULT;
     size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
-    if (la + lb > FS0_PATH_BYTES || (at + 1) * 8 + la + lb > FS0_MSG_WORDS * 8)
-        return -ENAMETOOLONG;
+    if (la + lb > FS0_PATH_BYTES) return -ENAMETOOLONG;
+    copy(UTCB_AREA, a, la);
+    if (b) copy(UTCB_AREA + la, b, lb);
     w[at] = la + lb;
-    char *bytes = (char *)&w[at + 1];
-    memset(bytes, 0, (la + lb + 7) & ~7ul);
-    memcpy(bytes, a, la);
-    if (b) memcpy(bytes + la, b, lb);
-    return (long)(at + 1 + (la + lb + 7) / 8);
+    return fs0_call_in(label, at + 1, w, room);
 }
 
 static long path_call(k_word_t label, unsigned at, k_word_t *w, const char *a, const char *b)
 {
-    if (!a || (label == FS0_RENAME && !b)) return -EFAULT;
-    long n = put_paths(w, at, a, b);
-    return n < 0 ? n : fs0_call(label, (unsigned)n, w);
+    return path_call_in(label, at, w, 4, a, b);
 }
 
 int open(const char *path, int flags, ...)
@@ -83,21 +102,23 @@ int open(const char *path, int flags, ...)
     va_start(ap, flags);
     mode_t mode = flags & O_CREAT ? va_arg(ap, mode_t) : 0;
     va_end(ap);
-    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)flags, mode};
+    k_word_t w[4] = {(k_word_t)flags, mode};
     return (int)mm0_result(path_call(FS0_OPEN, 2, w, path, 0));
 }
+
+static char *io_buffer(size_t n) { return n <= FS0_UTCB_AREA_SIZE ? UTCB_AREA : WINDOW; }
 
 ssize_t fs0_read(int fd, void *buf, size_t len)
 {
     size_t done = 0;
     do {
-        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
-        size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
-        w[1] = n;
-        long r = fs0_call(FS0_READ, 2, w);
+        size_t n = len - done < FS0_WINDOW_SIZE ? len - done : FS0_WINDOW_SIZE;
+        char *io = io_buffer(n);
+        k_word_t w[4] = {(k_word_t)fd, (k_word_t)io, n};
+        long r = fs0_call(FS0_READ, 3, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
         if ((size_t)r > n) r = (long)n;   /* never trust a reply to overrun buf */
-        from_words((char *)buf + done, &w[1], (size_t)r);
+        copy((char *)buf + done, io, (size_t)r);
         done += (size_t)r;
         if ((size_t)r < n) break;
     } while (done < len);
@@ -108,12 +129,13 @@ ssize_t fs0_write(int fd, const void *buf, size_t len)
 {
     size_t done = 0;
     do {
-        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
-        size_t n = len - done < FS0_IO_MAX ? len - done : FS0_IO_MAX;
-        w[1] = n;
-        to_words(&w[2], (const char *)buf + done, n);
-        long r = fs0_call(FS0_WRITE, 2 + (unsigned)((n + 7) / 8), w);
+        size_t n = len - done < FS0_WINDOW_SIZE ? len - done : FS0_WINDOW_SIZE;
+        char *io = io_buffer(n);
+        copy(io, (const char *)buf + done, n);
+        k_word_t w[4] = {(k_word_t)fd, (k_word_t)io, n};
+        long r = fs0_call(FS0_WRITE, 3, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
+        if ((size_t)r > n) r = (long)n;
         done += (size_t)r;
         if ((size_t)r < n) break;
     } while (done < len);
@@ -149,8 +171,8 @@ static void to_stat(const k_word_t *w, struct stat *st)
 
 int fs0_fstat(int fd, struct stat *st)
 {
-    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd};
-    long r = fs0_call(FS0_FSTAT, 1, w);
+    k_word_t w[1 + FS0_STAT_WORDS] = {(k_word_t)fd};
+    long r = fs0_call_in(FS0_FSTAT, 1, w, 1 + FS0_STAT_WORDS);
     if (r < 0) return (int)mm0_result(r);
     to_stat(w, st);
     return 0;
@@ -158,8 +180,8 @@ int fs0_fstat(int fd, struct stat *st)
 
 int stat(const char *path, struct stat *st)
 {
-    k_word_t w[FS0_MSG_WORDS];
-    long r = path_call(FS0_STAT, 0, w, path, 0);
+    k_word_t w[1 + FS0_STAT_WORDS];
+    long r = path_call_in(FS0_STAT, 0, w, 1 + FS0_STAT_WORDS, path, 0);
     if (r < 0) return (int)mm0_result(r);
     to_stat(w, st);
     return 0;
@@ -167,38 +189,38 @@ int stat(const char *path, struct stat *st)
 
 int mkdir(const char *path, mode_t mode)
 {
-    k_word_t w[FS0_MSG_WORDS] = {mode};
+    k_word_t w[4] = {mode};
     return (int)mm0_result(path_call(FS0_MKDIR, 1, w, path, 0));
 }
 
 int rmdir(const char *path)
 {
-    k_word_t w[FS0_MSG_WORDS];
+    k_word_t w[4];
     return (int)mm0_result(path_call(FS0_RMDIR, 0, w, path, 0));
 }
 
 int unlink(const char *path)
 {
-    k_word_t w[FS0_MSG_WORDS];
+    k_word_t w[4];
     return (int)mm0_result(path_call(FS0_UNLINK, 0, w, path, 0));
 }
 
 int rename(const char *from, const char *to)
 {
-    k_word_t w[FS0_MSG_WORDS];
+    k_word_t w[4];
     return (int)mm0_result(path_call(FS0_RENAME, 0, w, from, to));
 }
 
 int chdir(const char *path)
 {
-    k_word_t w[FS0_MSG_WORDS];
+    k_word_t w[4];
     return (int)mm0_result(path_call(FS0_CHDIR, 0, w, path, 0));
 }
 
 char *getcwd(char *buf, size_t size)
 {
     k_word_t w[FS0_MSG_WORDS];
-    long r = fs0_call(FS0_GETCWD, 0, w);
+    long r = fs0_call_in(FS0_GETCWD, 0, w, FS0_MSG_WORDS);
     if (r < 0) {
         mm0_result(r);
         return NULL;
@@ -214,8 +236,10 @@ char *getcwd(char *buf, size_t size)
 
 ssize_t fs0_getdents(int fd, void *buf, size_t len)
 {
-    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, len < FS0_IO_MAX ? len : FS0_IO_MAX};
-    long r = fs0_call(FS0_GETDENTS, 2, w);
+    k_word_t w[FS0_MSG_WORDS];   /* not zeroed: only the words sent matter */
+    w[0] = (k_word_t)fd;
+    w[1] = len < FS0_IO_MAX ? len : FS0_IO_MAX;
+    long r = fs0_call_in(FS0_GETDENTS, 2, w, FS0_MSG_WORDS);
     if (r < 0) return mm0_result(r);
     if ((size_t)r > len) r = (long)len;
     memcpy(buf, &w[1], (size_t)r);
@@ -242,6 +266,7 @@ int dup(int fd)
 
 int dup2(int fd, int to)
 {
+    console_forget();   /* `to` may stop being the console */
     k_word_t w[4] = {(k_word_t)fd, (k_word_t)to};
     return (int)mm0_result(fs0_call(FS0_DUP2, 2, w));
 }
@@ -254,5 +279,15 @@ void sync(void)
 
 long fs0_raw_call(k_word_t label, unsigned length, k_word_t *w)
 {
-    return fs0_call(label, length, w);
+    return fs0_call_in(label, length, w, FS0_MSG_WORDS);
+}
+
+int pipe(int fds[2])
+{
+    k_word_t w[FS0_MSG_WORDS];
+    long r = fs0_call(FS0_PIPE, 0, w);
+    if (r < 0) return (int)mm0_result(r);
+    fds[0] = (int)w[1];
+    fds[1] = (int)w[2];
+    return 0;
 }

@@ -5,7 +5,12 @@
 #include <sys/types.h>
 #include <fs0/protocol.h>
 
-#define FS0_OWNS(fd) ((fd) >= FS0_FIRST_FD)
+#include <stdbool.h>
+
+/* Set when a call found no fs0 (an image without one): 0-2 are then the console's. */
+extern bool fs0_missing;
+/* Forget which descriptors are known to be the console (io.c): the table changes. */
+void console_forget(void);
 ssize_t fs0_read(int fd, void *buf, size_t len);
 ssize_t fs0_write(int fd, const void *buf, size_t len);
 int fs0_close(int fd);

@@ -12,7 +12,7 @@
 int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *out)
 {
     if (!s || !out) return VM_EINVAL;
-    memset(out, 0, sizeof *out);
+    *out = (vm_fault_result_t){0};
     unsigned need = access == VM_ACCESS_WRITE ? VM_PROT_WRITE
                   : access == VM_ACCESS_EXEC  ? VM_PROT_EXEC
                   : access == VM_ACCESS_READ  ? VM_PROT_READ : 0;
@@ -24,7 +24,11 @@ int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *ou
     vm_t *vm = s->vm;
     uintptr_t pva = va & ~(VM_PAGE_SIZE - 1);
     uint64_t vpn = va_vpn(pva), idx = v->pgoff + ((pva - v->start) >> VM_PAGE_SHIFT);
-    uintptr_t cur = radix_get(&s->pmap, vpn);
+    /* The mapping's pmap slot and the top object's page slot are found once and
+     * filled at the end (radix_slot); only a missing path is made (radix_reserve). */
+    radix_node_t *pleaf = NULL, *tleaf = NULL;
+    uintptr_t *pslot = radix_slot(&s->pmap, vpn, &pleaf);
+    uintptr_t cur = pslot ? *pslot : 0;
     vm_page_t *pg;
     if (cur && (pmap_rights(cur) & need)) {
         pg = pmap_page(cur);
@@ -53,17 +57,23 @@ int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *ou
     if (!shared && !zero_fill && !copy && holder != top) rights &= ~(unsigned)VM_PROT_WRITE;
 
     /* Everything that can fail, before any change. */
-    if (!cur && radix_reserve(&s->pmap, vpn, &vm->a) != VM_OK) return VM_ENOMEM;
+    if (!pslot) {
+        if (radix_reserve(&s->pmap, vpn, &vm->a) != VM_OK) return VM_ENOMEM;
+        pslot = radix_slot(&s->pmap, vpn, &pleaf);
+    }
     if (zero_fill || copy) {
         vm_page_t *np = NULL;
-        if (radix_reserve(&top->pages, idx, &vm->a) != VM_OK || !(np = page_new(vm))) {
+        uintptr_t *tslot = radix_slot(&top->pages, idx, &tleaf);
+        if (!tslot && radix_reserve(&top->pages, idx, &vm->a) == VM_OK)
+            tslot = radix_slot(&top->pages, idx, &tleaf);
+        if (!tslot || !(np = page_new(vm))) {
             radix_remove(&top->pages, idx, &vm->a);   /* drop the unused path */
             if (!cur) radix_remove(&s->pmap, vpn, &vm->a);
             return VM_ENOMEM;
         }
         if (zero_fill) vm->p.zero(vm->p.ctx, np->frame);
         else vm->p.copy(vm->p.ctx, np->frame, pg->frame);
-        radix_store(&top->pages, idx, (uintptr_t)np);
+        radix_fill(tleaf, tslot, (uintptr_t)np);
         top->npages++;
         pg = np;
     }
@@ -77,7 +87,7 @@ int vm_fault(vm_space_t *s, uintptr_t va, unsigned access, vm_fault_result_t *ou
     } else {
         s->nmapped++;
     }
-    radix_store(&s->pmap, vpn, (uintptr_t)pg | rights);
+    radix_fill(pleaf, pslot, (uintptr_t)pg | rights);
     pg->refs++;
     out->va = pva;
     out->frame = pg->frame;

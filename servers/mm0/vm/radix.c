@@ -32,6 +32,18 @@ uintptr_t radix_get(const radix_t *t, uint64_t key)
     return n->slot[radix_index(key, 0)];
 }
 
+uintptr_t *radix_slot(const radix_t *t, uint64_t key, radix_node_t **leaf)
+{
+    radix_node_t *n = t->root;
+    if (!n || key > radix_max(t->height)) return NULL;
+    for (unsigned level = t->height - 1; level > 0; level--) {
+        n = (radix_node_t *)n->slot[radix_index(key, level)];
+        if (!n) return NULL;
+    }
+    *leaf = n;
+    return &n->slot[radix_index(key, 0)];
+}
+
 int radix_reserve(radix_t *t, uint64_t key, const vm_alloc_t *a)
 {
     if (!t->root) {

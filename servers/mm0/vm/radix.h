@@ -27,6 +27,15 @@ uintptr_t radix_get(const radix_t *t, uint64_t key);
 int radix_reserve(radix_t *t, uint64_t key, const vm_alloc_t *a);
 /* Requires the key's path (radix_reserve, or a present value); value non-zero. */
 void radix_store(radix_t *t, uint64_t key, uintptr_t value);
+/* The leaf slot of key if its path exists, else NULL; *leaf gets the slot's node. For a
+ * lookup followed by a store at the same key with one walk: fill the slot with
+ * radix_fill (valid until the tree is next changed). */
+uintptr_t *radix_slot(const radix_t *t, uint64_t key, radix_node_t **leaf);
+static inline void radix_fill(radix_node_t *leaf, uintptr_t *slot, uintptr_t value)
+{
+    if (!*slot) leaf->count++;
+    *slot = value;
+}
 /* Clears key (if set) and frees every node left empty on its path; returns the old value. */
 uintptr_t radix_remove(radix_t *t, uint64_t key, const vm_alloc_t *a);
 /* The smallest set key >= key: true with *found and *value, or false. */

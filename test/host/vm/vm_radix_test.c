@@ -1,6 +1,7 @@
 /* The radix tree against a flat model: random keys (small, page-index-like and near
- * 2^64), get/next after every change, failed reservations leave nothing behind, and
- * every node is freed once the tree is empty. */
+ * 2^64), get/slot/next after every change, stores through radix_store and radix_fill,
+ * failed reservations leave nothing behind, and every node is freed once the tree is
+ * empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,13 @@ static uint64_t rnd(void)
 
 static void check_all(const radix_t *t)
 {
-    for (int i = 0; i < N; i++) CHECK(radix_get(t, keys[i]) == vals[i]);
+    for (int i = 0; i < N; i++) {
+        CHECK(radix_get(t, keys[i]) == vals[i]);
+        /* radix_slot: the same value through the slot; no path only for absent keys. */
+        radix_node_t *leaf = NULL;
+        uintptr_t *slot = radix_slot(t, keys[i], &leaf);
+        CHECK(slot ? *slot == vals[i] && leaf : vals[i] == 0);
+    }
     /* next(): walking from 0 finds exactly the present keys, in order. */
     uint64_t k = 0, prev = 0;
     uintptr_t v;
@@ -100,7 +107,16 @@ int main(void)
                 CHECK(radix_reserve(&t, keys[i], &a) == VM_OK);
             }
             vals[i] = (uintptr_t)(rnd() | 8) & ~(uintptr_t)7;
-            radix_store(&t, keys[i], vals[i]);
+            if (rnd() % 2) {
+                radix_store(&t, keys[i], vals[i]);
+            } else {
+                /* One walk, filled in place (over a present value too): the leaf's
+                 * count must stay exact, or removal leaks or frees a live node. */
+                radix_node_t *leaf = NULL;
+                uintptr_t *slot = radix_slot(&t, keys[i], &leaf);
+                CHECK(slot != NULL);
+                if (slot) radix_fill(leaf, slot, vals[i]);
+            }
         }
         if (step % 97 == 0) check_all(&t);
     }

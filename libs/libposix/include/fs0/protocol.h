@@ -4,45 +4,74 @@
  * A request is a Call on the process's fs0 endpoint (CSpace slot MM0_SLOT_FS0). mm0
  * mints it for every thread with the process's fs0 badge, so the badge, never the
  * message, names the process whose descriptor table is used. Label = enum
- * fs0_request, arguments in message registers; path names travel in the message
- * itself: MR[k] = byte count n (1..FS0_PATH_BYTES, the terminating NULs included),
- * then ceil(n / 8) words of bytes. The reply has label 0 and MR0 = result (>= 0, or
- * -errno); data (read bytes, stat fields, dirents, the cwd) follow from MR1. The
- * message length must be exactly the one a request needs (-EINVAL), an unknown label
- * gets -ENOSYS. */
+ * fs0_request, arguments in message registers. Data does not travel in the message:
+ * path names are in the caller's UTCB (its IPC-buffer page, at FS0_UTCB_AREA, past
+ * seL4's IPC-buffer struct), whose frame mm0 granted fs0 when the process was made;
+ * the message gives only their byte count n (1..FS0_PATH_BYTES, the terminating NULs
+ * included). READ and WRITE name a buffer by its address in the caller (MR1) and
+ * length (MR2); it must lie inside the UTCB area or the process's I/O window
+ * (FS0_WINDOW_SIZE bytes at MM0_FS0_WINDOW_VA, a frame mm0 maps there and grants
+ * fs0 too), so fs0 copies file data once, straight into or out of the caller's
+ * memory. The reply has label 0 and MR0 = result (>= 0, or -errno); small data
+ * (stat fields, dirents, the cwd) follow from MR1. The message length must be exactly
+ * the one a request needs (-EINVAL), an unknown label gets -ENOSYS. */
 #pragma once
 #include <stdint.h>
 
 enum fs0_request {
-    FS0_OPEN = 1,      /* MR0 flags, MR1 mode, MR2.. path -> fd */
+    FS0_OPEN = 1,      /* MR0 flags, MR1 mode, MR2 path bytes -> fd */
     FS0_CLOSE = 2,     /* MR0 fd -> 0 */
-    FS0_READ = 3,      /* MR0 fd, MR1 len (<= FS0_IO_MAX) -> count, bytes from MR1 */
-    FS0_WRITE = 4,     /* MR0 fd, MR1 len (<= FS0_IO_MAX), MR2.. bytes -> count */
+    FS0_READ = 3,      /* MR0 fd, MR1 buffer address, MR2 len (<= FS0_WINDOW_SIZE) -> count */
+    FS0_WRITE = 4,     /* MR0 fd, MR1 buffer address, MR2 len (<= FS0_WINDOW_SIZE) -> count */
     FS0_LSEEK = 5,     /* MR0 fd, MR1 offset (signed), MR2 whence -> new offset */
     FS0_FSTAT = 6,     /* MR0 fd -> 0, MR1.. struct fs0_stat */
-    FS0_STAT = 7,      /* MR0.. path -> 0, MR1.. struct fs0_stat */
-    FS0_MKDIR = 8,     /* MR0 mode, MR1.. path -> 0 */
-    FS0_RMDIR = 9,     /* MR0.. path -> 0 */
-    FS0_UNLINK = 10,   /* MR0.. path -> 0 */
-    FS0_RENAME = 11,   /* MR0.. two paths (old NUL new NUL) -> 0 */
+    FS0_STAT = 7,      /* MR0 path bytes -> 0, MR1.. struct fs0_stat */
+    FS0_MKDIR = 8,     /* MR0 mode, MR1 path bytes -> 0 */
+    FS0_RMDIR = 9,     /* MR0 path bytes -> 0 */
+    FS0_UNLINK = 10,   /* MR0 path bytes -> 0 */
+    FS0_RENAME = 11,   /* MR0 bytes of two paths (old NUL new NUL) -> 0 */
     FS0_GETDENTS = 12, /* MR0 fd, MR1 len (<= FS0_IO_MAX) -> bytes of struct fs0_dirent
                         * records from MR1 (0 at the end) */
     FS0_FTRUNCATE = 13,/* MR0 fd, MR1 length -> 0 */
     FS0_FSYNC = 14,    /* MR0 fd -> 0 */
-    FS0_CHDIR = 15,    /* MR0.. path -> 0 */
+    FS0_CHDIR = 15,    /* MR0 path bytes -> 0 */
     FS0_GETCWD = 16,   /* -> length with its NUL, the bytes from MR1 */
     FS0_DUP = 17,      /* MR0 fd -> new fd (the lowest free) */
     FS0_DUP2 = 18,     /* MR0 fd, MR1 new fd -> new fd */
     FS0_SYNC = 19,     /* -> 0 */
+    FS0_PIPE = 20,     /* -> 0, MR1 read end's fd, MR2 write end's fd */
     FS0_REQUEST_COUNT
 };
 
 #define FS0_MSG_WORDS 120
-#define FS0_IO_MAX ((FS0_MSG_WORDS - 2) * 8)   /* 944 bytes a read or write */
+#define FS0_IO_MAX ((FS0_MSG_WORDS - 2) * 8)   /* 944 bytes of getdents records a reply */
+/* The caller's UTCB: its IPC-buffer page (MM0_IPC_BUFFER_VA, thread 0's, which
+ * libposix uses for every thread) holds seL4's struct k_ipc_buffer in its first 1 KiB;
+ * the rest is the area for path names and small buffers. */
+#define FS0_UTCB_AREA 1024u
+#define FS0_UTCB_AREA_SIZE 3072u
+#define FS0_WINDOW_SIZE 4096u                  /* the I/O window: one frame */
 #define FS0_PATH_BYTES 512                     /* both paths of a rename, NULs included */
 #define FS0_PATH_MAX 256                       /* one path with its NUL (ENAMETOOLONG) */
-#define FS0_FD_MAX 64                          /* descriptors per process; 0-2 the console's */
-#define FS0_FIRST_FD 3
+#define FS0_FD_MAX 64                          /* descriptors per process, 0-2 included */
+#define FS0_FIRST_FD 3                         /* the first past stdin, stdout, stderr */
+
+/* Not an errno: READ or WRITE on a descriptor open on /dev/console is answered
+ * -FS0_ECONSOLE, and the caller talks to the console server itself (its endpoint,
+ * slot MM0_SLOT_CONSOLE), so typed input never waits inside fs0. The answer holds until
+ * the process changes that descriptor (close, dup2): libposix may cache it. */
+#define FS0_ECONSOLE 1000
+#define FS0_CONSOLE_INO 4                      /* /dev/console's inode (dev 2) */
+#define FS0_PIPE_BUF 4096                      /* a pipe's capacity; smaller writes are whole */
+
+/* fs0's own CSpace (mm0 gives these to fs0 only): its root CNode (guard to 64 bits),
+ * a CNode of 2^FS0_REPLY_BITS slots for saved reply capabilities (callers whose
+ * answer waits: a read of an empty pipe), and a free slot a reply is moved to before
+ * it is used. */
+#define FS0_SLOT_WAKE 13
+#define FS0_SLOT_SELF 14
+#define FS0_SLOT_REPLIES 15
+#define FS0_REPLY_BITS 7
 
 /* fstat/stat reply, word by word from MR1. */
 struct fs0_stat {
@@ -70,4 +99,30 @@ struct fs0_dirent {
  * fs0's bound notification with FS0_EVENT_BADGE when it queues one; fs0 then asks
  * with MM0_FS0_EVENT (mm0/protocol.h) until none is left. */
 #define FS0_EVENT_BADGE 1ul
-enum fs0_event { FS0_EV_NONE = 0, FS0_EV_NEW = 1, FS0_EV_EXIT = 2 };
+enum fs0_event {
+    FS0_EV_NONE = 0,
+    FS0_EV_NEW = 1,    /* MR1 badge, MR2 parent's badge (0: none), MR3 left, MR4 pid,
+                        * MR5 parent's pid; extra cap: the process's UTCB frame */
+    FS0_EV_EXIT = 2,   /* MR1 badge, MR3 left: fs0 closes its descriptors and deletes
+                        * its grants; mm0 frees the frames at fs0's next pull */
+    FS0_EV_WINDOW = 3, /* MR1 badge, MR2 page index, MR3 left; extra cap: a frame of
+                        * the process's I/O window (right after its NEW) */
+};
+#define FS0_EV_WORDS 6
+
+/* fs0's own CSpace, which mm0 builds for it (docs/mm0.md, "fs0's CSpace"): a root
+ * CNode of 16 slots whose slot 0 is fs0's thread CNode (so slots 1.. keep their small
+ * CPtrs) and slots 1..FS0_GRANT_CNODES CNodes of 128 slots for the granted frames. */
+#define FS0_SLOT_VSPACE 11   /* fs0's own VSpace root: it maps granted frames itself */
+#define FS0_SLOT_CSPACE 12   /* its CSpace root CNode: receive slots, deleting grants */
+#define FS0_GRANT_CNODES 4
+#define FS0_GRANT_CNODE_BITS 7
+#define FS0_GRANT_SLOTS (FS0_GRANT_CNODES << FS0_GRANT_CNODE_BITS)
+/* The CPtr of grant slot s (0 .. FS0_GRANT_SLOTS - 1), from fs0's root at depth 64. */
+#define FS0_GRANT_CPTR(s) \
+    ((k_word_t)(1 + ((s) >> FS0_GRANT_CNODE_BITS)) << 60 | ((s) & ((1u << FS0_GRANT_CNODE_BITS) - 1)))
+/* Where fs0 maps the grants of task index i (a badge's low 8 bits): its UTCB, then
+ * its window, in a 2 MiB region whose page tables mm0 made (one leaf table). */
+#define FS0_GRANT_VA 0x3f80000000ul
+#define FS0_GRANT_PAGES 2
+#define FS0_GRANT_AT(i, k) (FS0_GRANT_VA + ((k_word_t)(i) * FS0_GRANT_PAGES + (k)) * 4096ul)

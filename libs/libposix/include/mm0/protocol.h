@@ -68,6 +68,7 @@ enum mm0_request {
 
 /* A process's address space. Programs are linked at 0x10000 (static ELF). */
 #define MM0_IPC_BUFFER_VA 0x3ffffe0000ul    /* the thread's IPC buffer, outside any VMA */
+#define MM0_FS0_WINDOW_VA 0x3ffffd0000ul    /* fs0's I/O window (images with fs0), no VMA */
 #define MM0_STACK_TOP     0x3fff000000ul    /* initial sp is below this */
 #define MM0_STACK_SIZE    (8ul << 20)       /* stack VMA, grown on demand page by page */
 #define MM0_MMAP_BASE     0x2000000000ul    /* anonymous mappings from here up */
