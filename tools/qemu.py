@@ -14,7 +14,9 @@ it must come before `--` when extra QEMU arguments follow.
 
 Machine options: --machine virt|sifive_u, --smp N, -m/--mem SIZE,
   --bios default|debian|PATH (default: QEMU's bundled OpenSBI; debian: the opensbi
-  package's fw_dynamic.bin), --icount (-icount shift=0: deterministic instruction counts).
+  package's fw_dynamic.bin), --icount (-icount shift=0: deterministic instruction counts),
+  --drive IMG (a virtio-blk disk, modern virtio-mmio; the image itself, not a copy;
+  initrd:IMG loads it as the initrd instead, the RAM disk of sifive_u).
 Run options: --timeout S, --log FILE, --echo, --input STRING [--input-after REGEX],
   --no-stop-markers.
 
@@ -56,9 +58,20 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # ---------------------------------------------------------------- command lines
 
+def drive_args(drive):
+    """QEMU arguments attaching drive (a -drive file= value: an image path, or e.g. a
+    blkdebug: wrapper of one) as a virtio-blk device on virtio-mmio, modern interface."""
+    return ['-global', 'virtio-mmio.force-legacy=false',   # the modern (virtio 1.x) interface
+            '-drive', 'file=%s,if=none,format=raw,id=d0' % drive,
+            '-device', 'virtio-blk-device,drive=d0']
+
+
 def command(kernel=None, machine='virt', smp=None, mem='256M', bios='default', icount=False,
-            extra=(), machine_opts=None):
-    """The QEMU argv. machine_opts is appended to -machine (e.g. 'dumpdtb=FILE')."""
+            extra=(), machine_opts=None, drive=None):
+    """The QEMU argv. machine_opts is appended to -machine (e.g. 'dumpdtb=FILE'); drive
+    attaches a virtio-blk disk (drive_args), or with 'initrd:IMG' loads IMG as the
+    initrd (-initrd: /chosen linux,initrd-start/-end), the disk of machines without
+    virtio."""
     if machine not in MACHINES:
         raise ValueError('unknown machine %r (known: %s)' % (machine, ', '.join(MACHINES)))
     bios = DEBIAN_FW if bios == 'debian' else bios
@@ -68,6 +81,10 @@ def command(kernel=None, machine='virt', smp=None, mem='256M', bios='default', i
         cmd += ['-icount', 'shift=0']
     if kernel and kernel != 'none':
         cmd += ['-kernel', kernel]
+    if drive and drive.startswith('initrd:'):   # a RAM disk from the initrd (/chosen)
+        cmd += ['-initrd', drive[len('initrd:'):]]
+    elif drive:
+        cmd += drive_args(drive)
     return cmd + list(extra)
 
 
@@ -235,10 +252,7 @@ def run_test(kernel, suite, machine_args, timeout=60, expect=None, dtb_check=Fal
         mk = subprocess.run([sys.executable, disk, 'make', img], capture_output=True, text=True)
         if mk.returncode != 0:
             return tap.report([tap.Result(False, 'disk image', (mk.stdout + mk.stderr).strip())], label, out)
-        machine_args = dict(machine_args, extra=list(machine_args.get('extra') or ()) + [
-            '-global', 'virtio-mmio.force-legacy=false',   # the modern (virtio 1.x) interface
-            '-drive', 'file=%s,if=none,format=raw,id=d0' % (mk.stdout.strip() or img),
-            '-device', 'virtio-blk-device,drive=d0'])
+        machine_args = dict(machine_args, drive=mk.stdout.strip() or img)
     r = run(command(kernel, **machine_args), timeout, base + '.log', echo, inputs, stop_markers,
             script=script)
     if disk:
@@ -309,7 +323,8 @@ def run_suites(manifest, images, logdir, jobs, echo=False):
 # ---------------------------------------------------------------- CLI
 
 def machine_args(a):
-    return dict(machine=a.machine, smp=a.smp, mem=a.mem, bios=a.bios, icount=a.icount, extra=a.extra)
+    return dict(machine=a.machine, smp=a.smp, mem=a.mem, bios=a.bios, icount=a.icount, extra=a.extra,
+                drive=a.drive)
 
 
 def cmd_test(a, out=sys.stdout):
@@ -346,6 +361,7 @@ def parser():
         p.add_argument('-m', '--mem', default='256M')
         p.add_argument('--bios', default='default', help='default | debian | PATH')
         p.add_argument('--icount', action='store_true', help='-icount shift=0')
+        p.add_argument('--drive', metavar='IMG', help='attach IMG as a virtio-blk disk (used as it is)')
         p.add_argument('kernel', nargs='?', help='ELF to boot ("none": just the firmware)')
         p.add_argument('extra', nargs='*', help='extra QEMU arguments (after --)')
 

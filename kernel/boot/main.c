@@ -20,6 +20,13 @@
 extern char __kernel_start[], __kernel_end[];
 
 static struct plat_info plat;     /* static: boot structures never live on a heap */
+
+/* The device tree names an initrd the root task can have as device memory. */
+static bool initrd_usable(void)
+{
+    return plat.initrd.size && !(plat.initrd.base & (PAGE_SIZE - 1)) &&
+           plat.initrd.base + plat.initrd.size > plat.initrd.base;
+}
 static struct bootmem mem, devmem;
 static uint32_t dtb_size;
 static struct board_quirks quirks;
@@ -71,6 +78,11 @@ static void read_device_tree(paddr_t dtb)
     if (bootmem_reserve(&mem, kbase, kend - kbase) < 0 ||
         bootmem_reserve(&mem, ALIGN_DOWN(dtb, PAGE_SIZE), ALIGN_UP(dtb + size, PAGE_SIZE) - ALIGN_DOWN(dtb, PAGE_SIZE)) < 0)
         panic("too many reserved regions");
+    /* The initrd (QEMU's -initrd): never RAM for untypeds; device_regions hands it to
+     * the root task as device memory instead, for a RAM disk (docs/blk.md). Whole
+     * pages from a page-aligned start only. */
+    if (initrd_usable() && bootmem_reserve(&mem, plat.initrd.base, ALIGN_UP(plat.initrd.size, PAGE_SIZE)) < 0)
+        panic("too many reserved regions");
     dtb_size = size;
 }
 
@@ -85,6 +97,7 @@ static void device_regions(struct bootmem *dev)
     bootmem_add(dev, 0, 1ull << 39);
     for (unsigned i = 0; i < plat.n_mem; i++) bootmem_reserve(dev, plat.mem[i].base, plat.mem[i].size);
     for (unsigned i = 0; i < plat.n_reserved; i++) bootmem_reserve(dev, plat.reserved[i].base, plat.reserved[i].size);
+    if (initrd_usable()) bootmem_add(dev, plat.initrd.base, ALIGN_UP(plat.initrd.size, PAGE_SIZE));
     if (plat.plic.present) bootmem_reserve(dev, plat.plic.base, plat.plic.size);
     if (plat.clint.present) bootmem_reserve(dev, plat.clint.base, plat.clint.size);
 }
@@ -109,6 +122,11 @@ static void banner(unsigned hartid, paddr_t dtb)
         kprintf("reserved: 0x%lx-0x%lx (firmware)\n", plat.reserved[i].base,
                 plat.reserved[i].base + plat.reserved[i].size);
     kprintf("reserved: 0x%lx-0x%lx (kernel)\n", kva_to_paddr(__kernel_start), kva_to_paddr(__kernel_end));
+    if (initrd_usable())
+        kprintf("reserved: 0x%lx-0x%lx (initrd, device memory for the root task)\n", plat.initrd.base,
+                plat.initrd.base + ALIGN_UP(plat.initrd.size, PAGE_SIZE));
+    else if (plat.initrd.size)
+        kprintf("initrd: 0x%lx is not page-aligned: left as RAM\n", plat.initrd.base);
     kprintf("reserved: 0x%lx (device tree)\n", dtb);
     for (unsigned i = 0; i < mem.n; i++)
         kprintf("free: 0x%lx-0x%lx\n", mem.r[i].base, mem.r[i].end);

@@ -402,7 +402,11 @@ int e2_inode_drop(ext2_fs_t *fs, ext2_inode_t *in)
     if ((r = e2_inode_init(fs, in, ino, 0)) != 0)
         return r;
     in->atime = in->ctime = in->mtime = 0;
-    in->dtime = e2_fs_now(fs) ? e2_fs_now(fs) : 1;
+    /* e2fsck takes a deleted inode's i_dtime below s_inodes_count for a link of the
+     * orphan list (pass 1, "part of the orphaned inode list"), so without a clock
+     * (or with one still in January 1970) the deletion time is s_inodes_count. */
+    uint32_t now = e2_fs_now(fs);
+    in->dtime = now >= fs->inodes_count ? now : fs->inodes_count;
     if ((r = e2_inode_put(fs, in)) != 0)
         return r;
     return e2_free_inode_bit(fs, ino, dir);

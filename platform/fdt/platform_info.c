@@ -372,6 +372,17 @@ int plat_info_from_fdt(const void *blob, size_t size, struct plat_info *pi)
     if (chosen >= 0 && (r = get_str(blob, chosen, "bootargs", pi->bootargs,
                                     sizeof pi->bootargs, &pi->bootargs_truncated)) < 0)
         return r;
+    if (chosen >= 0) {   /* the initrd: both bounds or neither; a bad cell size is an error */
+        uint64_t start = 0, end = 0;
+        int a = fdt_prop_u64(blob, chosen, "linux,initrd-start", &start);
+        int b = fdt_prop_u64(blob, chosen, "linux,initrd-end", &end);
+        if (a == FDT_ERR_BAD_VALUE || b == FDT_ERR_BAD_VALUE)
+            return FDT_ERR_BAD_VALUE;
+        if (a == FDT_OK && b == FDT_OK && end > start) {
+            pi->initrd.base = start;
+            pi->initrd.size = end - start;
+        }
+    }
     if ((r = parse_memory(blob, root, pi)) < 0)
         return r;
     if ((r = parse_reserved(blob, pi)) < 0)

@@ -56,6 +56,9 @@ struct plat_info {
         uint32_t irq;
     } virtio[PLAT_MAX_VIRTIO]; /* sorted by base address */
     unsigned n_virtio;
+    /* /chosen linux,initrd-start and linux,initrd-end (QEMU's -initrd): base and
+     * size in bytes; size 0 if absent or empty */
+    struct plat_region initrd;
     char bootargs[128]; /* /chosen bootargs, "" if absent */
     bool bootargs_truncated;
 };

@@ -4,7 +4,9 @@
  * IRQHandler with a notification, one frame for the virtqueue and request headers,
  * our CNode and VSpace (to take in and map clients' buffers) and the endpoint on which
  * clients call (docs/blk.md). One request is in flight at a time; its completion
- * comes by interrupt. */
+ * comes by interrupt. In RAM mode (machines without virtio: struct blk_boot says so)
+ * the disk is the initrd root mapped at BLK_RAMDISK_VA, served by copying, behind the
+ * same protocol. */
 #include <k/k.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -36,6 +38,8 @@ static uint16_t used_seen;           /* used->idx we have consumed up to */
 static uint64_t capacity;            /* sectors of 512 bytes */
 static uint32_t block_size = 512;
 static bool read_only, can_flush;
+static const struct blk_boot *const boot = (const struct blk_boot *)BLK_BOOT_VA;
+static bool ram;                     /* RAM mode: the initrd at BLK_RAMDISK_VA */
 
 static struct {
     bool registered;
@@ -198,19 +202,36 @@ static int do_rw(k_word_t b, bool write, k_word_t sector, k_word_t count)
     if (count == 0 || count > BLK_MAX_COUNT) return BLK_EINVAL;
     if (sector >= capacity || count > capacity - sector) return BLK_ERANGE;
     if (write && read_only) return BLK_EROFS;
+    if (ram) {   /* the initrd: copy between it and the client's frame */
+        uint8_t *disk = (uint8_t *)BLK_RAMDISK_VA + sector * BLK_SECTOR, *buf = (uint8_t *)(BLK_BUF_VA + b * PAGE);
+        if (write) memcpy(disk, buf, count * BLK_SECTOR);
+        else memcpy(buf, disk, count * BLK_SECTOR);
+        return BLK_OK;
+    }
     return do_request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, clients[b].pa, count);
 }
 
 int main(void)
 {
     k_ipc_buffer_set((struct k_ipc_buffer *)BLK_IPC_VA);
-    if (k_riscv_page_get_address(BLK_CAP_QUEUE, &queue_pa) != K_NO_ERROR) {
-        printf("blk: no queue frame\n");
+    if (boot->magic != BLK_BOOT_MAGIC || boot->mode > BLK_MODE_RAM) {
+        printf("blk: no boot page from root\n");
         return 1;
     }
-    if (device_init()) return 1;
-    printf("blk: virtio-blk ready: %lu sectors, block size %u%s%s\n", (unsigned long)capacity,
-           block_size, read_only ? ", read-only" : "", can_flush ? ", flush" : "");
+    ram = boot->mode == BLK_MODE_RAM;
+    if (ram) {
+        capacity = boot->ram_sectors;
+        printf("blk: RAM disk ready: the initrd at 0x%lx, %lu sectors\n", (unsigned long)boot->ram_pa,
+               (unsigned long)capacity);
+    } else {
+        if (k_riscv_page_get_address(BLK_CAP_QUEUE, &queue_pa) != K_NO_ERROR) {
+            printf("blk: no queue frame\n");
+            return 1;
+        }
+        if (device_init()) return 1;
+        printf("blk: virtio-blk ready: %lu sectors, block size %u%s%s\n", (unsigned long)capacity,
+               block_size, read_only ? ", read-only" : "", can_flush ? ", flush" : "");
+    }
 
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     k_word_t reply = k_msginfo_new(0, 0, 0, 0), r0 = 0, r1 = 0, r2 = 0, r3 = 0;
@@ -233,19 +254,20 @@ int main(void)
         } else if (label == BLK_READ || label == BLK_WRITE) {
             err = do_rw(badge, label == BLK_WRITE, m0, m1);
         } else if (label == BLK_FLUSH) {
-            err = can_flush ? do_request(VIRTIO_BLK_T_FLUSH, 0, 0, 0) : BLK_OK;
+            err = can_flush && !ram ? do_request(VIRTIO_BLK_T_FLUSH, 0, 0, 0) : BLK_OK;
         } else if (label == BLK_GET_INFO) {
             err = BLK_OK;
             r0 = capacity;
             r1 = read_only;
             r2 = block_size;
             r3 = BLK_MAX_COUNT;
+            ipc->msg[4] = ram ? BLK_MODE_RAM : BLK_MODE_VIRTIO;
         } else {
             err = BLK_ENOSYS;
         }
         /* A frame that came with anything but a good REGISTER is not kept (and the
          * slot must be empty for the next one). */
         k_cnode_delete(BLK_CAP_CNODE, BLK_CAP_RECV, 64);
-        reply = k_msginfo_new((k_word_t)err, 0, 0, err == BLK_OK && label == BLK_GET_INFO ? 4 : 0);
+        reply = k_msginfo_new((k_word_t)err, 0, 0, err == BLK_OK && label == BLK_GET_INFO ? 5 : 0);
     }
 }

@@ -101,7 +101,7 @@ static void d_release(uint32_t ino) { (void)ino; }
 
 static const struct vfs_ops ops = {
     DEV_ROOT, d_lookup, d_stat, d_read, d_write, d_truncate, d_create, d_mkdir,
-    d_remove, d_remove, d_rename, d_readdir, d_fsync, d_release,
+    d_remove, d_remove, d_rename, d_readdir, d_fsync, d_release, 0,
 };
 
 const struct vfs_ops *devfs_mount(void) { return &ops; }

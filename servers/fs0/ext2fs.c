@@ -85,33 +85,43 @@ static int x_readdir(uint32_t dir, uint64_t *cookie, uint32_t *ino, uint8_t *typ
 
 static int x_fsync(uint32_t ino) { return ex(ext2_fsync(fs, ino)); }
 static void x_release(uint32_t ino) { ext2_release(fs, ino); }
+static int x_sync(void) { return ex(ext2_sync(fs)); }
 
 static const struct vfs_ops ops = {
     EXT2_ROOT_INO, x_lookup, x_stat, x_read, x_write, x_truncate, x_create, x_mkdir,
-    x_unlink, x_rmdir, x_rename, x_readdir, x_fsync, x_release,
+    x_unlink, x_rmdir, x_rename, x_readdir, x_fsync, x_release, x_sync,
 };
 
-const struct vfs_ops *ext2fs_mount(void)
+const struct vfs_ops *ext2fs_mount(const struct ext2_dev *d, const char *what, bool read_only)
 {
     static const ext2_env_t env = {0, e_alloc, e_free, 0, e_is_open};
-    int r = ramdisk_open(&dev);
     /* A write-back block cache of 256 KiB (libext2's default is 64 blocks): writes
-     * of a few hundred KiB stay in it, and eviction (a RAM-disk write, whose first
-     * touch of a page is a page-in and copy-on-write fault in mm0) comes later. */
-    static ext2_mount_opts_t opts = {.cache_blocks = 256};
-    if (!r) r = ext2_mount(&fs, &dev, &env, &opts);
+     * of a few hundred KiB stay in it, and eviction (a disk write; on the RAM disk the
+     * first touch of a page is a page-in and copy-on-write fault in mm0) comes later. */
+    ext2_mount_opts_t opts = {read_only ? EXT2_MOUNT_RDONLY : 0, 256};
+    dev = *d;
+    int r = ext2_mount(&fs, &dev, &env, &opts);
     if (r) {
         /* Say what is wrong in terms of the image: the superblock's magic (byte 56 of
          * the superblock at byte 1024, EXT2_SUPER_MAGIC 0xef53) first. */
         uint8_t sb[EXT2_SECTOR_SIZE];
         const char *why = ext2_strerror(r);
-        char magic[64];
+        char magic[96];
         if (dev.sectors > 2 && !dev.read(dev.ctx, 2, 1, sb) && (sb[56] | sb[57] << 8) != 0xef53) {
             snprintf(magic, sizeof magic, "no ext2 superblock (magic 0x%04x, not 0xef53)",
                      (unsigned)(sb[56] | sb[57] << 8));
             why = magic;
+        } else if (dev.sectors > 2 && sb[24] < 7) {
+            /* s_blocks_count (byte 4) blocks of 1024 << s_log_block_size (byte 24). */
+            uint64_t blocks = (uint64_t)sb[4] | (uint64_t)sb[5] << 8 | (uint64_t)sb[6] << 16 | (uint64_t)sb[7] << 24;
+            uint64_t kib = blocks << sb[24];
+            if (kib > dev.sectors / 2) {
+                snprintf(magic, sizeof magic, "the file system needs %lu KiB, the disk has %lu KiB (%s)",
+                         (unsigned long)kib, (unsigned long)(dev.sectors / 2), ext2_strerror(r));
+                why = magic;
+            }
         }
-        printf("fs0: cannot mount / (ext2 on the RAM disk, %lu KiB): %s; / is not served\n",
+        printf("fs0: cannot mount / (ext2 on %s, %lu KiB): %s; / is not served\n", what,
                (unsigned long)(dev.sectors / 2), why);
         return NULL;
     }

@@ -11,6 +11,7 @@
 #include "fdtable.h"
 #include "grant.h"
 #include "service.h"
+#include "blkdev.h"
 
 /* Apply every task event mm0 has queued, in order. A NEW or WINDOW reply carries a
  * frame cap, received into the grant slot named before the call. */
@@ -44,10 +45,30 @@ static void drain_events(void)
 
 static k_word_t w[FS0_MSG_WORDS], rep[FS0_MSG_WORDS];
 
-int main(void)
+/* The disk under /: the virtio-blk disk when mm0 started us with argv[1] "blk" (it
+ * then put the driver's endpoint and our data frame in our CSpace, blk_proto.h),
+ * else the RAM disk linked into this image (docs/fs0.md "The disk"). */
+static const struct vfs_ops *mount_root(int argc, char **argv)
+{
+    blkdev_t dev;
+    if (argc > 1 && !strcmp(argv[1], "blk")) {
+        if (blkclient_open(&dev)) {
+            printf("fs0: the block driver's disk is unusable; / is not served\n");
+            return NULL;
+        }
+        return ext2fs_mount(&dev, blkclient_what(), blkclient_read_only());
+    }
+    if (ramdisk_open(&dev)) {
+        printf("fs0: the RAM disk is empty; / is not served\n");
+        return NULL;
+    }
+    return ext2fs_mount(&dev, "the RAM disk", false);
+}
+
+int main(int argc, char **argv)
 {
     grant_init();
-    vfs_mounts[MNT_ROOT] = ext2fs_mount();
+    vfs_mounts[MNT_ROOT] = mount_root(argc, argv);
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();
     vfs_mounts[MNT_PIPE] = pipefs_mount();

@@ -103,7 +103,7 @@ static int p_fsync(uint32_t ino) { (void)ino; return -EINVAL; }
 
 static const struct vfs_ops ops = {
     0, p_lookup, p_stat, p_read, p_write, p_truncate, p_create, p_mkdir,
-    p_remove, p_remove, p_rename, p_readdir, p_fsync, p_release,
+    p_remove, p_remove, p_rename, p_readdir, p_fsync, p_release, 0,
 };
 
 const struct vfs_ops *pipefs_mount(void) { return &ops; }

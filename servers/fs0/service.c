@@ -287,7 +287,13 @@ unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned l
     case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
     case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
     case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
-    case FS0_SYNC: r = 0; for (int m = 0; m < MNT_COUNT; m++) if (mnt(m)) mnt(m)->fsync(mnt(m)->root); break;
+    case FS0_SYNC:   /* every mount's dirty blocks, not only its root's: the first error */
+        r = 0;
+        for (int m = 0; m < MNT_COUNT; m++) {
+            int e = mnt(m) && mnt(m)->sync ? mnt(m)->sync() : 0;
+            if (e && !r) r = e;
+        }
+        break;
     default: r = -ENOSYS;
     }
     wait_poll();   /* what this request changed may answer a waiting one */

@@ -227,7 +227,7 @@ static int t_fsync(uint32_t ino) { return get(ino) ? 0 : -ENOENT; }
 
 static const struct vfs_ops ops = {
     T_ROOT, t_lookup, t_stat, t_read, t_write, t_truncate, t_create, t_mkdir,
-    t_unlink, t_rmdir, t_rename, t_readdir, t_fsync, drop,
+    t_unlink, t_rmdir, t_rename, t_readdir, t_fsync, drop, 0,
 };
 
 const struct vfs_ops *tmpfs_mount(void)

@@ -38,11 +38,14 @@ struct vfs_ops {
     int (*readdir)(uint32_t dir, uint64_t *cookie, uint32_t *ino, uint8_t *type, char *name);
     int (*fsync)(uint32_t ino);
     void (*release)(uint32_t ino);   /* the last open file of ino closed */
+    int (*sync)(void);   /* everything written so far made durable; NULL: nothing to do */
 };
 
 /* Mounted file systems (NULL: not mounted; its paths get -ENODEV). */
 extern const struct vfs_ops *vfs_mounts[MNT_COUNT];
-const struct vfs_ops *ext2fs_mount(void);   /* NULL after printing why */
+struct ext2_dev;
+/* / on dev (what: "the RAM disk", "the virtio-blk disk"); NULL after printing why. */
+const struct vfs_ops *ext2fs_mount(const struct ext2_dev *dev, const char *what, bool read_only);
 const struct vfs_ops *devfs_mount(void);
 const struct vfs_ops *tmpfs_mount(void);
 const struct vfs_ops *pipefs_mount(void);

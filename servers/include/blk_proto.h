@@ -12,7 +12,7 @@ enum {
     BLK_WRITE = 3,      /* MR0 sector, MR1 count: the buffer onto the sectors */
     BLK_FLUSH = 4,      /* make written sectors durable */
     BLK_GET_INFO = 5,   /* reply MR0 capacity (sectors), MR1 read-only, MR2 block size,
-                           MR3 most sectors per request */
+                           MR3 most sectors per request, MR4 the disk's kind (BLK_MODE_*) */
 };
 
 /* Replies: label 0 on success, else one of these (errno numbers). */
@@ -55,3 +55,29 @@ enum {
 #define BLK_DEVICE_VA 0x40000000ul
 #define BLK_QUEUE_VA  0x40001000ul
 #define BLK_BUF_VA    0x40010000ul   /* client b's buffer at BLK_BUF_VA + b * 4 KiB */
+#define BLK_BOOT_VA   0x40002000ul   /* struct blk_boot, read-only, from root */
+#define BLK_RAMDISK_VA 0x80000000ul  /* RAM mode: the initrd's pages, in order */
+
+/* What root tells the driver: which disk it drives. Virtio mode: the register page,
+ * IRQ and queue frame of the table in docs/blk.md. RAM mode (no virtio-blk device, an
+ * initrd in /chosen): none of those, the initrd's frames mapped at BLK_RAMDISK_VA. */
+#define BLK_BOOT_MAGIC 0x626c6b626f6f7431ul   /* "blkboot1" */
+enum { BLK_MODE_VIRTIO = 0, BLK_MODE_RAM = 1 };
+struct blk_boot {
+    k_word_t magic;
+    k_word_t mode;            /* BLK_MODE_* */
+    k_word_t ram_sectors;     /* RAM mode: the disk's size (the initrd's, whole sectors) */
+    k_word_t ram_pa;          /* RAM mode: its physical address (for the log) */
+};
+
+/* fs0 as the driver's client (docs/fs0.md, "The disk"): root mints a copy of the
+ * clients' endpoint with badge BLK_BADGE_FS0 into mm0's boot slot MM0_CAP_BLK_EP (only
+ * when the archive holds fs0); mm0 moves it (keeping nothing) into fs0's CSpace, maps
+ * a fresh frame at BLK_FS0_BUF_VA in fs0's address space, puts that frame's capability
+ * beside it, and starts fs0 with argv[1] = "blk". fs0 grants the frame once with
+ * BLK_REGISTER; after that no capability moves. Slots 9 and 10 of fs0's thread CNode
+ * (2^4 slots), clear of every process's 1-4 and fs0's own 11-15 (fs0/protocol.h). */
+#define BLK_BADGE_FS0      2
+#define BLK_FS0_SLOT_EP    9              /* badged endpoint: Write, Grant, GrantReply */
+#define BLK_FS0_SLOT_BUF   10             /* the data frame, mapped at BLK_FS0_BUF_VA */
+#define BLK_FS0_BUF_VA     0x3fffd00000ul /* above every VMA (MM0_USER_VA_END), below the IPC buffers */

@@ -15,6 +15,9 @@ enum {
     MM0_CAP_ROOT_EP = 7,     /* to root: mm0's own faults, and the power-off request */
     MM0_CAP_IPC_FRAME = 8,   /* the service thread's IPC buffer */
     MM0_CAP_CONSOLE_EP = 9,  /* the console server's endpoint, if root started one */
+    MM0_CAP_BLK_EP = 10,     /* fs0's badged copy of the block driver's endpoint, if root
+                              * started the driver and the archive holds fs0; mm0 only
+                              * moves it into fs0's CSpace (blk_proto.h) */
     MM0_CAP_FIRST_UNTYPED = 16,
     MM0_MAX_UNTYPED = 96,
     /* VSpace roots (top-level page tables), each assigned an ASID by root: one per

@@ -46,5 +46,8 @@ int main(void)
     status = spawn("sh", sh_argv, sh_envp, &pid);
     if (status >= 0 && WIFEXITED(status)) printf("init: sh exited with status %d; powering off\n", WEXITSTATUS(status));
     else printf("init: sh ended (status 0x%x); powering off\n", status);
+    /* Power-off follows our exit and nobody asks fs0: what the session wrote must be
+     * on the disk now (without fs0 the call is refused at once: nothing to sync). */
+    sync();
     return 0;
 }

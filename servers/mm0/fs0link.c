@@ -19,6 +19,7 @@
 #include <fs0/protocol.h>
 #include "mm0.h"
 #include "fs0link.h"
+#include "blk_proto.h"
 #include "vspace.h"
 
 #define FS0_PRIORITY 150   /* above processes: events are drained before they run on */
@@ -170,8 +171,22 @@ int fs0_start(void)
     }
     server = t;
     server_pid = t->pid;
-    static const char args[] = "fs0\0";
-    if ((e = task_exec(t, th, "fs0", args, sizeof args - 1, 1, 0))) {
+    /* The disk (blk_proto.h): root's copy of the driver's endpoint moves on to fs0 (we
+     * keep none), with a data frame mapped outside fs0's VMAs, so exec keeps it. */
+    bool blk = !k_cnode_move(page_cap(th->cnode), BLK_FS0_SLOT_EP, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                             MM0_CAP_BLK_EP, MM0_DEPTH);
+    page_t buf = blk ? pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0) : NO_PAGE;
+    if (blk && (buf == NO_PAGE ||
+                space_map(t->vspace, &t->mem.pts, page_cap(buf), BLK_FS0_BUF_VA,
+                          K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER) ||
+                k_cnode_copy(page_cap(th->cnode), BLK_FS0_SLOT_BUF, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
+                             page_cap(buf), MM0_DEPTH, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE))) {
+        printf("mm0: no data frame for fs0's disk; fs0 serves its RAM disk\n");
+        k_cnode_delete(page_cap(th->cnode), BLK_FS0_SLOT_EP, MM0_PROC_CNODE_BITS);
+        blk = false;
+    }
+    static const char args[] = "fs0\0blk\0";
+    if ((e = task_exec(t, th, "fs0", args, blk ? sizeof args - 1 : 4, blk ? 2 : 1, 0))) {
         printf("mm0: cannot start fs0: error %d\n", e);
         server = NULL;   /* it never runs: nobody pulls, no window for anyone */
         server_gone = true;

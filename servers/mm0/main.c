@@ -82,11 +82,7 @@ static int start_init(void)
     struct task *t = task_new(0, "init", &e);
     if (!t) return e;
     static const char args[] = "init\0";
-    e = task_exec(t, &t->thr[0], "init", args, sizeof args - 1, 1, 0);
-    /* Root takes the capability snapshot now: root, mm0 and a process (init has not
-     * run yet: mm0 runs above it). */
-    if (!e) k_call(MM0_CAP_ROOT_EP, k_msginfo_new(ROOT_REQ_AUDIT, 0, 0, 0), 0, 0, 0, 0);
-    return e;
+    return task_exec(t, &t->thr[0], "init", args, sizeof args - 1, 1, 0);
 }
 
 static int mm0_main(void);
@@ -143,6 +139,9 @@ static int mm0_main(void)
         return 1;
     }
     if ((e = fs0_start())) printf("mm0: fs0 not started (error %d): no files\n", e);
+    /* Root takes the capability snapshot now: root, mm0, init and fs0 with its disk
+     * capabilities (neither has run yet: mm0 runs above them). */
+    k_call(MM0_CAP_ROOT_EP, k_msginfo_new(ROOT_REQ_AUDIT, 0, 0, 0), 0, 0, 0, 0);
     mm0_unlock();
     service_loop(&service_thread);
     return 0;

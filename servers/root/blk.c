@@ -13,6 +13,7 @@
 #include "platform_info.h"
 #include "blk_proto.h"
 #include "blktest.h"
+#include "mm0_boot.h"
 #include "root.h"
 
 #define BLK_PRIORITY 210       /* above mm0 (200): it serves mm0's file server */
@@ -20,41 +21,6 @@
 #define VIRTIO_MAGIC 0x74726976u
 
 static struct plat_info info;
-static k_word_t ut_cursor[K_MAX_BOOTINFO_UNTYPED];   /* next free byte of device untypeds */
-
-/* A frame of the device page at pa, from the device untyped holding it: padding
- * untyped from that untyped's first free byte up to pa, then the frame (an untyped
- * hands out its memory in order). Slots of padding are kept: deleting them could
- * let the untyped hand the same memory out again. */
-static int device_frame(k_word_t pa, k_cptr_t *out)
-{
-    for (k_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const struct k_untyped_desc *d = &bi->untyped_list[i];
-        if (!d->is_device || d->size_bits < K_PAGE_BITS || d->size_bits >= 64 || pa < d->paddr ||
-            pa - d->paddr > (1ul << d->size_bits) - PAGE)
-            continue;
-        k_cptr_t ut = bi->untyped.start + i;
-        k_word_t cur = ut_cursor[i] ? ut_cursor[i] : d->paddr;
-        if (cur > pa) return K_NOT_ENOUGH_MEMORY;   /* handed out already */
-        while (cur < pa) {
-            unsigned bits = 4;
-            while (!(cur & ((1ul << (bits + 1)) - 1)) && cur + (1ul << (bits + 1)) <= pa) bits++;
-            k_cptr_t pad = slot();
-            if (!pad) return K_NOT_ENOUGH_MEMORY;
-            CHECK(k_untyped_retype(ut, K_UNTYPED_OBJECT, bits, ROOT, 0, 0, pad, 1));
-            cur += 1ul << bits;
-        }
-        *out = slot();
-        if (!*out) return K_NOT_ENOUGH_MEMORY;
-        CHECK(k_untyped_retype(ut, K_RISCV_4K_PAGE_OBJECT, 0, ROOT, 0, 0, *out, 1));
-        ut_cursor[i] = pa + PAGE;
-        k_word_t got;
-        CHECK(k_riscv_page_get_address(*out, &got));
-        return got == pa ? K_NO_ERROR : K_NOT_ENOUGH_MEMORY;
-    }
-    return K_INVALID_ARGUMENT;   /* no device untyped holds it */
-}
-
 /* Which virtio-mmio slot has a modern block device: its frame in *frame, its index. */
 static int find_device(k_cptr_t *frame)
 {
@@ -149,11 +115,19 @@ static int mint(struct task *t, unsigned bits, k_cptr_t to, k_cptr_t cap, k_word
     return k_cnode_mint(t->cnode, to, bits, ROOT, cap, ROOT_DEPTH, rights, badge);
 }
 
+static void fill_boot(uint8_t *page, const void *arg)
+{
+    memset(page, 0, PAGE);
+    memcpy(page, arg, sizeof(struct blk_boot));
+}
+
 /* The driver: only the capabilities docs/blk.md lists. */
 static int start_driver(k_cptr_t dev, unsigned irq)
 {
     struct task t;
     CHECK(task_new("blk", BLK_CNODE_BITS, BLK_IPC_VA, &t));
+    struct blk_boot bb = {BLK_BOOT_MAGIC, BLK_MODE_VIRTIO, 0, 0};
+    CHECK(new_frame(t.vspace, BLK_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER, fill_boot, &bb, 0));
     k_cptr_t ntfn, handler, queue;
     CHECK(make(K_NOTIFICATION_OBJECT, 0, &ntfn));
     CHECK(make(K_ENDPOINT_OBJECT, 0, &driver_ep));
@@ -173,6 +147,31 @@ static int start_driver(k_cptr_t dev, unsigned irq)
     CHECK(k_cnode_copy(t.cnode, BLK_CAP_NTFN, b, ROOT, ntfn, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(k_cnode_copy(t.cnode, BLK_CAP_EP, b, ROOT, driver_ep, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(give(&t, b, BLK_CAP_QUEUE, queue));
+    CHECK(mint(&t, b, BLK_CAP_FAULT_EP, done_ep, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, BLKTEST_BADGE_DRIVER));
+    return task_run(&t, "blk", BLK_CAP_FAULT_EP, BLK_PRIORITY);
+}
+
+/* RAM mode (docs/blk.md): the initrd's pages, frames of the device memory the kernel
+ * made of it, mapped in order at BLK_RAMDISK_VA; no device, IRQ or queue. Root keeps
+ * the frames' capabilities (the driver never needs them, only the mappings). */
+static int start_ram_driver(void)
+{
+    k_word_t pa = info.initrd.base, pages = (info.initrd.size + PAGE - 1) / PAGE;
+    struct task t;
+    CHECK(task_new("blk", BLK_CNODE_BITS, BLK_IPC_VA, &t));
+    struct blk_boot bb = {BLK_BOOT_MAGIC, BLK_MODE_RAM, info.initrd.size / BLK_SECTOR, pa};
+    CHECK(new_frame(t.vspace, BLK_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER, fill_boot, &bb, 0));
+    for (k_word_t i = 0; i < pages; i++) {
+        k_cptr_t f;
+        CHECK(device_frame(pa + i * PAGE, &f));   /* devmem.c */
+        CHECK(map_page(f, t.vspace, BLK_RAMDISK_VA + i * PAGE, K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE,
+                       K_RISCV_EXECUTE_NEVER));
+    }
+    CHECK(make(K_ENDPOINT_OBJECT, 0, &driver_ep));
+    unsigned b = BLK_CNODE_BITS;
+    CHECK(mint(&t, b, BLK_CAP_CNODE, t.cnode, K_CAP_RIGHTS_ALL, t.guard));
+    CHECK(k_cnode_copy(t.cnode, BLK_CAP_VSPACE, b, ROOT, t.vspace, ROOT_DEPTH, K_CAP_RIGHTS_ALL));
+    CHECK(k_cnode_copy(t.cnode, BLK_CAP_EP, b, ROOT, driver_ep, ROOT_DEPTH, K_CAP_RIGHT_READ));
     CHECK(mint(&t, b, BLK_CAP_FAULT_EP, done_ep, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, BLKTEST_BADGE_DRIVER));
     return task_run(&t, "blk", BLK_CAP_FAULT_EP, BLK_PRIORITY);
 }
@@ -198,18 +197,52 @@ static int start_client(void)
     return task_run(&t, "blktest", BLKTEST_CAP_DONE_EP, CLIENT_PRIORITY);
 }
 
-void blk_start(void)
+/* fs0's copy of the clients' endpoint into mm0's boot slot, for mm0 to move on into
+ * fs0's CSpace (docs/fs0.md "The disk"). Write to call, Grant for the one REGISTER of
+ * its data frame, GrantReply for the reply; badge BLK_BADGE_FS0 names it. */
+static void give_fs0(k_cptr_t mm0_cnode, unsigned mm0_bits)
+{
+    struct cpio_member m;
+    if (cpio_find(boot_archive, (size_t)(boot_archive_end - boot_archive), "fs0", &m)) return;
+    int e = k_cnode_mint(mm0_cnode, MM0_CAP_BLK_EP, mm0_bits, ROOT, driver_ep, ROOT_DEPTH,
+                         K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT | K_CAP_RIGHT_GRANT_REPLY, BLK_BADGE_FS0);
+    if (e) printf("root: blk: cannot give fs0's endpoint to mm0: error %d\n", e);
+    else printf("root: blk: fs0's endpoint (badge %u) goes to mm0 for fs0\n", BLK_BADGE_FS0);
+}
+
+void blk_start(k_cptr_t mm0_cnode, unsigned mm0_bits)
 {
     struct cpio_member m;
     size_t len = (size_t)(boot_archive_end - boot_archive);
     if (cpio_find(boot_archive, len, "blk", &m)) return;   /* not in this system */
     k_cptr_t dev;
     int i = find_device(&dev);
-    if (i < 0) return;
+    if (i < 0) {
+        /* No virtio: the initrd of /chosen, if any, is the disk (RAM mode), for fs0
+         * or the test client. */
+        if (!info.initrd.size ||
+            (cpio_find(boot_archive, len, "fs0", &m) && cpio_find(boot_archive, len, "blktest", &m)))
+            return;
+        if (info.initrd.size < 4 * BLK_SECTOR || (info.initrd.base & (PAGE - 1))) {
+            printf("root: blk: the initrd at 0x%lx (%lu bytes) is no disk: too small or not page-aligned\n",
+                   (unsigned long)info.initrd.base, (unsigned long)info.initrd.size);
+            return;
+        }
+        printf("root: blk: the initrd at 0x%lx (%lu KiB) is the disk, in RAM mode\n",
+               (unsigned long)info.initrd.base, (unsigned long)(info.initrd.size >> 10));
+        if (make(K_ENDPOINT_OBJECT, 0, &done_ep) != K_NO_ERROR || start_ram_driver() != K_NO_ERROR) {
+            printf("root: blk: cannot start the driver\n");
+            return;
+        }
+        give_fs0(mm0_cnode, mm0_bits);
+        goto client;
+    }
     if (make(K_ENDPOINT_OBJECT, 0, &done_ep) != K_NO_ERROR || start_driver(dev, info.virtio[i].irq) != K_NO_ERROR) {
         printf("root: blk: cannot start the driver\n");
         return;
     }
+    give_fs0(mm0_cnode, mm0_bits);
+client:
     if (cpio_find(boot_archive, len, "blktest", &m)) return;
     if (start_client() != K_NO_ERROR) {
         printf("root: blk: cannot start the test client\n");

@@ -69,27 +69,6 @@ static int find_uart(const struct k_bootinfo *bi, struct uart_dt *u)
     return 0;
 }
 
-/* A frame for the device page at pa: retype placeholder untypeds from the device
- * untyped that covers it (one per set bit of the offset, largest first) until its
- * free index reaches pa, then the frame. */
-static int device_frame(const struct k_bootinfo *bi, k_word_t pa, k_cptr_t *out)
-{
-    for (k_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const struct k_untyped_desc *d = &bi->untyped_list[i];
-        if (!d->is_device || pa < d->paddr || pa - d->paddr >= (1ul << d->size_bits)) continue;
-        k_cptr_t dev = bi->untyped.start + i, s;
-        k_word_t off = pa - d->paddr;
-        for (int bit = 63; bit >= 12; bit--) {
-            if (!(off & (1ul << bit))) continue;
-            if (!(s = slot())) return K_NOT_ENOUGH_MEMORY;
-            TRY(k_untyped_retype(dev, K_UNTYPED_OBJECT, (k_word_t)bit, ROOT, 0, 0, s, 1));
-        }
-        if (!(*out = slot())) return K_NOT_ENOUGH_MEMORY;
-        return k_untyped_retype(dev, K_RISCV_4K_PAGE_OBJECT, 0, ROOT, 0, 0, *out, 1);
-    }
-    return K_INVALID_ARGUMENT;
-}
-
 static void fill_uart_boot(uint8_t *page, const void *arg)
 {
     memset(page, 0, PAGE);
@@ -133,7 +112,7 @@ static int start(const struct k_bootinfo *bi, k_cptr_t mm0_cnode, unsigned mm0_b
     TRY(new_frame(vspace, UART_IPC_VA, rw, K_RISCV_EXECUTE_NEVER, 0, 0, &ipc));
     struct uart_boot ub = {UART_BOOT_MAGIC, u.pa & (PAGE - 1), u.shift, u.width, u.sifive, 0};
     TRY(new_frame(vspace, UART_BOOT_VA, K_CAP_RIGHT_READ, K_RISCV_EXECUTE_NEVER, fill_uart_boot, &ub, 0));
-    TRY(device_frame(bi, u.pa & ~(PAGE - 1), &frame));
+    TRY(device_frame(u.pa & ~(PAGE - 1), &frame));   /* devmem.c */
     TRY(map_page(frame, vspace, UART_DEV_VA, rw, K_RISCV_EXECUTE_NEVER));
 
     /* The interrupt: its handler signals the notification with UART_IRQ_BADGE; the

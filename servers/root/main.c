@@ -350,8 +350,10 @@ int main(void *bootinfo)
     if (e) {
         printf("root: cannot start mm0 (error %d); powering off\n", e);
     } else {
-        blk_start();   /* the virtio-blk driver, if the archive has it (blk.c) */
+        /* The console first: device frames come in address order (devmem.c), and
+         * the UART sits below the virtio-mmio slots on QEMU virt. */
         console_start(bi, mm0_cnode, (unsigned)boot.cnode_bits, root_ep);   /* servers/root/console.c */
+        blk_start(mm0_cnode, (unsigned)boot.cnode_bits);   /* the virtio-blk driver, if the archive has it (blk.c) */
         serve();
         tear_down();
         printf("root: everything mm0 held is revoked; powering off\n");

@@ -30,9 +30,14 @@ int new_frame(k_cptr_t vspace, k_word_t va, k_word_t rights, k_word_t attr,
               void (*fill)(uint8_t *page, const void *arg), const void *arg, k_cptr_t *out);
 int load_image(const struct elf_image *elf, const uint8_t *file, k_cptr_t vspace);
 
+/* devmem.c: a frame of the device page at pa from the device untyped holding it;
+ * K_NOT_ENOUGH_MEMORY if that memory went already (ask in address order). */
+int device_frame(k_word_t pa, k_cptr_t *out);
+
 /* blk.c: start the virtio-blk driver (and, in the blk test image, its test client,
- * waiting until that is done). Does nothing if the archive has no "blk". */
-void blk_start(void);
+ * waiting until that is done). Does nothing if the archive has no "blk". If the
+ * archive holds fs0, fs0's badged endpoint goes to mm0's slot MM0_CAP_BLK_EP. */
+void blk_start(k_cptr_t mm0_cnode, unsigned mm0_cnode_bits);
 
 /* fill() for one page of an ELF segment. */
 struct segment_fill {

@@ -2,6 +2,7 @@
  * test prints `ok N - name` or `not ok N - name: why`. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <mm0/clone.h>
 #include <mm0/mm0.h>
 #include <mm0/protocol.h>
+#include "persist.h"
 
 static int test_no, failures;
 static char why[200];
@@ -536,6 +538,104 @@ static int t_hostile(void)
     return 0;
 }
 
+/* Sparse files: a write past the end leaves a hole that reads as zeros and takes no
+ * blocks (st_blocks well under the size); a write into the hole fills just that
+ * part; growing with ftruncate beyond the disk's size allocates nothing. */
+static int sparse_in(const char *path, bool check_blocks)
+{
+    static unsigned char buf[8192];
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3, "create %s: errno %d", path, errno);
+    for (unsigned i = 0; i < 10; i++) buf[i] = pattern(i, 77);
+    CHECK(lseek(fd, 100000, SEEK_SET) == 100000, "lseek past the end");
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 0, "%s: a seek alone changed the size to %ld", path,
+          (long)st.st_size);
+    CHECK(write(fd, buf, 10) == 10, "write past the end: errno %d", errno);
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 100010, "%s: size %ld, want 100010", path, (long)st.st_size);
+    if (check_blocks)
+        CHECK(st.st_blocks > 0 && st.st_blocks * 512 < 16384, "%s: %ld blocks of 512 for 10 bytes after a hole",
+              path, (long)st.st_blocks);
+    long before = (long)st.st_blocks;
+    CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek 0");
+    for (off_t off = 0; off < 100000; off += (off_t)sizeof buf) {
+        size_t want = 100000 - off < (off_t)sizeof buf ? (size_t)(100000 - off) : sizeof buf;
+        memset(buf, 0xee, sizeof buf);
+        CHECK(read(fd, buf, want) == (ssize_t)want, "read the hole at %ld", (long)off);
+        for (size_t i = 0; i < want; i++) CHECK(buf[i] == 0, "%s: hole byte %ld is %u", path, (long)off + (long)i, buf[i]);
+    }
+    CHECK(read(fd, buf, 100) == 10, "read the written tail");
+    for (unsigned i = 0; i < 10; i++) CHECK(buf[i] == pattern(i, 77), "tail byte %u", i);
+    /* Fill 5 bytes in the middle of the hole: zeros stay on both sides. */
+    CHECK(lseek(fd, 50000, SEEK_SET) == 50000 && write(fd, "HOLE!", 5) == 5, "write into the hole");
+    CHECK(lseek(fd, 49990, SEEK_SET) == 49990 && read(fd, buf, 25) == 25, "read around it");
+    for (unsigned i = 0; i < 25; i++) {
+        unsigned char want = i >= 10 && i < 15 ? (unsigned char)"HOLE!"[i - 10] : 0;
+        CHECK(buf[i] == want, "%s: byte %u around the filled hole is %u, want %u", path, 49990 + i, buf[i], want);
+    }
+    /* Grow far past the disk's size: a hole again, no blocks taken. */
+    CHECK(ftruncate(fd, 12l << 20) == 0, "ftruncate to 12 MiB: errno %d", errno);
+    CHECK(fstat(fd, &st) == 0 && st.st_size == (12l << 20), "size after ftruncate %ld", (long)st.st_size);
+    if (check_blocks)
+        CHECK(st.st_blocks <= before + 8, "%s: growing by a hole took blocks (%ld, was %ld)", path, (long)st.st_blocks, before);
+    CHECK(lseek(fd, 10l << 20, SEEK_SET) == (10l << 20) && read(fd, buf, 4096) == 4096, "read at 10 MiB");
+    for (unsigned i = 0; i < 4096; i++) CHECK(buf[i] == 0, "byte %u at 10 MiB is %u", i, buf[i]);
+    CHECK(close(fd) == 0 && unlink(path) == 0, "close and unlink %s", path);
+    return 0;
+}
+
+static int t_sparse(void)
+{
+    return sparse_in("/data/sparse", true) || sparse_in("/tmp/sparse", false);
+}
+
+/* The files of persist.h, written for the host (debugfs after power-off) and for a
+ * second boot (verify.c); fsync'ed one by one, then sync. Read back here too. */
+static int t_persist(void)
+{
+    CHECK(mkdir("/keep", 0755) == 0 && mkdir("/keep/sub", 0755) == 0, "mkdir /keep, /keep/sub: errno %d", errno);
+    for (unsigned k = 0; k < PERSIST_PIECES; k++) {
+        const struct persist_piece *p = &persist[k];
+        bool renamed = !strcmp(p->path, "/keep/renamed");
+        const char *path = renamed ? PERSIST_OLD_NAME : p->path;
+        int fd = open(path, O_WRONLY | O_CREAT, 0644);
+        CHECK(fd >= 3, "create %s: errno %d", path, errno);
+        unsigned first_seed = strcmp(p->path, PERSIST_SYNC_ONLY) ? p->seed : p->seed + 100;
+        for (unsigned long i = 0; i < p->len; i++) big[i] = persist_pattern(i, first_seed);
+        CHECK(lseek(fd, (off_t)p->off, SEEK_SET) == (off_t)p->off, "lseek %s", path);
+        CHECK(write(fd, big, p->len) == (ssize_t)p->len, "write %s: errno %d", path, errno);
+        CHECK(fsync(fd) == 0, "fsync %s: errno %d", path, errno);
+        CHECK(close(fd) == 0, "close %s", path);
+        if (renamed) CHECK(rename(PERSIST_OLD_NAME, p->path) == 0, "rename to %s: errno %d", p->path, errno);
+    }
+    int fd = open(PERSIST_GONE, O_WRONLY | O_CREAT, 0644);
+    CHECK(fd >= 3 && write(fd, big, 3000) == 3000 && close(fd) == 0, "write " PERSIST_GONE);
+    CHECK(unlink(PERSIST_GONE) == 0, "unlink " PERSIST_GONE);
+    sync();
+    for (unsigned k = 0; k < PERSIST_PIECES; k++) {
+        const struct persist_piece *p = &persist[k];
+        if (!strcmp(p->path, PERSIST_SYNC_ONLY)) continue;   /* still its first bytes */
+        fd = open(p->path, O_RDONLY);
+        CHECK(fd >= 3 && lseek(fd, (off_t)p->off, SEEK_SET) == (off_t)p->off, "reopen %s", p->path);
+        CHECK(read(fd, big, p->len) == (ssize_t)p->len, "read back %s", p->path);
+        for (unsigned long i = 0; i < p->len; i++)
+            CHECK(big[i] == persist_pattern(i, p->seed), "%s: byte %lu differs", p->path, p->off + i);
+        close(fd);
+    }
+    /* Last, so that no later change or cache eviction writes it: the final bytes of
+     * PERSIST_SYNC_ONLY reach the disk only if sync() writes every dirty block. */
+    for (unsigned k = 0; k < PERSIST_PIECES; k++) {
+        const struct persist_piece *p = &persist[k];
+        if (strcmp(p->path, PERSIST_SYNC_ONLY)) continue;
+        fd = open(p->path, O_WRONLY);
+        for (unsigned long i = 0; i < p->len; i++) big[i] = persist_pattern(i, p->seed);
+        CHECK(fd >= 3 && lseek(fd, (off_t)p->off, SEEK_SET) == (off_t)p->off, "reopen %s", p->path);
+        CHECK(write(fd, big, p->len) == (ssize_t)p->len, "rewrite %s: errno %d", p->path, errno);
+        CHECK(close(fd) == 0, "close %s", p->path);
+    }
+    sync();
+    return 0;
+}
 
 /* ------------------------------------------------------------ pipes and descriptors 0-2
  * (the shell part of issue 11: servers/fs0/pipe.c, wait.c, /dev/console). */
@@ -920,6 +1020,8 @@ static const struct {
     {"dup2 onto 0 and 1, kept across exec; 1 is the console", t_dup2_exec},
     {"bad descriptors and hostile pipe requests", t_pipe_bad},
     {"opendir, readdir, rewinddir, closedir", t_opendir},
+    {"sparse files: holes read as zeros and take no blocks", t_sparse},
+    {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
@@ -949,5 +1051,8 @@ int main(int argc, char **argv)
         }
     }
     printf("fs: %u passed, %d failed\n", n - failures, failures);
+    /* Power-off follows our exit at once and fs0 is not asked: what the host reads
+     * back (disk_fs.py) must be on the disk now. */
+    sync();
     return failures ? 1 : 0;
 }

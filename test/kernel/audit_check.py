@@ -262,6 +262,40 @@ def check_run(path):
            r.stdout + r.stderr)
 
 
+def check_blk(path):
+    """The block driver's clients' endpoint, in the run image on a virtio disk (or the
+    initrd, RAM mode): root
+    keeps the original, the driver receives (Read only), fs0 holds the one client copy
+    (badge 2: Write, Grant, GrantReply); mm0 passed it on and kept none, and no other
+    task holds any copy (docs/fs0.md "The disk")."""
+    name = os.path.basename(path)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    try:
+        snaps, _ = snapshot.parse_log(lines)
+        m = model.Model(snaps[-1])
+        blk, fs0 = m.find_task("blk"), m.find_task("fs0")
+        expect(blk is not None and fs0 is not None, "no blk or no fs0 task in the snapshot")
+        ep = blk.cspace and [c for c, p in blk.held if c["type"] == "endpoint" and c["rights"] == "R---"]
+        expect(len(ep) == 1, "blk holds %d receive-only endpoints, not 1" % len(ep or []))
+        # Whose CSpace each copy sits in (mm0 reaches into every process's CNode, so
+        # the CNode holding the slot decides, not who can reach it).
+        # fs0's CSpace has levels (a root CNode over its thread CNode): every CNode of a
+        # task's CSpace counts, the tasks that reach into others' (mm0, root) last.
+        owner = {}
+        for t in sorted(m.tasks, key=lambda t: t.name in ("mm0", "root")):
+            for cn in [t.cspace] + list(t.cnodes):
+                owner.setdefault(cn, t.name)
+        holders = sorted((owner.get(c["container"][1], "?") if c.get("container") else
+                          m.holder_of_slot(c["slot"]).name, c["rights"], c.get("badge"))
+                         for c in m.caps if c["type"] == "endpoint" and c["obj"] == ep[0]["obj"])
+        want = sorted([("root", "RWGP", 0), ("blk", "R---", 0), ("fs0", "-WGP", 2)])
+        expect(holders == want, "holders of blk's endpoint: %r, want %r" % (holders, want))
+        report(True, "%s: only fs0 holds a client copy of blk's endpoint (mm0 kept none)" % name)
+    except (AssertionError, snapshot.FormatError, AttributeError, IndexError) as e:
+        report(False, "%s: only fs0 holds a client copy of blk's endpoint (mm0 kept none)" % name, str(e))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--logdir", required=True)
@@ -278,6 +312,10 @@ def main():
             check_run(path)
         else:
             report(False, "%s: log exists" % f, "missing")
+    for f in ("quirks-virt.log", "quirks-sifive_u.log"):   # the run image on virtio, on the initrd
+        path = os.path.join(a.logdir, f)
+        if os.path.exists(path):
+            check_blk(path)
     return 0 if all(results) else 1
 
 

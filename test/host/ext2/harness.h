@@ -82,6 +82,8 @@ int tmount(tfs_t *t, const char *img, uint32_t flags, uint32_t cache_blocks);
 /* Before tmount: arm fault injection for that mount. */
 void tfs_fail_after(tfs_t *t, int kind, long n);
 void tumount(tfs_t *t);
+/* Before tmount: that mount gets no clock (env.now NULL, as fs0 has none). */
+void tfs_no_clock(void);
 void fsck_clean(const char *img);
 int fsck_fix(const char *img);
 uint8_t *debugfs_cat(const char *img, const char *path, size_t *len);

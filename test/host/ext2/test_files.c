@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -320,6 +322,31 @@ static void sparse(unsigned bs)
 
 TEST(sparse_1k) { sparse(1024); }
 TEST(sparse_4k) { sparse(4096); }
+
+/* Without a clock (fs0 has none) a deleted inode's i_dtime must still not look like
+ * an orphan-list link to e2fsck (a value below s_inodes_count): found by the fs
+ * suite's host check of its virtio disk. */
+TEST(unlink_noclock_1k)
+{
+    char img[512];
+    img_path(img, sizeof img, "unlink_noclock_1k.img");
+    mkimg(img, 1024, 2048, NULL, NULL);
+    uint8_t *m = pattern_alloc(5000, 7);
+    tfs_t t;
+    tfs_no_clock();
+    CHECK_RC(tmount(&t, img, 0, 0), 0);
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        int n = snprintf(name, sizeof name, "f%d", i);
+        uint32_t ino;
+        CHECK_RC(ext2_create(t.fs, EXT2_ROOT_INO, name, (size_t)n, 0644, &ino), 0);
+        CHECK_RC(ext2_write(t.fs, ino, 0, m, 5000), 5000);
+        CHECK_RC(ext2_unlink(t.fs, EXT2_ROOT_INO, name, (size_t)n), 0);
+    }
+    tumount(&t);
+    fsck_clean(img);
+    free(m);
+}
 
 TEST(append_1k)
 {

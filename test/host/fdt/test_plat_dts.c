@@ -80,6 +80,7 @@ static void check_full(const char *name)
     for (unsigned i = 0; i < 3; i++)
         EXPECT(pi.virtio[i].base == vb[i] && pi.virtio[i].size == 0x200 && pi.virtio[i].irq == vi[i],
                "virtio[%u] @0x%x irq %u (sorted by address)", i, vb[i], vi[i]);
+    REGION(pi.initrd, 0x84000000, 0x1200, "initrd (/chosen linux,initrd-start/-end, 2 and 1 cells)");
     EXPECT(pi.bootargs_truncated && strlen(pi.bootargs) == 127 &&
                strncmp(pi.bootargs, "console=hvc0 earlycon=sbi", 25) == 0,
            "bootargs cut to 127 chars, bootargs_truncated set");
@@ -137,6 +138,11 @@ static void check_small(void)
     EXPECT(!pi.plic.present && !pi.clint.present, "no plic, no clint");
     EXPECT(pi.n_harts == 1 && pi.plic.s_context[0] == -1, "1 hart, no S context");
     EXPECT(pi.n_mem == 0 && pi.n_reserved == 0 && pi.n_virtio == 0, "no memory/reserved/virtio");
+    EXPECT(pi.initrd.base == 0 && pi.initrd.size == 0, "no initrd");
+
+    t_section("empty_initrd: start == end");
+    EXPECT_ERR(run("empty_initrd", &pi), FDT_OK, "plat_info_from_fdt");
+    EXPECT(pi.initrd.size == 0, "an empty initrd is none");
 
     t_section("stdout_path_opts: full path with :options");
     EXPECT_ERR(run("stdout_path_opts", &pi), FDT_OK, "plat_info_from_fdt");
@@ -159,6 +165,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int want; const char *what; } bad[] = {
         {"bad_mem_reg", FDT_ERR_BAD_VALUE, "memory reg not a multiple of 2+2 cells"},
         {"bad_timebase", FDT_ERR_BAD_VALUE, "3-byte timebase-frequency"},
+        {"bad_initrd", FDT_ERR_BAD_VALUE, "3-byte linux,initrd-start"},
         {"bad_model", FDT_ERR_BAD_VALUE, "model without NUL"},
         {"bad_ndev", FDT_ERR_BAD_VALUE, "8-byte riscv,ndev"},
         {"bad_reg_shift", FDT_ERR_BAD_VALUE, "1-byte reg-shift"},
