@@ -36,6 +36,20 @@ void arch_init(void)
     csr_write(sie, SIE_STIE | SIE_SSIE | SIE_SEIE);
 }
 
+/* A secondary hart (smp.c): the same settings as the boot hart, except that external
+ * interrupts stay with the boot hart (its PLIC context is the one the kernel drives);
+ * software interrupts (IPIs) and its own timer are on. Sstc is taken to be the same on
+ * every hart, as on every board we know. */
+void arch_init_secondary(void)
+{
+    csr_write(stvec, (uintptr_t)trap_entry);
+    csr_write(sscratch, 0);
+    csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM);
+    csr_clear(sstatus, SSTATUS_FS);
+    csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+    csr_write(sie, SIE_STIE | SIE_SSIE);
+}
+
 uint64_t arch_time_now(void)
 {
     return csr_read(time);
@@ -56,6 +70,16 @@ void arch_wait_for_interrupt(void)
     /* wfi wakes on any pending enabled interrupt even with sstatus.SIE clear;
      * the caller then polls sip, so the kernel is never entered from S-mode. */
     asm volatile("wfi" ::: "memory");
+}
+
+void arch_wait_for_ipi(void)
+{
+    /* Its timer is masked meanwhile: an idle hart other than the boot hart has no
+     * slice to end, and every reason to run again comes as an IPI. The timer fires
+     * (late) once a thread runs, and timer_tick starts the slices afresh. */
+    csr_clear(sie, SIE_STIE);
+    while (!(csr_read(sip) & SIE_SSIE)) asm volatile("wfi" ::: "memory");
+    csr_set(sie, SIE_STIE);
 }
 
 void arch_halt(void)
