@@ -53,6 +53,7 @@ struct node {
     unsigned index;                     /* 0 .. nodes_online-1; 0 is the boot hart */
     unsigned long hartid;               /* the hart's id (device tree reg): not its index */
     volatile bool online;
+    bool ran_user;                      /* has run a thread: its TLB may hold user entries */
 
     /* Scheduler (sched.c): this hart's ready queues and its decision at exit. */
     struct tcb *action;
@@ -73,6 +74,9 @@ struct node_area {
     struct node node;
 } __attribute__((aligned(16)));
 extern unsigned nodes_online;           /* harts started (at least 1) */
+/* Harts (by index) that have ever run a thread: only they can hold user translations,
+ * so only they get remote TLB flushes. */
+extern uint64_t nodes_ran_user;
 #ifndef HOST_TEST
 extern struct node_area node_areas[CONFIG_MAX_NUM_NODES];
 static inline struct node *node_by_index(unsigned i) { return &node_areas[i].node; }
@@ -103,6 +107,8 @@ void node_stall_tcb(struct tcb *t);
 void node_drop_vspace(paddr_t root);
 /* Hart n must decide again at its next kernel entry: kick it with an IPI. */
 void node_kick(struct node *n);
+/* Going idle: drop user translations, leave nodes_ran_user (multicore only). */
+void node_idle_tlb(void);
 /* Send a supervisor software interrupt to every hart in the index bitmask. */
 void node_send_ipi(uint64_t index_mask);
 /* Bring up the other harts (boot hart, lock held). Returns how many run. */

@@ -214,12 +214,19 @@ static void make_inactive(tcb_t *t, tcb_state_t st)
     if (t == sched_cur && this_node()->action == ACTION_RESUME) reschedule_required();
 }
 
+/* Both first stop the thread if it runs on another hart (node_stall_tcb): its TCB may
+ * be reused next, and nothing may run it or save registers into it meanwhile. */
 void sched_kill(tcb_t *t)
 {
+    node_stall_tcb(t);
     fpu_forget(t);
     make_inactive(t, TCB_DEAD);
 }
-void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
+void sched_suspend(tcb_t *t)
+{
+    node_stall_tcb(t);
+    make_inactive(t, TCB_INACTIVE);
+}
 
 void sched_yield(void)
 {
@@ -309,6 +316,7 @@ NORETURN void schedule_and_return(void)
          * runnable here arrives with an IPI, which ends the wfi (sip.SSIP stays set
          * until the poll below clears it, so no wake-up is lost in between). */
         n->cur = NULL;
+        if (nodes_online > 1) node_idle_tlb();
         kernel_unlock();
         /* The boot hart wakes for its timer (which counts the system's ticks) and
          * the devices; the others have nothing to do until an IPI comes. */
@@ -319,6 +327,10 @@ NORETURN void schedule_and_return(void)
         next = decide(NULL);
     }
     n->cur = next;
+    if (unlikely(!n->ran_user)) {
+        n->ran_user = true;
+        nodes_ran_user |= BIT(n->index);
+    }
     /* The address space comes from the thread's VSpace cap each time, so a VSpace
      * deleted meanwhile is never entered again. */
     unsigned asid;

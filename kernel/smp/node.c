@@ -23,6 +23,7 @@
 ticket_lock_t big_kernel_lock;
 struct node_area node_areas[CONFIG_MAX_NUM_NODES];
 unsigned nodes_online = 1;
+uint64_t nodes_ran_user;
 
 _Static_assert(__builtin_offsetof(struct node, cur) == NODE_CUR, "NODE_CUR");
 _Static_assert(__builtin_offsetof(struct node, lock) == NODE_LOCK, "NODE_LOCK");
@@ -135,6 +136,19 @@ void node_drop_vspace(paddr_t root)
         if (n != self && n->active_root == root) mask |= BIT(i);
     }
     remote_call(mask, NODE_CALL_DROP_VSPACE, (void *)(uintptr_t)root);
+}
+
+/* An idle hart holds no user translations: it leaves the thread's address space for
+ * the kernel-only table and flushes its TLB, so remote flushes can skip it until it
+ * runs a thread again (schedule_and_return sets its bit in nodes_ran_user). */
+void node_idle_tlb(void)
+{
+    struct node *n = this_node();
+    if (!n->ran_user) return;
+    if (n->active_root != arch_kernel_root()) arch_set_vspace(arch_kernel_root(), 0);
+    asm volatile("sfence.vma" ::: "memory");
+    n->ran_user = false;
+    nodes_ran_user &= ~BIT(n->index);
 }
 
 void node_kick(struct node *n)

@@ -83,7 +83,9 @@ NORETURN void secondary_main(struct node *n)
 
 static bool wait_online(struct node *n, uint64_t timebase_hz)
 {
-    uint64_t until = arch_time_now() + timebase_hz;    /* one second at most */
+    /* Ten seconds at most: an emulator on a busy host may take long to run a new
+     * vCPU; a real hart is up in microseconds. */
+    uint64_t until = arch_time_now() + 10 * timebase_hz;
     while (!__atomic_load_n(&n->online, __ATOMIC_ACQUIRE))
         if (arch_time_now() > until) return false;
     return true;
@@ -111,9 +113,10 @@ unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot
     secondary_boot_satp = SATP_MODE_SV39 | (kva_to_paddr(secondary_boot_pt) >> 12);
     asm volatile("fence rw, rw" ::: "memory");
 
-    for (unsigned h = 0; h < plat->n_harts; h++) {
-        unsigned long id = plat->harts[h].hartid;
-        if (id == boot_hartid || !plat->harts[h].s_mode || !plat->harts[h].enabled) continue;
+    uint32_t ids[PLAT_MAX_HARTS + 1];
+    unsigned want = plat_info_smp_harts(plat, (uint32_t)boot_hartid, PLAT_MAX_HARTS + 1, ids);
+    for (unsigned k = 1; k < want; k++) {
+        unsigned long id = ids[k];
         if (nodes_online == CONFIG_MAX_NUM_NODES) {
             kprintf("smp: hart %lu left parked: the kernel is built for %u harts (CONFIG_MAX_NUM_NODES)\n",
                     id, CONFIG_MAX_NUM_NODES);
@@ -136,5 +139,9 @@ unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot
         }
         nodes_online++;
     }
+    /* Idle harts poll 200 us before they sleep (machine.c), if there is anyone to
+     * wake them. */
+    extern uint64_t arch_idle_poll_ticks;
+    if (nodes_online > 1) arch_idle_poll_ticks = plat->timebase_hz / 5000;
     return nodes_online;
 }
