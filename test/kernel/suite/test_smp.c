@@ -6,6 +6,9 @@
  * by another hart. Bounds are generous spins (rdtime), reached only on failure. */
 #include "thread_util.h"
 
+/* TCB_SetAffinity exists only in multicore builds (docs/abi.md). */
+#if CONFIG_MAX_NUM_NODES > 1
+
 static inline k_word_t rdtime(void)
 {
     k_word_t t;
@@ -451,3 +454,5 @@ TEST(smp_shootdown_stress)
     if (l2) tslot_free(l2);
     shared_clear();
 }
+
+#endif /* CONFIG_MAX_NUM_NODES > 1 */
