@@ -16,6 +16,22 @@ struct sbiret sbi_call(long ext, long fid, long arg0, long arg1, long arg2)
     return (struct sbiret){ a0, a1 };
 }
 
+struct sbiret sbi_call5(long ext, long fid, long arg0, long arg1, long arg2, long arg3, long arg4)
+{
+    register long a0 asm("a0") = arg0;
+    register long a1 asm("a1") = arg1;
+    register long a2 asm("a2") = arg2;
+    register long a3 asm("a3") = arg3;
+    register long a4 asm("a4") = arg4;
+    register long a6 asm("a6") = fid;
+    register long a7 asm("a7") = ext;
+    asm volatile("ecall"
+                 : "+r"(a0), "+r"(a1)
+                 : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+                 : "memory");
+    return (struct sbiret){ a0, a1 };
+}
+
 long sbi_spec_version(void) { return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value; }
 long sbi_impl_id(void)      { return sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value; }
 long sbi_impl_version(void) { return sbi_call(SBI_EXT_BASE, 2, 0, 0, 0).value; }
@@ -45,6 +61,15 @@ long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
 long sbi_hart_start(unsigned long hartid, unsigned long start_addr, unsigned long opaque)
 {
     return sbi_call(SBI_EXT_HSM, 0, (long)hartid, (long)start_addr, (long)opaque).error;
+}
+
+long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
+                                unsigned long start, unsigned long size, unsigned long asid)
+{
+    /* RFENCE function 2 (SBI spec, "Remote Fence Extension"): returns once every hart
+     * in the mask has done the fence. */
+    return sbi_call5(SBI_EXT_RFENCE, 2, (long)hart_mask, (long)hart_mask_base, (long)start,
+                     (long)size, (long)asid).error;
 }
 
 long sbi_hart_get_status(unsigned long hartid, long *status)

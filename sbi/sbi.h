@@ -27,6 +27,7 @@
 struct sbiret { long error; long value; };
 
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
+struct sbiret sbi_call5(long ext, long fid, long a0, long a1, long a2, long a3, long a4);
 
 /* Base extension */
 long sbi_spec_version(void);
@@ -42,6 +43,11 @@ long sbi_set_timer(uint64_t when);
 
 /* IPI: send a supervisor software interrupt to the harts in the mask. */
 long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
+
+/* RFENCE: sfence.vma for one ASID on the harts in the mask (start 0 and size -1:
+ * the whole address space). */
+long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
+                                unsigned long start, unsigned long size, unsigned long asid);
 
 /* HSM: hart state management. */
 long sbi_hart_start(unsigned long hartid, unsigned long start_addr, unsigned long opaque);

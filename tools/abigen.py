@@ -134,6 +134,8 @@ class Invocation:
     def __init__(self, label, name, op, obj, line):
         self.label, self.name, self.op, self.object, self.line = label, name, op, obj, line
         self.brief = ""
+        self.smp = False       # exists only in multicore builds (CONFIG_MAX_NUM_NODES > 1)
+        self.smp_before = 0    # multicore-only invocations before it: its label moves up by that
         self.ins, self.outs = [], []
         self.rights, self.notes, self.errors = [], [], []
 
@@ -229,6 +231,9 @@ def parse(path):
             if word == "brief":
                 inv.brief = rest
                 last = (inv, "brief")
+            elif word == "smp":
+                inv.smp = True
+                last = None
             elif word in ("in", "out"):
                 parts = rest.split(None, 3)
                 if len(parts) < 4:
@@ -277,9 +282,23 @@ def expected_layout(inv):
 
 
 def check(invocations):
-    labels = [i.label for i in invocations]
-    if labels != list(range(1, len(invocations) + 1)):
-        raise TableError("labels must run 1, 2, 3, ... in table order; found %s" % labels)
+    # Labels are the uniprocessor build's: they run 1, 2, 3, ... over the invocations
+    # every build has; a multicore-only one (smp) takes the label of the one after it,
+    # which, like every later one, moves up by one in a multicore build (seL4 numbers
+    # only the methods a configuration has).
+    common = [i.label for i in invocations if not i.smp]
+    if common != list(range(1, len(common) + 1)):
+        raise TableError("labels must run 1, 2, 3, ... in table order; found %s" % common)
+    n_smp, expect = 0, 1
+    for inv in invocations:
+        if inv.smp:
+            if inv.label != expect:
+                raise TableError("line %d: multicore-only %s must have label %d (the next one's)"
+                                 % (inv.line, inv.name, expect))
+            n_smp += 1
+        else:
+            inv.smp_before = n_smp
+            expect = inv.label + 1
     seen = set()
     for inv in invocations:
         for name in (inv.enum, inv.wrapper):
@@ -350,14 +369,35 @@ def gen_invocation_h(invocations):
     w("#pragma once")
     w("#include <stdint.h>")
     w("")
+    w("/* seL4's CONFIG_MAX_NUM_NODES: above 1, the multicore-only invocations exist and")
+    w(" * every label after one of them is one higher (docs/abi.md, docs/smp.md). */")
+    w("#ifndef CONFIG_MAX_NUM_NODES")
+    w("#error \"CONFIG_MAX_NUM_NODES must be defined: it decides the label numbers\"")
+    w("#endif")
+    w("#if CONFIG_MAX_NUM_NODES > 1")
+    w("#define K_SMP_LABELS 1")
+    w("#else")
+    w("#define K_SMP_LABELS 0")
+    w("#endif")
+    w("")
     w("/* The label of a message that invokes a kernel object. */")
     w("enum k_invocation_label {")
     w("    K_INVALID_INVOCATION = 0,")
-    items = ["%s = %d," % (inv.enum, inv.label) for inv in invocations]
+    def value(inv):
+        if inv.smp or not inv.smp_before:
+            return "%d" % inv.label
+        return "%d + %d * K_SMP_LABELS" % (inv.label, inv.smp_before)
+    items = ["%s = %s," % (inv.enum, value(inv)) for inv in invocations]
     width = max(len(t) for t in items)
     for t, inv in zip(items, invocations):
+        if inv.smp:
+            w("#if CONFIG_MAX_NUM_NODES > 1")
         w("    %s /* %s */" % (t.ljust(width), inv.object.name))
-    w("    K_INVOCATION_COUNT = %d" % (len(invocations) + 1))
+        if inv.smp:
+            w("#endif")
+    n_common = len([i for i in invocations if not i.smp])
+    n_smp = len(invocations) - n_common
+    w("    K_INVOCATION_COUNT = %d + %d * K_SMP_LABELS" % (n_common + 1, n_smp))
     w("};")
     w("")
     w("/* Argument positions. K_<LABEL>_MR_<ARG>: message register of a word argument;")
@@ -393,7 +433,11 @@ def gen_invocation_h(invocations):
     w("static const struct k_invocation_shape k_invocation_shapes[K_INVOCATION_COUNT] = {")
     w('    [K_INVALID_INVOCATION] = { 0, 0, "InvalidInvocation" },')
     for inv in invocations:
+        if inv.smp:
+            w("#if CONFIG_MAX_NUM_NODES > 1")
         w('    [%s] = { %d, %d, "%s" },' % (inv.enum, inv.min_length, len(inv.caps), inv.name))
+        if inv.smp:
+            w("#endif")
     w("};")
     w("#endif")
     return "\n".join(out) + "\n"
@@ -540,7 +584,11 @@ def gen_wrappers_h(invocations):
     w("#include <k/invocation.h>")
     for inv in invocations:
         w("")
+        if inv.smp:
+            w("#if CONFIG_MAX_NUM_NODES > 1")
         w(gen_wrapper(inv))
+        if inv.smp:
+            w("#endif")
     return "\n".join(out) + "\n"
 
 
@@ -573,6 +621,16 @@ def md_escape(s):
     return s.replace("|", "\\|")
 
 
+def label_text(inv):
+    """The label as docs show it: the uniprocessor number, and the multicore one when
+    it differs."""
+    if inv.smp:
+        return "%d (multicore only)" % inv.label
+    if inv.smp_before:
+        return "%d (multicore: %d)" % (inv.label, inv.label + inv.smp_before)
+    return "%d" % inv.label
+
+
 def gen_docs_block(objects, invocations):
     out = []
     w = out.append
@@ -584,7 +642,7 @@ def gen_docs_block(objects, invocations):
     w("| ---: | --- | --- | --- | ---: | ---: |")
     for inv in invocations:
         words = str(inv.min_length) + (" + count" if inv.in_regs else "")
-        w("| %d | %s | %s | `%s` | %s | %d |" % (inv.label, inv.name, inv.object.name, inv.wrapper,
+        w("| %s | %s | %s | `%s` | %s | %d |" % (label_text(inv), inv.name, inv.object.name, inv.wrapper,
                                                 words, len(inv.caps)))
     w("")
     w("*words* and *caps* are the least the kernel accepts; fewer gives `K_TRUNCATED_MESSAGE`.")
@@ -592,6 +650,10 @@ def gen_docs_block(objects, invocations):
     w("the IPC buffer's `msg[n]`) and *cap n* is `caps_or_badges[n]` of the IPC buffer, holding")
     w("a CPtr the kernel looks up in the caller's CSpace. Every wrapper takes the invoked")
     w("capability first, as `service`, and returns `enum k_error`.")
+    w("")
+    w("Labels are those of seL4's uniprocessor build. A build with `CONFIG_MAX_NUM_NODES`")
+    w("above 1 (ours by default: docs/smp.md) has the multicore-only invocations too, and, as")
+    w("in seL4, every label after one of them is one higher: the *multicore* number.")
     for obj in objects:
         w("")
         w("### %s" % obj.name)
@@ -600,7 +662,7 @@ def gen_docs_block(objects, invocations):
             w(obj.about)
         for inv in obj.invocations:
             w("")
-            w("#### %d %s: `%s`" % (inv.label, inv.name, inv.wrapper))
+            w("#### %s %s: `%s`" % (label_text(inv), inv.name, inv.wrapper))
             w("")
             w(inv.brief)
             w("")

@@ -315,6 +315,15 @@ def check_banner(lines, root):
     res.append(Result(got == want, 'banner harts match DTB',
                       'banner %s, DTB %d cpu nodes (%d with S-mode)' % ((shown,) + want)))
 
+    # Every hart with S-mode runs the kernel (issue 13), up to the build's maximum.
+    m = grab(r'smp: (\d+) harts? running the kernel.*at most (\d+)')
+    if m:
+        got, most = int(m[0].group(1)), int(m[0].group(2))
+        res.append(Result(got == min(want[1], most), 'every S-mode hart runs the kernel',
+                          'kernel started %d, DTB has %d S-mode harts (build maximum %d)' % (got, want[1], most)))
+    else:
+        res.append(Result(False, 'every S-mode hart runs the kernel', 'no "smp: N harts running" line'))
+
     t = grab(r'timebase: (\d+) Hz')
     got = int(t[0].group(1)) if t else None
     res.append(Result(got is not None and got == f['timebase'], 'banner timebase matches DTB',

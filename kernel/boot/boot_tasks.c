@@ -7,6 +7,7 @@
  * Further images (bring-up tests only) get an address space and a thread but no
  * capabilities at all. Every user task sets up its own stack, as seL4's do.
  * All memory here comes from boot memory, before the rest becomes untyped. */
+#include <node.h>
 #include <boot.h>
 #include <sched.h>
 #include <kprintf.h>
@@ -75,6 +76,7 @@ static tcb_t *new_thread(const char *name, paddr_t tcb_pa, vaddr_t entry, vaddr_
 {
     tcb_t *t = paddr_to_kva(tcb_pa);
     tcb_set_name(t, name);
+    t->ctx.node = node_by_index(0);     /* boot threads run on the boot hart */
     t->priority = t->mcp = PRIO_MAX;     /* seL4's initial thread runs at the top */
     t->ipc_buffer = ipc_buffer;
     t->ctx.regs[CTX_PC] = entry;

@@ -14,6 +14,7 @@
 #include <platform_info.h>
 #include <quirks.h>
 #include <plic.h>
+#include <node.h>
 
 #define FDT_MAX_SIZE (1u << 20)   /* device trees are a few KiB; refuse absurd headers */
 
@@ -144,8 +145,7 @@ static void banner(unsigned hartid, paddr_t dtb)
     unsigned smode = 0;
     for (unsigned i = 0; i < plat.n_harts; i++)
         if (plat.harts[i].s_mode && plat.harts[i].enabled) smode++;
-    kprintf("harts: %u (%u with S-mode); boot hart %u, others parked in SBI HSM\n",
-            plat.n_harts, smode, hartid);
+    kprintf("harts: %u (%u with S-mode); boot hart %u\n", plat.n_harts, smode, hartid);
     for (unsigned i = 0; i < plat.n_virtio; i++)
         kprintf("virtio-mmio: @ 0x%lx irq %u\n", plat.virtio[i].base, plat.virtio[i].irq);
 }
@@ -154,10 +154,20 @@ NORETURN void kernel_main(unsigned long hartid, paddr_t dtb)
 {
     arch_init();
     arch_vm_init();
+    node_init_boot(hartid);
+    /* Held from here to the first exit to user mode: the other harts, once started,
+     * wait for it, so they see the kernel only after boot is complete. */
+    kernel_lock();
     read_device_tree(dtb);
     banner((unsigned)hartid, dtb);
     plic_init(&plat, (unsigned)hartid);
     if (!plat.timebase_hz) panic("device tree gives no timebase-frequency");
+    /* Before the boot tasks: their boot info reports how many harts run (numNodes). */
+    unsigned nodes = node_start_secondaries(&plat, hartid);
+    kprintf("smp: %u hart%s running the kernel (", nodes, nodes == 1 ? "" : "s");
+    for (unsigned i = 0; i < nodes; i++)
+        kprintf("%snode %u = hart %lu", i ? ", " : "", i, node_by_index(i)->hartid);
+    kprintf("); at most %u (CONFIG_MAX_NUM_NODES)\n", CONFIG_MAX_NUM_NODES);
 
     unsigned n = boot_start_tasks(&mem, dtb, dtb_size);
     if (n == 0) panic("no boot task could be started");

@@ -11,6 +11,7 @@
  *   3. the frames of the image (userImageFrames): one per page from the first
  *      segment's start to the last one's end, gaps between segments included;
  *   4. the untyped memory: device regions first, in address order, then RAM. */
+#include <node.h>
 #include <boot.h>
 #include <cap/cdt.h>
 #include <object/objects.h>
@@ -174,7 +175,7 @@ void root_task_create(tcb_t *t, pte_t *vspace, paddr_t vspace_pa, vaddr_t image_
 
     bootinfo->extra_len = extra_len;
     bootinfo->node_id = 0;
-    bootinfo->num_nodes = 1;
+    bootinfo->num_nodes = nodes_online;   /* harts started (node.c) */
     bootinfo->num_io_pt_levels = 0;
     bootinfo->ipc_buffer = (struct k_ipc_buffer *)ipc_va;
     bootinfo->init_thread_cnode_size_bits = ROOT_CNODE_BITS;

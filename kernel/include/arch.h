@@ -24,6 +24,7 @@ NORETURN void restore_user(user_context_t *ctx);
 struct tcb;
 bool fpu_trap(struct tcb *cur);
 void fpu_forget(struct tcb *t);
+void fpu_release(struct tcb *t);        /* on the hart holding t's FP registers: save, give up */
 #include <arch/switch.h>   /* inline: fpu_switch_to, arch_set_vspace, arch_active_root */
 
 /* time: counts of the `time` CSR, timebase_hz per second */
@@ -31,6 +32,7 @@ uint64_t arch_time_now(void);
 void arch_timer_set(uint64_t deadline);
 bool arch_timer_direct(void);          /* Sstc: the kernel writes stimecmp itself */
 void arch_wait_for_interrupt(void);      /* idle: wfi with interrupts masked, then poll */
+void arch_wait_for_ipi(void);            /* idle secondary hart: wfi until an IPI is pending */
 void arch_poll_interrupts(void);         /* handle what is pending in sip (idle loop) */
 bool arch_irq_pending(void);             /* timer or external interrupt pending (preempt.h) */
 uint64_t arch_instret(void);             /* instructions retired (preemption accounting) */

@@ -4,6 +4,7 @@
  * each of its 512 ASIDs, the physical address of the VSpace root assigned to it. ASID
  * 0 is never handed out: it marks "no ASID" in capabilities and runs the kernel-only
  * table. */
+#include <node.h>
 #include <invocation.h>
 #include <object/vspace.h>
 #include <object/objects.h>
@@ -45,6 +46,9 @@ void asid_delete(unsigned asid, paddr_t vspace)
     /* If it is the address space we are running in (a thread deleting its own
      * VSpace), leave it now: the thread resumes on the kernel-only table. */
     if (arch_active_root() == vspace) arch_set_vspace(arch_kernel_root(), ASID_INVALID);
+    /* So must every other hart whose satp names it (a thread of it running there):
+     * the table may be reused as soon as this returns. */
+    node_drop_vspace(vspace);
 }
 
 void asid_pool_delete(cap_t pool_cap)

@@ -1,5 +1,6 @@
 /* Per-type object facts: sizes, creation and destruction. Creation only initialises
  * memory that retype has already checked is free and correctly aligned. */
+#include <node.h>
 #include <object/objects.h>
 #include <object/tcb.h>
 #include <sched.h>
@@ -44,6 +45,7 @@ void object_init_memory(word_t type, paddr_t pa)
     tcb_t *t = paddr_to_kva(pa);
     _Static_assert(TCB_INACTIVE == 0 && TCB_NAME_LEN >= 8, "a fresh TCB is zero but for its name");
     __builtin_memcpy(t->name, "thread", 7);
+    t->ctx.node = node_by_index(0);     /* affinity 0, as in seL4 */
 }
 
 cap_t object_init(word_t type, paddr_t pa, word_t user_size, bool device)

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <object/endpoint.h>
 #include <kprintf.h>
+#include <node.h>
 
 void tcb_set_name(tcb_t *t, const char *name)
 {
@@ -189,6 +190,7 @@ static word_t copy_registers(inv_t *iv, inv_error_t *e)
     cap_t src_cap = iv->extra[0]->cap;
     if (cap_type(src_cap) != CAP_THREAD) return err_invalid_cap(e, 1);
     tcb_t *dst = cap_ptr(iv->cap), *src = cap_ptr(src_cap);
+    node_stall_tcb(src);            /* its registers are read: it must be still */
     word_t flags = inv_mr(iv, 0);
     bool suspend_source = flags & 1, resume_target = flags & 2;
     bool frame = flags & 4, integer = flags & 8;
@@ -235,10 +237,33 @@ static word_t set_priorities(inv_t *iv, inv_error_t *e)
     return K_NO_ERROR;
 }
 
+/* SetAffinity (multicore builds): MR0 the node index. Stalling (tcb_invoke) has taken
+ * the thread off any other hart and saved FP registers held there; FP registers held
+ * by this hart's unit are saved here. */
+#if CONFIG_MAX_NUM_NODES > 1
+static word_t set_affinity(inv_t *iv, inv_error_t *e)
+{
+    if (iv->length < 1) return err_simple(e, K_TRUNCATED_MESSAGE);
+    tcb_t *t = cap_ptr(iv->cap);
+    word_t node = inv_mr(iv, 0);
+    /* seL4: IllegalOperation for a number that is not a CPU's. */
+    if (node >= nodes_online) return err_simple(e, K_ILLEGAL_OPERATION);
+    if (t->ctx.node == this_node()) fpu_release(t);
+    sched_migrate(t, node_by_index((unsigned)node));
+    return K_NO_ERROR;
+}
+#endif
+
 word_t tcb_invoke(inv_t *iv, inv_error_t *e)
 {
     tcb_t *t = cap_ptr(iv->cap);
+    /* As seL4 (remoteTCBStall): whatever the invocation does to the thread, it must
+     * not be running on another hart meanwhile. */
+    node_stall_tcb(t);
     switch (iv->label) {
+#if CONFIG_MAX_NUM_NODES > 1
+    case K_TCB_SET_AFFINITY:    return set_affinity(iv, e);
+#endif
     case K_TCB_READ_REGISTERS:  return read_registers(iv, e);
     case K_TCB_WRITE_REGISTERS: return write_registers(iv, e);
     case K_TCB_COPY_REGISTERS:  return copy_registers(iv, e);

@@ -10,67 +10,73 @@
  * (fastpath.c), so which path ran is never visible in who runs next.
  *
  * Invariant: only RUNNING threads are queued (rq_queued), and the current thread and
- * the candidate are normally not; every state change goes through this file. */
+ * the candidate are normally not; every state change goes through this file.
+ *
+ * Multicore (docs/smp.md): each hart has its own queues, bitmap, candidate and timer
+ * in its struct node; a thread is queued only on its own hart's queues (its
+ * affinity, t->ctx.node). The big kernel lock makes every one of them safe to touch
+ * from any hart; a hart that queues a thread on another one kicks it with an IPI. */
 #include <sched.h>
 #include <kprintf.h>
 #include <object/vspace.h>
 
-#define NPRIO 256
+#define NPRIO NODE_NPRIO
 /* The scheduler's action at kernel exit (seL4's ksSchedulerAction): resume the current
  * thread, choose the best queued thread, or consider the candidate in `action`. */
 #define ACTION_RESUME ((tcb_t *)0)
 #define ACTION_CHOOSE ((tcb_t *)1)
 
+/* Shared by all harts (under the big lock). */
 static struct {
-    tcb_t *head[NPRIO], *tail[NPRIO];
-    tcb_t *action;
-    bool reload_vspace;              /* current's VSpace changed: set satp again */
     unsigned nr_active;              /* threads RUNNING or BLOCKED: can still run */
-    uint64_t ticks, slice, next_deadline;
+    uint64_t ticks, slice;
 } s;
 
 void (*sched_on_idle_forever)(void);
-tcb_t *sched_cur;
-uint64_t sched_bitmap[SCHED_BITMAP_WORDS];   /* bit p set iff ready queue p is non-empty */
-unsigned sched_bitmap_words;                  /* bit w set iff sched_bitmap[w] != 0 */
+
+#define sched_cur (this_node()->cur)
+static inline struct node *node_of(tcb_t *t) { return t->ctx.node; }
 
 /* Queue t at the head (seL4's tcbSchedEnqueue) or the tail (tcbSchedAppend) of its
  * priority's queue; a thread already queued keeps its place. */
 static inline __attribute__((always_inline)) void rq_push(tcb_t *t, bool front)
 {
     if (t->rq_queued) return;
+    struct node *n = node_of(t);
     unsigned p = t->priority;
     t->rq_next = t->rq_prev = NULL;
     t->rq_queued = true;
-    if (!s.head[p]) {
-        s.head[p] = s.tail[p] = t;
+    if (!n->head[p]) {
+        n->head[p] = n->tail[p] = t;
     } else if (front) {
-        t->rq_next = s.head[p]; s.head[p]->rq_prev = t; s.head[p] = t;
+        t->rq_next = n->head[p]; n->head[p]->rq_prev = t; n->head[p] = t;
     } else {
-        t->rq_prev = s.tail[p]; s.tail[p]->rq_next = t; s.tail[p] = t;
+        t->rq_prev = n->tail[p]; n->tail[p]->rq_next = t; n->tail[p] = t;
     }
-    sched_bitmap[p / 64] |= BIT(p % 64);
-    sched_bitmap_words |= 1u << (p / 64);
+    n->bitmap[p / 64] |= BIT(p % 64);
+    n->bitmap_words |= 1u << (p / 64);
 }
 
 static inline __attribute__((always_inline)) void rq_remove(tcb_t *t)
 {
     if (!t->rq_queued) return;
+    struct node *n = node_of(t);
     unsigned p = t->priority;
-    if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else s.head[p] = t->rq_next;
-    if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else s.tail[p] = t->rq_prev;
+    if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else n->head[p] = t->rq_next;
+    if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else n->tail[p] = t->rq_prev;
     t->rq_next = t->rq_prev = NULL;
     t->rq_queued = false;
-    if (!s.head[p]) {
-        sched_bitmap[p / 64] &= ~BIT(p % 64);
-        if (!sched_bitmap[p / 64]) sched_bitmap_words &= ~(1u << (p / 64));
+    if (!n->head[p]) {
+        n->bitmap[p / 64] &= ~BIT(p % 64);
+        if (!n->bitmap[p / 64]) n->bitmap_words &= ~(1u << (p / 64));
     }
 }
 
 static int highest_prio(void)
 {
+    struct node *n = this_node();
     for (int w = NPRIO / 64 - 1; w >= 0; w--)
-        if (sched_bitmap[w]) return w * 64 + (int)highest_bit(sched_bitmap[w]);
+        if (n->bitmap[w]) return w * 64 + (int)highest_bit(n->bitmap[w]);
     return -1;
 }
 
@@ -81,23 +87,31 @@ static bool is_active(tcb_state_t st) { return st != TCB_INACTIVE && st != TCB_D
 
 /* The current thread must give way at this exit (seL4's rescheduleRequired): a waiting
  * candidate loses its special treatment and is queued. */
-static void reschedule_required(void)
+static void reschedule_required_on(struct node *n)
 {
-    if (s.action != ACTION_RESUME && s.action != ACTION_CHOOSE) rq_push(s.action, true);
-    s.action = ACTION_CHOOSE;
+    if (n->action != ACTION_RESUME && n->action != ACTION_CHOOSE) rq_push(n->action, true);
+    n->action = ACTION_CHOOSE;
 }
+static void reschedule_required(void) { reschedule_required_on(this_node()); }
 
 /* t became runnable: perhaps it runs next (seL4's possibleSwitchTo). With no current
- * thread (boot, idle) it simply joins the back of its queue, in wake-up order. */
+ * thread (boot, idle) it simply joins the back of its queue, in wake-up order. A
+ * thread of another hart is queued there, and that hart is told to decide again: it
+ * chooses between it and its own current thread (seL4 does the same, by IPI). */
 static void possible_switch_to(tcb_t *t)
 {
-    if (!sched_cur) {
+    struct node *n = node_of(t);
+    if (n != this_node()) {
         rq_push(t, false);
-    } else if (s.action != ACTION_RESUME) {
+        reschedule_required_on(n);
+        node_kick(n);
+    } else if (!sched_cur) {
+        rq_push(t, false);
+    } else if (n->action != ACTION_RESUME) {
         reschedule_required();
         rq_push(t, true);
     } else {
-        s.action = t;
+        n->action = t;
     }
 }
 
@@ -112,9 +126,16 @@ void sched_init(uint64_t timebase_hz, uint64_t slice_us)
 {
     s.slice = timebase_hz * slice_us / 1000000;
     if (!s.slice) s.slice = 1;
-    s.next_deadline = arch_time_now() + s.slice;
-    arch_timer_set(s.next_deadline);
+    sched_init_node();
 }
+
+void sched_init_node(void)
+{
+    struct node *n = this_node();
+    n->next_deadline = arch_time_now() + s.slice;
+    arch_timer_set(n->next_deadline);
+}
+
 
 uint64_t sched_ticks(void) { return s.ticks; }
 
@@ -138,10 +159,40 @@ void sched_requeue(tcb_t *t)
 {
     if (t->state == TCB_RUNNING) return;
     set_running(t);
-    if (t != sched_cur) rq_push(t, true);
+    if (t == sched_cur) return;
+    rq_push(t, true);
+    if (node_of(t) != this_node()) {
+        reschedule_required_on(node_of(t));
+        node_kick(node_of(t));
+    }
 }
 
 void sched_reschedule(void) { reschedule_required(); }
+
+void sched_requeue_stalled(tcb_t *t)
+{
+    rq_push(t, true);
+    reschedule_required_on(node_of(t));
+}
+
+/* Move t to hart `to` (SetAffinity; node_stall_tcb has made sure it runs nowhere and
+ * its FP registers are saved). A runnable thread leaves its old queue for the new
+ * one; if it is this hart's current thread it stops here at this exit. */
+void sched_migrate(tcb_t *t, struct node *to)
+{
+    struct node *from = node_of(t);
+    if (from == to) return;
+    bool queued = t->rq_queued;
+    rq_remove(t);
+    if (from->action == t) from->action = ACTION_CHOOSE;
+    t->ctx.node = to;
+    if (t->state != TCB_RUNNING) return;
+    if (t == sched_cur) reschedule_required();   /* decide() will not resume it here */
+    (void)queued;
+    rq_push(t, false);
+    reschedule_required_on(to);
+    node_kick(to);
+}
 
 void sched_block(tcb_t *t, tcb_state_t why)
 {
@@ -150,37 +201,46 @@ void sched_block(tcb_t *t, tcb_state_t why)
     kassert(is_active(t->state) && why != TCB_RUNNING && is_active(why));
     rq_remove(t);
     t->state = why;
-    if (t == sched_cur && s.action == ACTION_RESUME) reschedule_required();
+    if (t == sched_cur && this_node()->action == ACTION_RESUME) reschedule_required();
 }
 
 static void make_inactive(tcb_t *t, tcb_state_t st)
 {
     rq_remove(t);
-    if (s.action == t) s.action = ACTION_CHOOSE;
+    struct node *n = node_of(t);
+    if (n->action == t) n->action = ACTION_CHOOSE;
     if (is_active(t->state)) s.nr_active--;
     t->state = st;
-    if (t == sched_cur && s.action == ACTION_RESUME) reschedule_required();
+    if (t == sched_cur && this_node()->action == ACTION_RESUME) reschedule_required();
 }
 
+/* Both first stop the thread if it runs on another hart (node_stall_tcb): its TCB may
+ * be reused next, and nothing may run it or save registers into it meanwhile. */
 void sched_kill(tcb_t *t)
 {
+    node_stall_tcb(t);
     fpu_forget(t);
     make_inactive(t, TCB_DEAD);
 }
-void sched_suspend(tcb_t *t) { make_inactive(t, TCB_INACTIVE); }
+void sched_suspend(tcb_t *t)
+{
+    node_stall_tcb(t);
+    make_inactive(t, TCB_INACTIVE);
+}
 
 void sched_yield(void)
 {
     /* Nobody of our priority or above is waiting: we would be chosen again at once,
      * so nothing needs to change. */
-    unsigned p = sched_cur->priority, w = p / 64;
-    if (!(sched_bitmap_words >> w >> 1) && !(sched_bitmap[w] >> (p % 64))) return;
+    struct node *n = this_node();
+    unsigned p = n->cur->priority, w = p / 64;
+    if (!(n->bitmap_words >> w >> 1) && !(n->bitmap[w] >> (p % 64))) return;
     rq_remove(sched_cur);
     rq_push(sched_cur, false);
     reschedule_required();
 }
 
-void sched_reload_vspace(void) { s.reload_vspace = true; }
+void sched_reload_vspace(void) { this_node()->reload_vspace = true; }
 
 void sched_set_priority(tcb_t *t, uint8_t prio)
 {
@@ -193,13 +253,14 @@ void sched_set_priority(tcb_t *t, uint8_t prio)
 
 void timer_tick(void)
 {
-    s.ticks++;
+    struct node *n = this_node();
+    if (n->index == 0) s.ticks++;      /* the boot hart's ticks: a count of time */
     /* Deadlines advance from the previous one, not from now, so slices do not drift;
      * if we fell far behind (a long wfi), restart from now. */
     uint64_t now = arch_time_now();
-    s.next_deadline += s.slice;
-    if (s.next_deadline <= now) s.next_deadline = now + s.slice;
-    arch_timer_set(s.next_deadline);
+    n->next_deadline += s.slice;
+    if (n->next_deadline <= now) n->next_deadline = now + s.slice;
+    arch_timer_set(n->next_deadline);
     /* The slice is over: the current thread goes to the back of its queue. */
     if (sched_cur && sched_cur->state == TCB_RUNNING) {
         rq_push(sched_cur, false);
@@ -210,9 +271,11 @@ void timer_tick(void)
 /* Which thread runs after this kernel entry (seL4's schedule()); NULL: none. */
 static tcb_t *decide(tcb_t *prev)
 {
-    bool was_runnable = prev && prev->state == TCB_RUNNING;
-    tcb_t *cand = s.action;
-    s.action = ACTION_RESUME;
+    struct node *n = this_node();
+    /* A thread moved away from this hart (SetAffinity) is no longer ours to resume. */
+    bool was_runnable = prev && prev->state == TCB_RUNNING && node_of(prev) == n;
+    tcb_t *cand = n->action;
+    n->action = ACTION_RESUME;
     if (was_runnable) {
         if (cand == ACTION_RESUME) return prev;
         rq_push(prev, true);
@@ -232,34 +295,48 @@ static tcb_t *decide(tcb_t *prev)
     }
     int p = highest_prio();
     if (p < 0) return NULL;
-    tcb_t *next = s.head[p];
+    tcb_t *next = n->head[p];
     rq_remove(next);
     return next;
 }
 
 NORETURN void schedule_and_return(void)
 {
-    tcb_t *prev = sched_cur;
-    if (s.action == ACTION_RESUME && prev && prev->state == TCB_RUNNING && !s.reload_vspace)
+    struct node *n = this_node();
+    tcb_t *prev = n->cur;
+    if (n->action == ACTION_RESUME && prev && prev->state == TCB_RUNNING && !n->reload_vspace)
         restore_user(&prev->ctx);
 
     tcb_t *next = decide(prev);
     while (!next) {
         if (s.nr_active == 0 && sched_on_idle_forever) sched_on_idle_forever();
         /* Idle: nobody is current, so a thread an interrupt wakes goes on a ready queue
-         * (possible_switch_to queues when there is no current thread). */
-        sched_cur = NULL;
-        arch_wait_for_interrupt();
+         * (possible_switch_to queues when there is no current thread). The lock is
+         * not held while the hart waits: other harts go on, and a thread they make
+         * runnable here arrives with an IPI, which ends the wfi (sip.SSIP stays set
+         * until the poll below clears it, so no wake-up is lost in between). */
+        n->cur = NULL;
+        if (nodes_online > 1) node_idle_tlb();
+        kernel_unlock();
+        /* The boot hart wakes for its timer (which counts the system's ticks) and
+         * the devices; the others have nothing to do until an IPI comes. */
+        if (n->index == 0) arch_wait_for_interrupt();
+        else arch_wait_for_ipi();
+        kernel_lock();
         arch_poll_interrupts();
         next = decide(NULL);
     }
-    sched_cur = next;
+    n->cur = next;
+    if (unlikely(!n->ran_user)) {
+        n->ran_user = true;
+        nodes_ran_user |= BIT(n->index);
+    }
     /* The address space comes from the thread's VSpace cap each time, so a VSpace
      * deleted meanwhile is never entered again. */
     unsigned asid;
     paddr_t root = vspace_of_thread(next, &asid);
     if (root != arch_active_root()) arch_set_vspace(root, asid);
-    s.reload_vspace = false;
+    n->reload_vspace = false;
     if (next != prev) fpu_switch_to(next);
     restore_user(&next->ctx);
 }

@@ -11,13 +11,16 @@
 #include <cap/cspace.h>
 #include <sched.h>
 #include <k/abi.h>
+#include <node.h>
 
 #define FAST_MSG_MAX 4
 
 static inline bool short_message(word_t info)
 {
-    /* No extra caps and at most the four register message words. */
-    return k_msginfo_extra_caps(info) == 0 && k_msginfo_length(info) <= FAST_MSG_MAX;
+    /* No extra caps, no capsUnwrapped bits (a sender may set them; the general path
+     * clears them) and at most the four register message words: the low 12 bits of
+     * the info word (length 7 | extraCaps 2 | capsUnwrapped 3) are then the length. */
+    return (info & MASK(12)) <= FAST_MSG_MAX;
 }
 
 /* Only the common CSpace shape: a root CNode whose guard and radix consume the whole
@@ -39,8 +42,8 @@ static inline void copy_message(tcb_t *from, tcb_t *to, word_t badge, word_t inf
 {
     word_t *f = from->ctx.regs, *t = to->ctx.regs;
     t[REG_A0] = badge;
-    /* The sender's info word less capsUnwrapped (extraCaps is already 0). */
-    t[REG_A1] = info & ~((word_t)7 << 9);
+    /* The sender's info word: extraCaps and capsUnwrapped are 0 (short_message). */
+    t[REG_A1] = info;
     /* Only the message's own words, as the general path and seL4 copy them: the
      * receiver's registers past the length keep their values. */
     switch (k_msginfo_length(info)) {
@@ -52,7 +55,7 @@ static inline void copy_message(tcb_t *from, tcb_t *to, word_t badge, word_t inf
     }
 }
 
-void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
+void fastpath_call(word_t cptr, word_t info, tcb_t *cur)
 {
     if (!short_message(info)) return;
     cte_t *slot = lookup(cur, cptr);
@@ -65,6 +68,8 @@ void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
     endpoint_t *ep = cap_ptr(c);
     tcb_t *dest = ep->head;
     if (!dest || dest->state != TCB_BLOCKED_RECV) return;
+    /* A receiver on another hart is woken there, by the general path. */
+    if (dest->ctx.node != this_node()) return;
     /* We block; the receiver must be the one to run next. No queued thread outranks
      * the running one, so only a receiver below us needs the bitmap (seL4's test). */
     if (dest->priority < cur->priority && sched_ready_above(dest->priority)) return;
@@ -92,7 +97,7 @@ void fastpath_call(tcb_t *cur, word_t cptr, word_t info)
     sched_switch_direct(cur, TCB_BLOCKED_REPLY, dest, root, asid);
 }
 
-void fastpath_reply_recv(tcb_t *cur, word_t cptr, word_t info)
+void fastpath_reply_recv(word_t cptr, word_t info, tcb_t *cur)
 {
     if (!short_message(info)) return;
     cte_t *reply_slot = tcb_slot(cur, TCB_SLOT_CALLER);
@@ -100,6 +105,7 @@ void fastpath_reply_recv(tcb_t *cur, word_t cptr, word_t info)
     if (cap_type(rc) != CAP_REPLY) return;
     tcb_t *caller = cap_ptr(rc);
     if (caller->state != TCB_BLOCKED_REPLY || caller->fault_type) return;
+    if (caller->ctx.node != this_node()) return;   /* on another hart: general path */
     cte_t *slot = lookup(cur, cptr);
     if (!slot) return;
     cap_t c = slot->cap;

@@ -419,3 +419,18 @@ int plat_info_from_fdt(const void *blob, size_t size, struct plat_info *pi)
     }
     return FDT_OK;
 }
+
+unsigned plat_info_smp_harts(const struct plat_info *pi, uint32_t boot_hartid, unsigned max,
+                             uint32_t *ids)
+{
+    unsigned n = 0;
+    if (max == 0)
+        return 0;
+    ids[n++] = boot_hartid;
+    for (unsigned h = 0; h < pi->n_harts && n < max; h++) {
+        if (pi->harts[h].hartid == boot_hartid || !pi->harts[h].s_mode || !pi->harts[h].enabled)
+            continue;
+        ids[n++] = pi->harts[h].hartid;
+    }
+    return n;
+}

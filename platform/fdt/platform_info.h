@@ -68,4 +68,10 @@ struct plat_info {
  * small, FDT_ERR_BAD_VALUE for a property of the wrong size. */
 int plat_info_from_fdt(const void *blob, size_t size, struct plat_info *out);
 
+/* The harts the kernel runs on, in node order: the boot hart first, then every other
+ * hart with S-mode paging and status okay, in device-tree order, at most max. Writes
+ * their hart ids to ids[] and returns how many (at least 1: the boot hart). */
+unsigned plat_info_smp_harts(const struct plat_info *pi, uint32_t boot_hartid, unsigned max,
+                             uint32_t *ids);
+
 #endif /* PLATFORM_INFO_H */

@@ -73,7 +73,11 @@ _start:
     add     t0, t0, t1
     jr      t0
 4:
-    lla     sp, kernel_stack_top    /* now resolves to the virtual address */
+    /* The boot hart is node 0: tp points at its struct node, its stack ends there. */
+    lla     tp, node_areas
+    li      t0, KERNEL_STACK_SIZE
+    add     tp, tp, t0
+    mv      sp, tp
     csrw    sscratch, zero          /* zero sscratch = "trap came from the kernel" */
     lla     t0, trap_entry
     csrw    stvec, t0
@@ -82,6 +86,33 @@ _start:
     call    kernel_main
 park:
     wfi
+    j       park
+
+/* A secondary hart, started by the boot hart through SBI HSM hart_start (smp.c):
+ * S-mode, MMU off, a0 = hart id, a1 = the virtual address of its struct node. The boot
+ * hart left secondary_boot_satp naming a copy of the kernel's root table that still
+ * has the identity gigabyte (the kernel's own table lost it after boot). */
+    .global _start_secondary
+_start_secondary:
+    csrw    sie, zero
+    csrw    sip, zero
+    lla     t0, secondary_boot_satp
+    ld      t0, (t0)
+    sfence.vma
+    csrw    satp, t0
+    sfence.vma
+    lla     t0, 5f
+    li      t1, KERNEL_VOFFSET
+    add     t0, t0, t1
+    jr      t0
+5:
+    mv      tp, a1
+    mv      sp, tp
+    csrw    sscratch, zero
+    lla     t0, trap_entry
+    csrw    stvec, t0
+    mv      a0, tp
+    call    secondary_main
     j       park
 
     .section .data
@@ -94,8 +125,9 @@ boot_lottery:
     .global kernel_root_pt
 kernel_root_pt:
     .space 4096
-    .align 4
-kernel_stack:
-    .space KERNEL_STACK_SIZE
-    .global kernel_stack_top
-kernel_stack_top:
+
+    .section .data
+    .align 3
+    .global secondary_boot_satp
+secondary_boot_satp:
+    .dword 0

@@ -36,6 +36,20 @@ void arch_init(void)
     csr_write(sie, SIE_STIE | SIE_SSIE | SIE_SEIE);
 }
 
+/* A secondary hart (smp.c): the same settings as the boot hart, except that external
+ * interrupts stay with the boot hart (its PLIC context is the one the kernel drives);
+ * software interrupts (IPIs) and its own timer are on. Sstc is taken to be the same on
+ * every hart, as on every board we know. */
+void arch_init_secondary(void)
+{
+    csr_write(stvec, (uintptr_t)trap_entry);
+    csr_write(sscratch, 0);
+    csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM);
+    csr_clear(sstatus, SSTATUS_FS);
+    csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+    csr_write(sie, SIE_STIE | SIE_SSIE);
+}
+
 uint64_t arch_time_now(void)
 {
     return csr_read(time);
@@ -51,11 +65,40 @@ void arch_timer_set(uint64_t deadline)
 
 bool arch_timer_direct(void) { return have_sstc; }
 
+/* Multicore: before sleeping in wfi, an idle hart polls for a moment. A thread woken
+ * by another hart (IPC, a signal) then starts without the hart having to be woken from
+ * wfi, which under an emulator means waiting for the host to schedule its thread
+ * again. Set from the timebase at boot (smp.c); 0 = sleep at once (one hart). */
+uint64_t arch_idle_poll_ticks;
+
+static bool idle_poll(unsigned long mask)
+{
+    if (!arch_idle_poll_ticks) return false;
+    uint64_t t0 = arch_time_now();
+    while (arch_time_now() - t0 < arch_idle_poll_ticks)
+        if (csr_read(sip) & mask) return true;
+    return false;
+}
+
 void arch_wait_for_interrupt(void)
 {
+    if (idle_poll(csr_read(sie))) return;
     /* wfi wakes on any pending enabled interrupt even with sstatus.SIE clear;
      * the caller then polls sip, so the kernel is never entered from S-mode. */
     asm volatile("wfi" ::: "memory");
+}
+
+void arch_wait_for_ipi(void)
+{
+    /* Its timer is masked meanwhile: an idle hart other than the boot hart has no
+     * slice to end, and every reason to run again comes as an IPI. The timer fires
+     * (late) once a thread runs, and timer_tick starts the slices afresh. */
+    if (idle_poll(SIE_SSIE)) return;
+    csr_clear(sie, SIE_STIE);
+    arch_timer_set(~0ull);        /* no pending timer either (QEMU then lets it sleep) */
+    while (!(csr_read(sip) & SIE_SSIE)) asm volatile("wfi" ::: "memory");
+    arch_timer_set(arch_time_now());   /* due at once: timer_tick starts a fresh slice */
+    csr_set(sie, SIE_STIE);
 }
 
 void arch_halt(void)

@@ -29,7 +29,12 @@ NORETURN void trap_from_user(user_context_t *ctx, word_t scause, word_t stval)
         switch (scause & ~SCAUSE_INTERRUPT) {
         case IRQ_S_TIMER: timer_tick(); break;
         case IRQ_S_EXT:   irq_external(); break;
-        default:          csr_clear(sip, SIE_SSIE); break;   /* IPIs: nothing yet */
+        default:
+            /* An IPI: another hart queued a thread here or asked for a remote call
+             * (answered while we waited for the lock). It has set our scheduler's
+             * action already; all that is left is to acknowledge it. */
+            csr_clear(sip, SIE_SSIE);
+            break;
         }
     } else if (scause == EXC_ILLEGAL_INST && fpu_trap(cur)) {
         /* FP was off for this thread: it has the FP unit now; retry. */

@@ -7,6 +7,7 @@
 #include <arch/csr.h>
 #include <kstring.h>
 #include <kprintf.h>
+#include <node.h>
 
 extern pte_t kernel_root_pt[PT_ENTRIES];
 
@@ -48,6 +49,18 @@ paddr_t arch_kernel_root_pa;
 
 bool arch_quirk_flush_whole_asid;
 
+/* Multicore: any other hart may hold translations of the ASID (a thread of it ran
+ * there, or runs there now), so every flush is done there too, through SBI RFENCE
+ * (smp.c), which returns once all of them have done it. The quirk holds there as
+ * well: on the FU540/FU740 the remote fence is for the whole ASID. */
+void arch_remote_sfence(uint64_t index_mask, unsigned asid, vaddr_t va, bool whole);
+
+static inline uint64_t other_harts(void)
+{
+    /* Only harts that have run a thread can hold user translations. */
+    return nodes_ran_user & ~BIT(this_node()->index);
+}
+
 void arch_tlb_flush_page(unsigned asid, vaddr_t va)
 {
     if (arch_quirk_flush_whole_asid) {
@@ -55,9 +68,11 @@ void arch_tlb_flush_page(unsigned asid, vaddr_t va)
         return;
     }
     asm volatile("sfence.vma %0, %1" :: "r"(va), "r"((uint64_t)asid) : "memory");
+    if (other_harts()) arch_remote_sfence(other_harts(), asid, va, false);
 }
 
 void arch_tlb_flush_asid(unsigned asid)
 {
     asm volatile("sfence.vma zero, %0" :: "r"((uint64_t)asid) : "memory");
+    if (other_harts()) arch_remote_sfence(other_harts(), asid, 0, true);
 }

@@ -38,6 +38,7 @@ WANT = [
     ("K_TCB_RESUME", "k_tcb_resume"),
     ("K_TCB_BIND_NOTIFICATION", "k_tcb_bind_notification"),
     ("K_TCB_UNBIND_NOTIFICATION", "k_tcb_unbind_notification"),
+    ("K_TCB_SET_AFFINITY", "k_tcb_set_affinity"),
     ("K_TCB_SET_TLS_BASE", "k_tcb_set_tls_base"),
     ("K_CNODE_REVOKE", "k_cnode_revoke"),
     ("K_CNODE_DELETE", "k_cnode_delete"),
@@ -116,7 +117,7 @@ try:
         fail("docs/abi.md is stale (run tools/abigen.py --update-docs docs/abi.md)")
     body = open(doc, encoding="utf-8").read()
     with open(doc, "w", encoding="utf-8") as f:
-        f.write(body.replace("| 23 | CNodeRotate |", "| 23 | CNodeRotated |"))
+        f.write(body.replace("| 23 (multicore: 24) | CNodeRotate |", "| 23 (multicore: 24) | CNodeRotated |"))
     if abigen.main(["--check-docs", doc]) != 1:
         fail("--check-docs missed an edit in the generated part")
     if abigen.main(["--update-docs", doc]) != 0 or abigen.main(["--check-docs", doc]) != 0:

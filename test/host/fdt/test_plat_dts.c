@@ -150,6 +150,33 @@ static void check_small(void)
     EXPECT_STR(pi.uart.compatible, "ns16550a", "uart compatible");
 }
 
+/* Hart discovery for multicore (docs/smp.md) on the FU740 (HiFive Unmatched): the S7
+ * monitor core (hart 0, no mmu-type) is left out, the four U74s (harts 1-4) run the
+ * kernel, numbered from the boot hart. */
+static void check_fu740(void)
+{
+    struct plat_info pi;
+    t_section("fu740: the four U74s run the kernel, the S7 does not");
+    EXPECT_ERR(run("fu740", &pi), FDT_OK, "plat_info_from_fdt");
+    EXPECT_U64(pi.n_harts, 5, "five cpu nodes");
+    EXPECT(!pi.harts[0].s_mode, "hart 0 (S7, no mmu-type) has no S-mode");
+    for (unsigned h = 1; h < 5; h++) EXPECT(pi.harts[h].s_mode && pi.harts[h].enabled, "U74 %u has S-mode", h);
+    uint32_t ids[8];
+    unsigned n = plat_info_smp_harts(&pi, 1, 8, ids);
+    EXPECT_U64(n, 4, "four harts from boot hart 1");
+    for (unsigned i = 0; i < 4 && i < n; i++) EXPECT_U64(ids[i], i + 1, "node i = hart i+1");
+    n = plat_info_smp_harts(&pi, 3, 8, ids);
+    EXPECT(n == 4 && ids[0] == 3 && ids[1] == 1 && ids[2] == 2 && ids[3] == 4,
+           "boot hart 3 is node 0, then 1, 2, 4 in tree order");
+    n = plat_info_smp_harts(&pi, 2, 2, ids);
+    EXPECT(n == 2 && ids[0] == 2 && ids[1] == 1, "at most max (CONFIG_MAX_NUM_NODES) harts");
+    EXPECT_U64(plat_info_smp_harts(&pi, 2, 0, ids), 0, "max 0: none");
+    /* A U74 switched off in the tree is left out too. */
+    pi.harts[3].enabled = false;
+    n = plat_info_smp_harts(&pi, 1, 8, ids);
+    EXPECT(n == 3 && ids[0] == 1 && ids[1] == 2 && ids[2] == 4, "disabled hart 3 skipped");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -161,6 +188,7 @@ int main(int argc, char **argv)
     check_full("full_v16");
     check_reader_full();
     check_small();
+    check_fu740();
 
     static const struct { const char *name; int want; const char *what; } bad[] = {
         {"bad_mem_reg", FDT_ERR_BAD_VALUE, "memory reg not a multiple of 2+2 cells"},

@@ -8,7 +8,7 @@ struct shared_page shared __attribute__((aligned(4096)));
 
 /* Stack and IPC buffer of a child that runs in OUR VSpace: one page each, in our .bss,
  * so the IPC buffer's frame cap is one of our image frame caps. */
-#define STATIC_AREAS 4
+#define STATIC_AREAS 8
 struct static_area {
     struct k_ipc_buffer ipc;                 /* 1024 bytes at the page start: aligned */
     uint8_t stack[4096 - sizeof(struct k_ipc_buffer)];

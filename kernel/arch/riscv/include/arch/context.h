@@ -7,7 +7,7 @@
 #define CTX_REG(n)   ((n) * 8)
 #define CTX_FREGS    (32 * 8)
 #define CTX_FCSR     (64 * 8)
-#define CTX_SIZE     (65 * 8)
+#define CTX_SIZE     (66 * 8)   /* + the node word (arch/node_layout.h: CTX_NODE) */
 
 /* Register numbers by ABI name. */
 #define REG_RA 1
@@ -37,6 +37,8 @@ typedef struct user_context {
     word_t regs[32];      /* regs[0] = pc, regs[1..31] = x1..x31 */
     uint64_t fregs[32];   /* f0..f31, saved only when the thread dirtied them */
     uint64_t fcsr;
+    struct node *node;    /* the hart this thread runs on (its affinity): entry.S loads
+                           * tp from it; kernel-only, never part of the user's registers */
 } user_context_t;
 _Static_assert(sizeof(user_context_t) == CTX_SIZE, "context layout");
 #endif

@@ -1,0 +1,147 @@
+/* Starting the other harts and signalling them, through SBI (SBI spec v2.0: HSM
+ * "hart_start", IPI "send_ipi", RFENCE "remote_sfence_vma_asid").
+ *
+ * Which harts run the kernel comes from the device tree (platform_info.c): every cpu
+ * node with S-mode paging (an mmu-type other than riscv,none) and status okay. Hart ids
+ * are the nodes' `reg` and need not be dense (on the FU540/FU740 hart 0 is the
+ * monitor core, which has no S-mode), so each hart gets a node index of its own: the
+ * boot hart 0, the others 1, 2, ... in device-tree order, up to CONFIG_MAX_NUM_NODES. */
+#include <arch.h>
+#include <arch/csr.h>
+#include <arch/layout.h>
+#include <arch/sv39.h>
+#include <node.h>
+#include <sched.h>
+#include <sbi.h>
+#include <kprintf.h>
+#include <kstring.h>
+#include <platform_info.h>
+
+extern char _start_secondary[];
+extern pte_t kernel_root_pt[PT_ENTRIES];
+extern uint64_t secondary_boot_satp;
+void arch_init_secondary(void);
+
+#define PTE_KERNEL_GIGA 0xEF   /* as head.S: V R W X G A D, a kernel-only 1 GiB leaf */
+
+/* The kernel's root table plus the identity gigabyte of the load address, for the
+ * instant a secondary hart turns paging on (head.S). */
+static pte_t secondary_boot_pt[PT_ENTRIES] __attribute__((aligned(4096)));
+
+static uint64_t hart_mask_of(uint64_t index_mask, unsigned long *base)
+{
+    /* One SBI call per window of 64 hart ids; in practice all ids are below 64. */
+    uint64_t mask = 0;
+    *base = 0;
+    for (unsigned i = 0; i < nodes_online; i++)
+        if (index_mask & BIT(i)) mask |= BIT(node_by_index(i)->hartid & 63);
+    return mask;
+}
+
+static bool hartids_small = true;      /* every hart id below 64: one mask suffices */
+
+void arch_send_ipi(uint64_t index_mask)
+{
+    if (hartids_small) {
+        unsigned long base;
+        uint64_t mask = hart_mask_of(index_mask, &base);
+        if (mask) sbi_send_ipi(mask, base);
+        return;
+    }
+    for (unsigned i = 0; i < nodes_online; i++)
+        if (index_mask & BIT(i)) sbi_send_ipi(1, node_by_index(i)->hartid);
+}
+
+/* sfence.vma for asid (whole, or one page) on the other harts. SBI returns once they
+ * have all done it. */
+void arch_remote_sfence(uint64_t index_mask, unsigned asid, vaddr_t va, bool whole)
+{
+    unsigned long start = whole ? 0 : va, size = whole ? (unsigned long)-1 : PAGE_SIZE;
+    if (hartids_small) {
+        unsigned long base;
+        uint64_t mask = hart_mask_of(index_mask, &base);
+        if (mask) sbi_remote_sfence_vma_asid(mask, base, start, size, asid);
+        return;
+    }
+    for (unsigned i = 0; i < nodes_online; i++)
+        if (index_mask & BIT(i)) sbi_remote_sfence_vma_asid(1, node_by_index(i)->hartid, start, size, asid);
+}
+
+/* First C code of a secondary hart (head.S): its own CSRs and timer, then it waits
+ * for the lock and idles until a thread is queued on it. */
+NORETURN void secondary_main(struct node *n)
+{
+    arch_init_secondary();
+    asm volatile("csrw satp, %0; sfence.vma" :: "r"(SATP_MODE_SV39 | (arch_kernel_root() >> 12)) : "memory");
+    n->active_root = arch_kernel_root();
+    n->asids_short = arch_asids_short;     /* the boot hart's probe stands for all */
+    n->online = true;
+    kernel_lock();
+    sched_init_node();
+    schedule_and_return();
+}
+
+static bool wait_online(struct node *n, uint64_t timebase_hz)
+{
+    /* Ten seconds at most: an emulator on a busy host may take long to run a new
+     * vCPU; a real hart is up in microseconds. */
+    uint64_t until = arch_time_now() + 10 * timebase_hz;
+    while (!__atomic_load_n(&n->online, __ATOMIC_ACQUIRE))
+        if (arch_time_now() > until) return false;
+    return true;
+}
+
+void node_init_boot(unsigned long hartid)
+{
+    struct node *n = this_node();
+    n->index = 0;
+    n->hartid = hartid;
+    n->online = true;
+    n->active_root = arch_kernel_root();
+    n->asids_short = arch_asids_short;
+    for (unsigned i = 0; i < CONFIG_MAX_NUM_NODES; i++) {
+        node_by_index(i)->lock = &big_kernel_lock;
+        node_by_index(i)->lock_owner = &big_kernel_lock.owner;
+    }
+}
+
+unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot_hartid)
+{
+    if (boot_hartid >= 64) hartids_small = false;
+    memcpy(secondary_boot_pt, kernel_root_pt, sizeof secondary_boot_pt);
+    secondary_boot_pt[KERNEL_PBASE >> 30] = ((KERNEL_PBASE >> 30) << 28) | PTE_KERNEL_GIGA;
+    secondary_boot_satp = SATP_MODE_SV39 | (kva_to_paddr(secondary_boot_pt) >> 12);
+    asm volatile("fence rw, rw" ::: "memory");
+
+    uint32_t ids[PLAT_MAX_HARTS + 1];
+    unsigned want = plat_info_smp_harts(plat, (uint32_t)boot_hartid, PLAT_MAX_HARTS + 1, ids);
+    for (unsigned k = 1; k < want; k++) {
+        unsigned long id = ids[k];
+        if (nodes_online == CONFIG_MAX_NUM_NODES) {
+            kprintf("smp: hart %lu left parked: the kernel is built for %u harts (CONFIG_MAX_NUM_NODES)\n",
+                    id, CONFIG_MAX_NUM_NODES);
+            continue;
+        }
+        struct node *n = node_by_index(nodes_online);
+        n->index = nodes_online;
+        n->hartid = id;
+        n->online = false;
+        if (id >= 64) hartids_small = false;
+        long err = sbi_hart_start(id, kva_to_paddr(_start_secondary), (unsigned long)n);
+        if (err) {
+            kprintf("smp: hart %lu did not start (SBI error %ld)\n", id, err);
+            continue;
+        }
+        if (!wait_online(n, plat->timebase_hz)) {
+            /* It may still come up later and would then use this node: stop here. */
+            kprintf("smp: hart %lu did not come up; no more harts started\n", id);
+            break;
+        }
+        nodes_online++;
+    }
+    /* Idle harts poll 200 us before they sleep (machine.c), if there is anyone to
+     * wake them. */
+    extern uint64_t arch_idle_poll_ticks;
+    if (nodes_online > 1) arch_idle_poll_ticks = plat->timebase_hz / 5000;
+    return nodes_online;
+}
