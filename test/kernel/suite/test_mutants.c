@@ -855,3 +855,102 @@ TEST(mut3_call_to_lower_server_lets_a_higher_ready_thread_run_first)
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     tslot_free(ep);
 }
+
+/* Send v through cap (blocking), then W(idx) = 1. */
+static void c_send_once(k_word_t cap, k_word_t v, k_word_t idx, k_cptr_t self)
+{
+    (void)self;
+    k_send(cap, k_msginfo_new(7, 0, 0, 1), v, 0, 0, 0);
+    W(idx) = 1;
+}
+
+/* A server whose ReplyRecv finds a sender already queued on the endpoint takes that
+ * message at once (seL4 receiveIPC: a queue of senders completes the receive), after
+ * the reply went out. Catches, in the ReplyRecv fast path, the "senders are waiting"
+ * test inverted (the server would be queued behind the sender, and both would wait). */
+TEST(mut3_reply_recv_takes_a_queued_sender)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT), b7 = m_mint(ep, K_CAP_RIGHTS_ALL, 7);
+    struct thread s = { 0 }, c = { 0 }, x = { 0 };
+    shared_clear();
+    CHECK_EQ(thread_new(&s, ut, NULL, 0, "mut3-rr-server2"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&c, ut, NULL, 0, "mut3-rr-client"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&x, ut, NULL, 0, "mut3-rr-sender"), K_NO_ERROR);
+    CHECK_EQ(thread_start(&s, c_serve_with_bound, ep, 0, 0, PRIO, true), K_NO_ERROR);
+    k_yield();                                     /* the server waits on ep */
+    CHECK_EQ(thread_start(&c, c_call, ep, 0x47, 10, PRIO, true), K_NO_ERROR);
+    CHECK(YIELD_UNTIL(W(0) == 1, 10));             /* the server has the Call */
+    CHECK_EQ(thread_start(&x, c_send_once, b7, 0x48, 20, PRIO, true), K_NO_ERROR);
+    yield_n(3);                                    /* the sender is queued */
+    CHECK_EQ(W(20), 0);
+    W(5) = 1;                                      /* the server replies and receives */
+    CHECK(YIELD_UNTIL(W(3) == 1, 10));
+    CHECK_EQ(W(1), 7);                             /* the queued sender's message */
+    CHECK_EQ(k_msginfo_label(W(2)), 7);
+    CHECK(YIELD_UNTIL(W(10) == 1 && W(20) == 1, 10));
+    CHECK_EQ(W(11), 0x98);                         /* and the client had its reply */
+    thread_free(&s);
+    thread_free(&c);
+    thread_free(&x);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    tslot_free(ep);
+    tslot_free(b7);
+}
+
+/* Move keeps a cap's place in the derivation tree, including its right to revoke:
+ * revoking an original endpoint cap, or a badged one, after Move still deletes the
+ * copies made before the move (seL4 cteMove keeps the MDB node with its revocable
+ * bit). Catches, in cdt_move, the revocable flag not carried over. */
+TEST(mut3_moved_cap_still_revokes_its_children)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT);
+    k_cptr_t b4 = m_mint(ep, K_CAP_RIGHTS_ALL, 4), b8 = m_mint(ep, K_CAP_RIGHTS_ALL, 8);
+    k_cptr_t c4 = tslot_alloc(), cp = tslot_alloc(), mv = tslot_alloc(), mv4 = tslot_alloc();
+    const k_word_t tag = k_debug_cap_identify(ep);
+    CHECK_EQ(k_cnode_copy(ROOT, c4, ROOT_DEPTH, ROOT, b4, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+    CHECK_EQ(k_cnode_copy(ROOT, cp, ROOT_DEPTH, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+    /* The badged cap moves: its copy goes with its revoke, badge 8 stays. */
+    CHECK_EQ(k_cnode_move(ROOT, mv4, ROOT_DEPTH, ROOT, b4, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_revoke(ROOT, mv4, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(c4), 0);
+    CHECK_EQ(k_debug_cap_identify(mv4), tag);
+    CHECK_EQ(k_debug_cap_identify(b8), tag);
+    /* The original moves: revoking it takes every badge and copy. */
+    CHECK_EQ(k_cnode_move(ROOT, mv, ROOT_DEPTH, ROOT, ep, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_revoke(ROOT, mv, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(cp), 0);
+    CHECK_EQ(k_debug_cap_identify(b8), 0);
+    CHECK_EQ(k_debug_cap_identify(mv4), 0);
+    CHECK_EQ(k_debug_cap_identify(mv), tag);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(mv), 0);
+    k_cptr_t all[] = { ep, b4, b8, c4, cp, mv, mv4 };
+    for (unsigned i = 0; i < 7; i++) tslot_free(all[i]);
+}
+
+/* A copy of an untyped is an untyped of its own: objects retyped from it are its
+ * children, and revoking the copy deletes them (seL4 isCapRevocable: untyped caps are
+ * always revocable). Catches, in derived_is_revocable, an untyped copy made not
+ * revocable (the revoke would leave the objects). */
+TEST(mut3_objects_of_an_untyped_copy_die_with_its_revoke)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t cp = tslot_alloc();
+    CHECK_EQ(k_cnode_copy(ROOT, cp, ROOT_DEPTH, ROOT, ut, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+    k_cptr_t ep = m_obj(cp, K_ENDPOINT_OBJECT), n = m_obj(cp, K_NOTIFICATION_OBJECT);
+    CHECK(ep && n);
+    CHECK(k_debug_cap_identify(ep) != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, cp, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(ep), 0);
+    CHECK_EQ(k_debug_cap_identify(n), 0);
+    /* And the copy carves from its start again. */
+    k_cptr_t ep2 = m_obj(cp, K_ENDPOINT_OBJECT);
+    CHECK(ep2 != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(cp), 0);
+    CHECK_EQ(k_debug_cap_identify(ep2), 0);
+    k_cptr_t all[] = { cp, ep, n, ep2 };
+    for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
+}
