@@ -954,3 +954,26 @@ TEST(mut3_objects_of_an_untyped_copy_die_with_its_revoke)
     k_cptr_t all[] = { cp, ep, n, ep2 };
     for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
 }
+
+/* Two caps minted from one endpoint with the same badge are separate: revoking the
+ * later one spares the earlier one and its copies (seL4 isMDBParentOf: a cap that
+ * starts a badge, capEPBadge first-badged, is no badged cap's child). Catches, in
+ * cdt_is_parent_of, the first-badged test dropped (the twin and its copy would go). */
+TEST(mut3_revoking_a_badge_spares_a_separately_minted_twin)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = m_obj(ut, K_ENDPOINT_OBJECT);
+    k_cptr_t b1 = m_mint(ep, K_CAP_RIGHTS_ALL, 3), c1 = tslot_alloc();
+    CHECK_EQ(k_cnode_copy(ROOT, c1, ROOT_DEPTH, ROOT, b1, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+    k_cptr_t b2 = m_mint(ep, K_CAP_RIGHTS_ALL, 3);
+    const k_word_t tag = k_debug_cap_identify(ep);
+    CHECK_EQ(k_cnode_revoke(ROOT, b2, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(b1), tag);
+    CHECK_EQ(k_debug_cap_identify(c1), tag);
+    CHECK_EQ(k_cnode_revoke(ROOT, b1, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(c1), 0);
+    CHECK_EQ(k_debug_cap_identify(b2), tag);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    k_cptr_t all[] = { ep, b1, c1, b2 };
+    for (unsigned i = 0; i < 4; i++) tslot_free(all[i]);
+}
