@@ -1305,13 +1305,18 @@ TEST(conf_deleting_fault_endpoint_refaults_its_sender)
      * before the thread runs again, so its second fault arrives there. */
     k_cptr_t ep2 = obj(ut, K_ENDPOINT_OBJECT), ep3 = obj(ut, K_ENDPOINT_OBJECT);
     CHECK_EQ(k_cnode_mint(ROOT, fep, ROOT_DEPTH, ROOT, ep2, ROOT_DEPTH, K_CAP_RIGHTS_ALL, 0xfe), K_NO_ERROR);
-    CHECK(ct_run(&t, c_addi_then_load, addr, 0, 0, PRIO));
-    k_yield();
+    /* The thread runs below us, so a timer tick between the delete and the mint cannot
+     * let it fault in between (on a loaded host the three calls may outlast our time
+     * slice): step down under it for a moment to let it block sending its fault. */
+    CHECK(ct_run(&t, c_addi_then_load, addr, 0, 0, PRIO - 1));
+    CHECK_EQ(k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, PRIO - 2), K_NO_ERROR);
+    CHECK_EQ(k_tcb_set_priority(K_CAP_INIT_THREAD_TCB, K_CAP_INIT_THREAD_TCB, PRIO), K_NO_ERROR);
     CHECK_EQ(k_cnode_revoke(ROOT, ep2, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_cnode_delete(ROOT, ep2, ROOT_DEPTH), K_NO_ERROR);
     CHECK_EQ(k_cnode_mint(ROOT, fep, ROOT_DEPTH, ROOT, ep3, ROOT_DEPTH, K_CAP_RIGHTS_ALL, 0xff), K_NO_ERROR);
-    struct sysregs r;
-    CHECK(poll_recv(ep3, &r));
+    struct sysregs r = { 0 };
+    /* Blocking: the thread (below us) runs only while we wait. */
+    r.a1 = k_recv(ep3, &r.a0, &r.m[0], &r.m[1], &r.m[2], &r.m[3]);
     CHECK_EQ(r.a0, 0xff);
     CHECK_EQ(k_msginfo_label(r.a1), K_FAULT_VM);
     CHECK_EQ(r.m[K_VM_FAULT_IP], pc);
