@@ -10,6 +10,7 @@ static struct ofile files[FS0_OPEN_FILES];
 
 struct proc *proc_find(k_word_t badge)
 {
+    badge = FS0_BADGE_PROC(badge);   /* a thread's badge names its process too */
     struct proc *p = &procs[badge % FS0_PROCS];
     return badge && p->badge == badge ? p : NULL;
 }

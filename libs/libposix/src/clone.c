@@ -42,7 +42,7 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
         tp = (k_word_t)block;
     }
     if (!thread) __posix_stdio_flush();
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    struct k_ipc_buffer *ipc = posix_ipc();
     ipc->msg[4] = (k_word_t)arg;
     ipc->msg[5] = gp;
     ipc->msg[6] = tp;
@@ -52,6 +52,17 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
                       (k_word_t)fn, 0);
     return (int)mm0_result(r);
 }
+
+/* A new thread's first C code (crt0.S): tp is its TLS block, ipc its IPC buffer as
+ * mm0 configured it (MM0_IPC_BUFFER_VA + its thread number's pages). */
+void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc);
+void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc)
+{
+    __posix_ipc = ipc;
+    mm0_thread_exit(fn(arg));
+}
+
+void *mm0_ipc_buffer(void) { return posix_ipc(); }
 
 void mm0_thread_exit(int status)
 {

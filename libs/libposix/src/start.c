@@ -6,6 +6,7 @@
 #include <picotls.h>
 #include <k/k.h>
 #include <mm0/protocol.h>
+#include "ipc.h"
 
 extern char **environ;
 extern char __tls_size[];   /* linker script: bytes of .tdata + .tbss */
@@ -13,7 +14,9 @@ int main(int argc, char **argv, char **envp);
 void __libc_init_array(void);
 void __posix_stdio_flush(void);
 
-/* One thread per process so far: its TLS block is static. */
+__thread struct k_ipc_buffer *__posix_ipc;
+
+/* Thread 0's TLS block is static; clone gives other threads theirs. */
 static uint8_t tls_block[512] __attribute__((aligned(64)));
 
 void __posix_start(uintptr_t *sp)
@@ -24,7 +27,10 @@ void __posix_start(uintptr_t *sp)
     }
     _init_tls(tls_block);
     _set_tls(tls_block);
-    k_ipc_buffer_set((struct k_ipc_buffer *)MM0_IPC_BUFFER_VA);
+    /* Thread 0's IPC buffer: libposix's (per thread, ipc.h) and libk's global, which
+     * libk's own wrappers use (a single-threaded program's is then right). */
+    __posix_ipc = (struct k_ipc_buffer *)MM0_IPC_BUFFER_VA;
+    k_ipc_buffer_set(__posix_ipc);
     int argc = (int)sp[0];
     char **argv = (char **)&sp[1];
     environ = argv + argc + 1;
