@@ -19,6 +19,7 @@ struct grant {
 };
 static struct grant grants[PROCS];
 static int16_t thread_slot[PROCS][FS0_BADGE_THREADS];   /* threads 1..15; -1: none */
+static uint16_t thread_mask[PROCS];   /* bit n: thread n has a slot (an exit's quick test) */
 static uint16_t free_slots[FS0_GRANT_SLOTS];
 static unsigned n_free;
 
@@ -44,7 +45,7 @@ void grant_drop(k_word_t badge)
 {
     struct grant *g = &grants[badge % PROCS];
     if (!badge || g->badge != badge) return;
-    for (unsigned n = 1; n < FS0_BADGE_THREADS; n++)
+    for (unsigned n = 1; thread_mask[badge % PROCS] && n < FS0_BADGE_THREADS; n++)
         grant_thread_drop(badge | (k_word_t)n << FS0_BADGE_THREAD_SHIFT);
     for (unsigned k = 0; k < FS0_GRANT_PAGES; k++)
         if (g->slot[k] >= 0) {
@@ -86,6 +87,7 @@ void grant_thread_drop(k_word_t tbadge)
     if (!pb || n == 0 || grants[pb % PROCS].badge != pb || *ts < 0) return;
     slot_delete(*ts);
     *ts = -1;
+    thread_mask[pb % PROCS] &= (uint16_t)~(1u << n);
 }
 
 void grant_thread_take(k_word_t tbadge, int s)
@@ -108,6 +110,7 @@ void grant_thread_take(k_word_t tbadge, int s)
         return;
     }
     thread_slot[pb % PROCS][n] = (int16_t)s;
+    thread_mask[pb % PROCS] |= (uint16_t)(1u << n);
 }
 
 /* The calling thread's IPC-buffer page in fs0: thread 0's is the process's UTCB. */
@@ -130,14 +133,27 @@ static uint8_t *frame(k_word_t badge, unsigned k)
 
 const uint8_t *grant_path_area(k_word_t tbadge)
 {
-    uint8_t *u = thread_page(tbadge);
+    uint8_t *u = FS0_BADGE_THREAD(tbadge) ? thread_page(tbadge) : frame(tbadge, 0);
     return u ? u + FS0_UTCB_AREA : NULL;
+}
+
+/* Thread n (> 0): its own UTCB area only (the window is thread 0's). Out of line, so
+ * that thread 0's path through grant_buffer stays a leaf. */
+static __attribute__((noinline)) void *thread_buffer(k_word_t tbadge, unsigned n, k_word_t addr,
+                                                     k_word_t len, int *err)
+{
+    k_word_t va = MM0_IPC_BUFFER_VA + n * 4096ul + FS0_UTCB_AREA;
+    uint8_t *f = thread_page(tbadge);
+    if (f && addr >= va && addr - va <= FS0_UTCB_AREA_SIZE && len <= FS0_UTCB_AREA_SIZE - (addr - va))
+        return f + FS0_UTCB_AREA + (addr - va);
+    *err = -EFAULT;
+    return NULL;
 }
 
 void *grant_buffer(k_word_t tbadge, k_word_t addr, k_word_t len, int *err)
 {
-    k_word_t badge = FS0_BADGE_PROC(tbadge);
     unsigned n = FS0_BADGE_THREAD(tbadge);
+    k_word_t badge = tbadge;   /* thread 0's badge is its process's */
     static const struct { k_word_t va, size, off; unsigned k; } regions[] = {
         {MM0_IPC_BUFFER_VA + FS0_UTCB_AREA, FS0_UTCB_AREA_SIZE, FS0_UTCB_AREA, 0},
         {MM0_FS0_WINDOW_VA, FS0_WINDOW_SIZE, 0, 1},
@@ -148,16 +164,7 @@ void *grant_buffer(k_word_t tbadge, k_word_t addr, k_word_t len, int *err)
     }
     static uint8_t none;
     if (len == 0) return &none;   /* nothing moves: read(fd, any, 0) is 0, as POSIX has it */
-    if (n != 0) {
-        /* Thread n: its own UTCB area only (the window is thread 0's). */
-        k_word_t va = MM0_IPC_BUFFER_VA + n * 4096ul + FS0_UTCB_AREA;
-        uint8_t *f = thread_page(tbadge);
-        if (f && addr >= va && addr - va <= FS0_UTCB_AREA_SIZE &&
-            len <= FS0_UTCB_AREA_SIZE - (addr - va))
-            return f + FS0_UTCB_AREA + (addr - va);
-        *err = -EFAULT;
-        return NULL;
-    }
+    if (n != 0) return thread_buffer(tbadge, n, addr, len, err);   /* a tail call */
     for (unsigned i = 0; i < 2; i++) {
         /* Inside: addr >= va and len <= size - (addr - va), without overflow. */
         if (addr < regions[i].va || addr - regions[i].va > regions[i].size ||

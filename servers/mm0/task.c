@@ -80,7 +80,7 @@ static void thread_release(struct task *t, struct thread *th)
     if (th->ipc == t->utcb) th->ipc = NO_PAGE;   /* the task's UTCB stays (fs0link.c) */
     if (th->tcb != NO_PAGE) pool_page_release(th->tcb);
     th->tcb = NO_PAGE;
-    fs0_thread_gone(t, th);   /* a page fs0 holds a copy of goes back through fs0 */
+    if (th->fs0_grant) fs0_thread_gone(t, th);   /* a page fs0 holds a copy of goes back through fs0 */
     page_t *objs[] = {&th->ipc, &th->cnode};
     for (unsigned i = 0; i < 2; i++) {
         if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
@@ -122,6 +122,7 @@ struct thread *thread_new(struct task *t, int *err)
     th->clear_tid = 0;
     th->waiting = false;
     th->fs0_grant = false;
+    th->no = (uint8_t)n;
     th->tcb = pool_page_new(K_TCB_OBJECT, 0);
     th->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
     /* Slot 0's IPC buffer is the task's UTCB, made once and kept while the task lives
@@ -146,7 +147,7 @@ struct thread *thread_new(struct task *t, int *err)
         *err = -EAGAIN;
         goto fail;
     }
-    k_word_t ipc_va = th->ipc_va = MM0_IPC_BUFFER_VA + n * PAGE_SIZE;
+    k_word_t ipc_va = MM0_IPC_BUFFER_VA + n * PAGE_SIZE;
     if (!utcb && (e = space_map(t->vspace, &t->mem.pts, page_cap(th->ipc), ipc_va,
                                 K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER))) {
         *err = e;
@@ -218,7 +219,7 @@ int thread_start(struct thread *th, k_word_t pc, k_word_t sp, k_word_t a0, k_wor
     r.a1 = a1;
     r.gp = gp;
     r.tp = tp;
-    r.a2 = th->ipc_va;   /* where its IPC buffer is: libposix keeps it per thread */
+    r.a2 = MM0_IPC_BUFFER_VA + th->no * PAGE_SIZE;   /* its IPC buffer: libposix keeps it per thread */
     /* Suspend first: a thread blocked in a Call to us (exec) restarts cleanly. */
     k_tcb_suspend(page_cap(th->tcb));
     int e = k_tcb_write_registers(page_cap(th->tcb), true, 0, K_USER_CONTEXT_WORDS, &r);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <mm0/clone.h>
+#include <fs0/protocol.h>
 #include "ipc.h"
 
 void __posix_clone_thread(void);
@@ -59,6 +60,8 @@ void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc
 void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc)
 {
     __posix_ipc = ipc;
+    __posix_big_io = (char *)ipc + FS0_UTCB_AREA;   /* no window: 3 KiB pieces */
+    __posix_big_piece = FS0_UTCB_AREA_SIZE;
     mm0_thread_exit(fn(arg));
 }
 

@@ -11,6 +11,11 @@
  * passes it (crt0.S, clone.c). Every libposix message past 4 words goes through it. */
 extern __thread struct k_ipc_buffer *__posix_ipc;
 static inline struct k_ipc_buffer *posix_ipc(void) { return __posix_ipc; }
+/* Where this thread's transfers over the UTCB area go, and at most how much a request
+ * (file.c): thread 0's through the window, 4 KiB; another's through its own area, 3 KiB.
+ * Kept beside the pointer so that the loop tests nothing. */
+extern __thread char *__posix_big_io;
+extern __thread unsigned long __posix_big_piece;
 
 /* Call mm0 with label and n words (n <= MM0_MSG_WORDS; words past the fourth must
  * already be in the IPC buffer's msg[]). Returns MR0; *mr1 gets MR1. */

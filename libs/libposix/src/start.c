@@ -6,6 +6,7 @@
 #include <picotls.h>
 #include <k/k.h>
 #include <mm0/protocol.h>
+#include <fs0/protocol.h>
 #include "ipc.h"
 
 extern char **environ;
@@ -15,6 +16,8 @@ void __libc_init_array(void);
 void __posix_stdio_flush(void);
 
 __thread struct k_ipc_buffer *__posix_ipc;
+__thread char *__posix_big_io;
+__thread unsigned long __posix_big_piece;
 
 /* Thread 0's TLS block is static; clone gives other threads theirs. */
 static uint8_t tls_block[512] __attribute__((aligned(64)));
@@ -31,6 +34,8 @@ void __posix_start(uintptr_t *sp)
      * libk's own wrappers use (a single-threaded program's is then right). */
     __posix_ipc = (struct k_ipc_buffer *)MM0_IPC_BUFFER_VA;
     k_ipc_buffer_set(__posix_ipc);
+    __posix_big_io = (char *)MM0_FS0_WINDOW_VA;
+    __posix_big_piece = FS0_WINDOW_SIZE;
     int argc = (int)sp[0];
     char **argv = (char **)&sp[1];
     environ = argv + argc + 1;
