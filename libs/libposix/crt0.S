@@ -1,5 +1,6 @@
 /* Start of a POSIX process. mm0 enters with sp at argc (argv, envp above it, as the
- * System V psABI lays out the initial stack) and nothing else set. */
+ * System V psABI lays out the initial stack) and a2 = the thread's IPC buffer, which
+ * goes on to __posix_start untouched. */
     .section .text.start, "ax"
     .global _start
 _start:

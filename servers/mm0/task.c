@@ -219,7 +219,8 @@ int thread_start(struct thread *th, k_word_t pc, k_word_t sp, k_word_t a0, k_wor
     r.a1 = a1;
     r.gp = gp;
     r.tp = tp;
-    r.a2 = MM0_IPC_BUFFER_VA + th->no * PAGE_SIZE;   /* its IPC buffer: libposix keeps it per thread */
+    /* Its IPC buffer, at every start (exec and clone): libposix keeps it per thread. */
+    r.a2 = MM0_IPC_BUFFER_VA + th->no * PAGE_SIZE;
     /* Suspend first: a thread blocked in a Call to us (exec) restarts cleanly. */
     k_tcb_suspend(page_cap(th->tcb));
     int e = k_tcb_write_registers(page_cap(th->tcb), true, 0, K_USER_CONTEXT_WORDS, &r);

@@ -1149,6 +1149,45 @@ static int t_thread_hostile(void)
     return unlink("/tmp/hostile-thread");
 }
 
+
+/* A thread other than 0 execs: the program runs in that thread's slot, so its IPC
+ * buffer and fs0 area are that slot's (mm0 passes the buffer at every start). It
+ * checks a stat (an 8-word reply), a 7,000-byte file written and read back (3 KiB
+ * pieces) and a long console line: `init --slot-checks`. */
+static int exec_from_thread(void *arg)
+{
+    (void)arg;
+    char *argv[] = {"init", "--slot-checks", NULL};
+    execv("init", argv);
+    _exit(9);
+}
+
+static int slot_checks(void)
+{
+    struct stat st;
+    if ((k_word_t)mm0_ipc_buffer() == MM0_IPC_BUFFER_VA) return 2;   /* not run from slot n */
+    if (stat("/etc/motd", &st) || st.st_size != (off_t)strlen(motd)) return 3;
+    if (write_read("/tmp/slot-checks", 7000, 9)) return 4;
+    if (unlink("/tmp/slot-checks")) return 5;
+    printf("exec'd from thread 1, its slot's long line arrives whole: 0123456789abcdefghij\n");
+    fflush(stdout);
+    return 0;
+}
+
+static int t_thread_exec(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct spawned t;
+        if (spawn(&t, exec_from_thread, NULL)) _exit(8);
+        for (;;) sched_yield();   /* the exec ends this thread */
+    }
+    int st;
+    CHECK(c > 0 && waitpid(c, &st, 0) == c, "fork/wait");
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the program exec'd by thread 1: status 0x%x", st);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1188,6 +1227,7 @@ static const struct {
     {"thread 1 blocked on a pipe while thread 0 does file I/O and writes the pipe", t_thread_blocked_pipe},
     {"a process ends with a thread blocked in fs0; 400 threads come and go", t_thread_exit_blocked},
     {"hostile: a thread's buffers outside its own area are -EFAULT", t_thread_hostile},
+    {"a program exec'd by thread 1 runs with that slot's IPC buffer and area", t_thread_exec},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
@@ -1205,6 +1245,7 @@ static int echo_stdin(const char *word)
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--echo-stdin")) return echo_stdin(argv[2]);
+    if (argc == 2 && !strcmp(argv[1], "--slot-checks")) return slot_checks();
     unsigned n = sizeof tests / sizeof tests[0];
     for (unsigned i = 0; i < n; i++) {
         test_no++;
