@@ -1,5 +1,6 @@
 /* Start of a POSIX process. mm0 enters with sp at argc (argv, envp above it, as the
- * System V psABI lays out the initial stack) and nothing else set. */
+ * System V psABI lays out the initial stack) and a2 = the thread's IPC buffer, which
+ * goes on to __posix_start untouched. */
     .section .text.start, "ax"
     .global _start
 _start:
@@ -21,14 +22,12 @@ __posix_fork_child:
     call    longjmp
 2:  j       2b
 
-/* First instruction of a clone'd thread or process: a0 = fn, a1 = arg. A thread that
- * returns ends itself; a process ends with fn's value as its exit status. */
+/* First instruction of a clone'd thread or process: a0 = fn, a1 = arg, and for a
+ * thread a2 = its own IPC buffer (clone.c keeps it in TLS). A thread that returns
+ * ends itself; a process ends with fn's value as its exit status. */
     .global __posix_clone_thread
 __posix_clone_thread:
-    mv      t0, a0
-    mv      a0, a1
-    jalr    t0
-    call    mm0_thread_exit
+    call    __posix_thread_start
 3:  j       3b
 
     .global __posix_clone_process

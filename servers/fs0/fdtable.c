@@ -11,7 +11,9 @@ static struct ofile files[FS0_OPEN_FILES];
 struct proc *proc_find(k_word_t badge)
 {
     struct proc *p = &procs[badge % FS0_PROCS];
-    return badge && p->badge == badge ? p : NULL;
+    /* Thread 0's badge is the process's; thread n's has n in it (fs0/protocol.h). */
+    if (!p->badge || (p->badge != badge && p->badge != FS0_BADGE_PROC(badge))) return NULL;
+    return p;
 }
 
 bool vfs_is_open(int mnt, uint32_t ino)

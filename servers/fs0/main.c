@@ -12,6 +12,7 @@
 #include "grant.h"
 #include "service.h"
 #include "blkdev.h"
+#include "wait.h"
 
 /* Apply every task event mm0 has queued, in order. A NEW or WINDOW reply carries a
  * frame cap, received into the grant slot named before the call. */
@@ -36,6 +37,11 @@ static void drain_events(void)
         } else if (m0 == FS0_EV_EXIT) {
             proc_exit(m1);
             grant_drop(m1);
+        } else if (m0 == FS0_EV_THREAD) {
+            if (cap) grant_thread_take(m1, slot);
+        } else if (m0 == FS0_EV_THREAD_EXIT) {
+            wait_drop_caller(m1);
+            grant_thread_drop(m1);
         } else {
             if (cap) grant_take(0, 0, slot);   /* nothing names it: deleted */
             return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
@@ -92,7 +98,7 @@ int main(int argc, char **argv)
         }
         unsigned n = 1;
         if (!p) rep[0] = (k_word_t)-ESRCH;
-        else n = fs0_serve(p, k_msginfo_label(info), w, len, rep);
+        else n = fs0_serve(p, badge, k_msginfo_label(info), w, len, rep);
         if (n == 0) {   /* the answer waits (wait.c): the caller's reply is saved */
             info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
             continue;

@@ -16,6 +16,10 @@
 
 static const struct vfs_ops *mnt(int m) { return vfs_mounts[m]; }
 
+/* The badge of the thread whose request is being served (fs0_serve): its UTCB holds
+ * the paths, its buffers the data (grant.h). */
+static k_word_t caller;
+
 /* The path argument: n bytes (the count is in the message) at the start of the
  * caller's UTCB area, copied into b (FS0_PATH_BYTES) before they are looked at, since
  * the caller can change its page at any time; nstr NUL-terminated strings, each
@@ -23,7 +27,8 @@ static const struct vfs_ops *mnt(int m) { return vfs_mounts[m]; }
 static int get_paths(const struct proc *p, k_word_t n, int nstr, const char **s, char *b)
 {
     if (n == 0 || n > FS0_PATH_BYTES) return -EINVAL;
-    const uint8_t *area = grant_path_area(p->badge);
+    (void)p;
+    const uint8_t *area = grant_path_area(caller);
     if (!area) return -EFAULT;   /* no UTCB granted (mm0 could not) */
     memcpy(b, area, n);
     if (b[n - 1] != '\0') return -EINVAL;   /* not terminated */
@@ -87,10 +92,10 @@ static int64_t do_read(struct proc *p, const k_word_t *w)
     if (!f || (f->flags & O_ACCMODE) == O_WRONLY) return -EBADF;
     if (f->dir) return -EISDIR;
     int err;
-    void *buf = grant_buffer(p->badge, w[1], w[2], &err);
+    void *buf = grant_buffer(caller, w[1], w[2], &err);
     if (!buf) return err;
     int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, buf, w[2]);
-    if (n == VFS_BLOCK) return wait_defer(p, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
+    if (n == VFS_BLOCK) return wait_defer(p, caller, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
     if (n > 0) f->off += (uint64_t)n;
     return n;
 }
@@ -101,7 +106,7 @@ static int64_t do_write(struct proc *p, const k_word_t *w)
     k_word_t n = w[2];
     if (!f || (f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
     int err;
-    const void *buf = grant_buffer(p->badge, w[1], n, &err);
+    const void *buf = grant_buffer(caller, w[1], n, &err);
     if (!buf) return err;
     const struct vfs_ops *fs = mnt(f->node.mnt);
     if (f->flags & O_APPEND) {
@@ -111,7 +116,7 @@ static int64_t do_write(struct proc *p, const k_word_t *w)
         f->off = st.size;
     }
     int64_t r = fs->write(f->node.ino, f->off, buf, n);
-    if (r == VFS_BLOCK) return wait_defer(p, f, FS0_WRITE, w[1], n);   /* a full pipe */
+    if (r == VFS_BLOCK) return wait_defer(p, caller, f, FS0_WRITE, w[1], n);   /* a full pipe */
     if (r > 0) f->off += (uint64_t)r;
     return r;
 }
@@ -223,8 +228,10 @@ static int do_stat_path(struct proc *p, const k_word_t *w, struct fs0_stat *st, 
     return mnt(n.mnt)->stat(n.ino, st);
 }
 
-unsigned fs0_serve(struct proc *p, k_word_t label, const k_word_t *w, unsigned len, k_word_t *rep)
+unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_t *w, unsigned len,
+                   k_word_t *rep)
 {
+    caller = badge;
     /* Every request has a fixed length (paths and data are not in the message). */
     static const signed char fixed[FS0_REQUEST_COUNT] = {
         [FS0_OPEN] = 3, [FS0_CLOSE] = 1, [FS0_READ] = 3, [FS0_WRITE] = 3, [FS0_LSEEK] = 3,

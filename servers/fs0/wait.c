@@ -16,7 +16,7 @@
 
 struct waiter {
     bool used;
-    k_word_t badge, label;
+    k_word_t badge, caller, label;   /* the process, the thread that asked */
     struct ofile *f;
     size_t len;
     k_word_t addr;         /* the caller's buffer (grant_buffer finds it again) */
@@ -25,7 +25,8 @@ static struct waiter ws[WAITERS];
 static unsigned order[WAITERS], n_waiting;   /* indices, oldest first */
 static bool kicked;
 
-int64_t wait_defer(struct proc *p, struct ofile *f, k_word_t label, k_word_t addr, size_t len)
+int64_t wait_defer(struct proc *p, k_word_t caller, struct ofile *f, k_word_t label, k_word_t addr,
+                   size_t len)
 {
     unsigned i = 0;
     while (i < WAITERS && ws[i].used) i++;
@@ -36,6 +37,7 @@ int64_t wait_defer(struct proc *p, struct ofile *f, k_word_t label, k_word_t add
     if (k_cnode_save_caller(FS0_SLOT_REPLIES, i, FS0_REPLY_BITS)) return -EAGAIN;
     w->used = true;
     w->badge = p->badge;
+    w->caller = caller;
     w->label = label;
     w->f = f;
     w->len = len;
@@ -69,7 +71,7 @@ static bool retry(unsigned k)
     struct ofile *f = w->f;
     const struct vfs_ops *fs = vfs_mounts[f->node.mnt];
     int err;
-    void *buf = grant_buffer(w->badge, w->addr, w->len, &err);   /* checked when kept */
+    void *buf = grant_buffer(w->caller, w->addr, w->len, &err);   /* checked when kept */
     int64_t r = err;
     if (buf && w->label == FS0_READ) r = fs->read(f->node.ino, f->off, buf, w->len);
     else if (buf) r = fs->write(f->node.ino, f->off, buf, w->len);
@@ -95,11 +97,11 @@ void wait_poll(void)
     kicked = false;
 }
 
-void wait_drop(k_word_t badge)
+static void drop_if(k_word_t badge, bool by_caller)
 {
     for (unsigned k = 0; k < n_waiting;) {
         unsigned i = order[k];
-        if (ws[i].badge != badge) {
+        if ((by_caller ? ws[i].caller : ws[i].badge) != badge) {
             k++;
             continue;
         }
@@ -107,3 +109,6 @@ void wait_drop(k_word_t badge)
         finish(k);
     }
 }
+
+void wait_drop(k_word_t badge) { drop_if(badge, false); }
+void wait_drop_caller(k_word_t caller) { drop_if(caller, true); }

@@ -11,7 +11,12 @@
  * (one cap a message: seL4 has one receive slot). When the process ends its frames
  * leave its VSpace but stay allocated: fs0 may be in the middle of a request of that
  * process. They are freed (fs0's copies revoked first) only at fs0's next pull after
- * the EXIT event, when fs0 has applied that EXIT and so stopped using them. */
+ * the EXIT event, when fs0 has applied that EXIT and so stopped using them.
+ *
+ * Threads past slot 0 have IPC-buffer pages of their own: a THREAD event grants fs0
+ * a copy of each (the thread's paths and data travel there), and a THREAD_EXIT event
+ * hands the page back, freed with the same care at fs0's next pull. A task's threads'
+ * exits are queued before its EXIT. */
 #include <errno.h>
 #include <stdio.h>
 #include <cpio.h>
@@ -42,6 +47,7 @@ struct event {
 static struct event q[QSIZE];
 static unsigned q_head, q_count;
 static page_t pending[2] = {NO_PAGE, NO_PAGE};   /* the last EXIT fs0 pulled */
+static unsigned thread_grants;   /* threads fs0 holds a page of: each has an exit to come */
 
 static void free_grant(page_t *p)
 {
@@ -106,7 +112,10 @@ static int server_cspace(struct task *t, struct thread *th)
     if (!e) e = k_tcb_set_space(page_cap(th->tcb), MM0_SLOT_FAULT, page_cap(cs_root),
                                 k_cnode_cap_data(0, 0), t->vspace, 0);
     if (e) return e;
-    return space_tables(t->vspace, &t->mem.pts, FS0_GRANT_VA);
+    if ((e = space_tables(t->vspace, &t->mem.pts, FS0_GRANT_VA))) return e;
+    for (unsigned j = 0; !e && j < FS0_THREAD_REGIONS; j++)
+        e = space_tables(t->vspace, &t->mem.pts, FS0_THREAD_VA + j * 0x200000ul);
+    return e;
 }
 
 /* fs0 is ending: its CSpace goes (the copies of its root and thread CNode first: they
@@ -200,6 +209,8 @@ int fs0_start(void)
 int fs0_thread_caps(struct task *t, struct thread *th)
 {
     if (t->n_live == 1 && th == &t->thr[0]) t->fs0_badge = th->badge;   /* the process's */
+    /* Thread n's badge: the process's and n, so fs0 knows both (fs0/protocol.h). */
+    k_word_t badge = t->fs0_badge | (k_word_t)(th - t->thr) << FS0_BADGE_THREAD_SHIFT;
     /* Without fs0, slot 3 holds mm0's endpoint with no rights: a Call on it is answered
      * with an error (InvalidCapability) instead of faulting, so libposix learns there
      * is no file server (its console descriptors then go to the console directly). */
@@ -207,7 +218,41 @@ int fs0_thread_caps(struct task *t, struct thread *th)
         return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE,
                             MM0_CAP_SERVICE_EP, MM0_DEPTH, 0, 0);
     return k_cnode_mint(page_cap(th->cnode), MM0_SLOT_FS0, MM0_PROC_CNODE_BITS, MM0_CAP_CNODE, ep,
-                        MM0_DEPTH, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, t->fs0_badge);
+                        MM0_DEPTH, K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, badge);
+}
+
+bool fs0_can_clone(void)
+{
+    /* The new thread's THREAD and, later, its THREAD_EXIT; every task's EXIT and every
+     * granted thread's exit to come. */
+    return !ep || server_gone || q_count + 2 + MAX_TASKS + thread_grants <= QSIZE;
+}
+
+void fs0_thread_new(struct task *t, struct thread *th)
+{
+    if (!ep || !server || t == server || th == &t->thr[0]) return;
+    k_word_t badge = t->fs0_badge | (k_word_t)(th - t->thr) << FS0_BADGE_THREAD_SHIFT;
+    if (!push(&(struct event){FS0_EV_THREAD, badge, t->fs0_badge, t->pid, (int)(th - t->thr),
+                              {th->ipc, NO_PAGE}}))
+        return;   /* fs0_can_clone was asked first: does not happen */
+    th->fs0_grant = true;
+    thread_grants++;
+}
+
+void fs0_thread_gone(struct task *t, struct thread *th)
+{
+    if (!th->fs0_grant) return;
+    th->fs0_grant = false;
+    thread_grants--;
+    if (th->ipc == NO_PAGE) return;
+    k_riscv_page_unmap(page_cap(th->ipc));   /* out of the process; fs0 may still use it */
+    k_word_t badge = t->fs0_badge | (k_word_t)(th - t->thr) << FS0_BADGE_THREAD_SHIFT;
+    if (server && push(&(struct event){FS0_EV_THREAD_EXIT, badge, t->fs0_badge, t->pid, 0,
+                                       {th->ipc, NO_PAGE}})) {
+        th->ipc = NO_PAGE;   /* the event owns it now */
+        return;
+    }
+    free_grant(&th->ipc);   /* fs0 gone: nobody uses its copy */
 }
 
 int fs0_task_new(struct task *t)
@@ -243,7 +288,7 @@ bool fs0_can_fork(void)
 {
     /* Each live task has at most one exit to come: keep room for all of them, and for
      * the new one's NEW and WINDOW. */
-    return q_count + 2 + MAX_TASKS <= QSIZE;
+    return q_count + 2 + MAX_TASKS + thread_grants <= QSIZE;
 }
 
 void fs0_task_forked(struct task *child, struct task *parent)
@@ -262,7 +307,7 @@ void fs0_task_exited(struct task *t)
         free_grant(&pending[0]);
         free_grant(&pending[1]);
         for (; q_count; q_count--, q_head = (q_head + 1) % QSIZE)
-            if (q[q_head].kind == FS0_EV_EXIT) {
+            if (q[q_head].kind == FS0_EV_EXIT || q[q_head].kind == FS0_EV_THREAD_EXIT) {
                 free_grant(&q[q_head].page[0]);
                 free_grant(&q[q_head].page[1]);
             }
@@ -294,11 +339,12 @@ int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap)
     q_count--;
     out[0] = ev->kind;
     out[1] = ev->badge;
-    out[2] = ev->kind == FS0_EV_WINDOW ? 0 : ev->parent;   /* WINDOW: the page index */
+    out[2] = ev->kind == FS0_EV_WINDOW ? 0 : ev->parent;   /* WINDOW: the page index;
+                                                             * THREAD*: the process */
     out[3] = q_count;
     out[4] = (k_word_t)ev->pid;
     out[5] = (k_word_t)ev->ppid;
-    if (ev->kind == FS0_EV_EXIT) {
+    if (ev->kind == FS0_EV_EXIT || ev->kind == FS0_EV_THREAD_EXIT) {
         pending[0] = ev->page[0];
         pending[1] = ev->page[1];
     } else if (ev->page[0] != NO_PAGE) {

@@ -22,6 +22,11 @@ void fs0_task_pages_free(struct task *t);
 /* A fork may go ahead (room left in the event queue; exits always find room). */
 bool fs0_can_fork(void);
 void fs0_task_forked(struct task *child, struct task *parent);
+/* Clone: room in the event queue for a thread's grant (else -EAGAIN); th (not slot 0)
+ * was made: fs0 gets its IPC-buffer page; th goes: the page goes back through fs0. */
+bool fs0_can_clone(void);
+void fs0_thread_new(struct task *t, struct thread *th);
+void fs0_thread_gone(struct task *t, struct thread *th);
 void fs0_task_exited(struct task *t);
 /* MM0_FS0_EVENT from t: the oldest event (FS0_EV_WORDS words; *cap the frame the
  * reply carries, 0 for none), or -EPERM if t is not fs0. */

@@ -104,8 +104,10 @@ static struct reply do_clone(struct task *t, const k_word_t *w)
     }
     if (flags & MM0_CLONE_PARENT) return ret(-EINVAL);
     int e;
+    if (!fs0_can_clone()) return ret(-EAGAIN);
     struct thread *th = thread_new(t, &e);
     if (!th) return ret(e);
+    fs0_thread_new(t, th);   /* fs0 gets its IPC buffer: its file calls' data go there */
     th->clear_tid = flags & MM0_CLONE_CHILD_CLEARTID ? clear_tid : 0;
     if ((e = thread_start(th, pc, sp, a0, a1, gp, tp))) {
         thread_exit(t, th, 0);

@@ -78,8 +78,11 @@ static k_cptr_t wait_slot(const struct task *t, const struct thread *th)
 static void thread_release(struct task *t, struct thread *th)
 {
     if (th->ipc == t->utcb) th->ipc = NO_PAGE;   /* the task's UTCB stays (fs0link.c) */
-    page_t *objs[] = {&th->tcb, &th->ipc, &th->cnode};
-    for (unsigned i = 0; i < 3; i++) {
+    if (th->tcb != NO_PAGE) pool_page_release(th->tcb);
+    th->tcb = NO_PAGE;
+    if (th->fs0_grant) fs0_thread_gone(t, th);   /* a page fs0 holds a copy of goes back through fs0 */
+    page_t *objs[] = {&th->ipc, &th->cnode};
+    for (unsigned i = 0; i < 2; i++) {
         if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
         *objs[i] = NO_PAGE;
     }
@@ -118,6 +121,8 @@ struct thread *thread_new(struct task *t, int *err)
     th->badge = next_serial++ << BADGE_SERIAL_SHIFT | (k_word_t)n << BADGE_THREAD_SHIFT | t->idx;
     th->clear_tid = 0;
     th->waiting = false;
+    th->fs0_grant = false;
+    th->no = (uint8_t)n;
     th->tcb = pool_page_new(K_TCB_OBJECT, 0);
     th->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
     /* Slot 0's IPC buffer is the task's UTCB, made once and kept while the task lives
@@ -214,6 +219,8 @@ int thread_start(struct thread *th, k_word_t pc, k_word_t sp, k_word_t a0, k_wor
     r.a1 = a1;
     r.gp = gp;
     r.tp = tp;
+    /* Its IPC buffer, at every start (exec and clone): libposix keeps it per thread. */
+    r.a2 = MM0_IPC_BUFFER_VA + th->no * PAGE_SIZE;
     /* Suspend first: a thread blocked in a Call to us (exec) restarts cleanly. */
     k_tcb_suspend(page_cap(th->tcb));
     int e = k_tcb_write_registers(page_cap(th->tcb), true, 0, K_USER_CONTEXT_WORDS, &r);

@@ -14,6 +14,8 @@ enum task_state { TASK_FREE, TASK_LIVE, TASK_ZOMBIE };
  * that the badge names the thread), its IPC buffer at MM0_IPC_BUFFER_VA + n pages. */
 struct thread {
     bool live;
+    bool fs0_grant;             /* fs0 holds a copy of ipc (fs0link.c: a THREAD event) */
+    uint8_t no;                 /* its slot: its IPC buffer is MM0_IPC_BUFFER_VA + no pages */
     int tid;                    /* thread 0's is the pid */
     k_word_t badge;             /* serial << 12 | thread number << 8 | task index */
     page_t tcb, cnode, ipc;

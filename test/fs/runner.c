@@ -987,6 +987,307 @@ static int t_opendir(void)
 }
 /* ------------------------------------------------------------ end of the pipe block */
 
+
+/* ------------------------------------------------------------ threads doing file I/O */
+
+/* A CLONE_VM thread of ours: started by spawn, joined by join (its clear-tid word). */
+struct spawned {
+    char *stack;
+    volatile pid_t ctid;
+};
+
+static int spawn(struct spawned *t, int (*fn)(void *), void *arg)
+{
+    t->stack = malloc(64 * 1024);
+    if (!t->stack) return -1;
+    t->ctid = 1;
+    int tid = clone(fn, t->stack + 64 * 1024, CLONE_VM | CLONE_THREAD | CLONE_CHILD_CLEARTID, arg,
+                    NULL, NULL, (pid_t *)&t->ctid);
+    if (tid <= 0) {
+        free(t->stack);
+        return -1;
+    }
+    return 0;
+}
+
+static int join(struct spawned *t)
+{
+    for (long spins = 0; t->ctid != 0 && spins < 5000000; spins++) sched_yield();
+    if (t->ctid != 0) return -1;
+    free(t->stack);
+    return 0;
+}
+
+/* One thread's file loop: its own file, sizes from a few bytes to past the window
+ * (so paths, UTCB-sized and multi-piece transfers), yields between every call so the
+ * threads' requests interleave; each iteration reads back and stats what it wrote. */
+#define TH_ITERS 60
+struct th_job {
+    unsigned seed;
+    int result;   /* 0 ok, else the iteration that failed + 1 */
+    char path[32];
+    unsigned char buf[9000], back[9000];
+};
+
+static int file_loop(void *arg)
+{
+    struct th_job *j = arg;
+    for (unsigned it = 0; it < TH_ITERS; it++) {
+        size_t n = 1 + (it * 997 + j->seed * 131) % sizeof j->buf;
+        for (size_t i = 0; i < n; i++) j->buf[i] = pattern(i, j->seed + it);
+        int fd = open(j->path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+        sched_yield();
+        bool ok = fd >= 3 && write(fd, j->buf, n) == (ssize_t)n;
+        sched_yield();
+        struct stat st;   /* stat's reply is 8 words: past the registers */
+        ok = ok && stat(j->path, &st) == 0 && st.st_size == (off_t)n && fstat(fd, &st) == 0 &&
+             st.st_size == (off_t)n;
+        sched_yield();
+        ok = ok && lseek(fd, 0, SEEK_SET) == 0 && read(fd, j->back, sizeof j->back) == (ssize_t)n &&
+             !memcmp(j->buf, j->back, n);
+        if (fd >= 0) close(fd);
+        if (!ok) {
+            j->result = (int)it + 1;
+            return 0;
+        }
+    }
+    j->result = unlink(j->path) ? -1 : 0;
+    return 0;
+}
+
+static struct th_job jobs[3];
+
+static int t_threads_files_at_once(void)
+{
+    struct spawned t[2];
+    for (unsigned k = 0; k < 3; k++) {
+        jobs[k].seed = 17 * k + 3;
+        jobs[k].result = -2;
+        snprintf(jobs[k].path, sizeof jobs[k].path, k == 2 ? "/data/thr%u" : "/tmp/thread%u", k);
+    }
+    CHECK(spawn(&t[0], file_loop, &jobs[0]) == 0 && spawn(&t[1], file_loop, &jobs[1]) == 0,
+          "clone: errno %d", errno);
+    file_loop(&jobs[2]);   /* thread 0 too, at the same time (its window) */
+    CHECK(join(&t[0]) == 0 && join(&t[1]) == 0, "the threads did not finish");
+    for (unsigned k = 0; k < 3; k++)
+        CHECK(jobs[k].result == 0, "thread %u: iteration %d went wrong", k, jobs[k].result - 1);
+    return 0;
+}
+
+/* A write of 100 bytes (13 message words) to the console from a thread. */
+static const char long_line[] =
+    "thread 1 writes this line whole: 0123456789abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ\n";
+
+static int console_line(void *arg)
+{
+    (void)arg;
+    return write(1, long_line, sizeof long_line - 1) == (ssize_t)sizeof long_line - 1 ? 0 : 1;
+}
+
+static int t_thread_console(void)
+{
+    struct spawned t;
+    fflush(stdout);
+    CHECK(spawn(&t, console_line, NULL) == 0, "clone: errno %d", errno);
+    CHECK(join(&t) == 0, "the thread did not finish");
+    return 0;   /* fs.expect checks the line */
+}
+
+/* Thread 1 blocks reading a pipe; thread 0 meanwhile does file I/O through its own
+ * area and window, then writes the pipe and goes on with more I/O right away: the
+ * bytes thread 1 gets are the pipe's, not ours. */
+static int pipe_fd[2];
+static volatile int reader_state;
+static char reader_got[64];
+
+static int pipe_reader(void *arg)
+{
+    (void)arg;
+    reader_state = 1;
+    ssize_t n = read(pipe_fd[0], reader_got, 20);
+    reader_state = n == 20 ? 2 : 3;
+    return 0;
+}
+
+static int t_thread_blocked_pipe(void)
+{
+    struct spawned t;
+    CHECK(pipe(pipe_fd) == 0, "pipe");
+    reader_state = 0;
+    memset(reader_got, 0, sizeof reader_got);
+    CHECK(spawn(&t, pipe_reader, NULL) == 0, "clone: errno %d", errno);
+    for (int i = 0; i < 200 || (reader_state == 0 && i < 1000000); i++) sched_yield();   /* let it block */
+    CHECK(reader_state == 1, "the reader did not block (%d)", reader_state);
+    CHECK(write_read("/tmp/while-blocked", 10000, 5) == 0, "file I/O while a thread waits: %s", why);
+    int fd = open("/tmp/other", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 3 && write(fd, "FILEFILEFILEFILEFILE", 20) == 20, "write");
+    CHECK(write(pipe_fd[1], "pipe bytes, twenty!!", 20) == 20, "write the pipe");
+    char b[20];
+    CHECK(lseek(fd, 0, SEEK_SET) == 0 && read(fd, b, 20) == 20, "read right after");
+    CHECK(join(&t) == 0, "the reader did not finish");
+    CHECK(reader_state == 2, "the reader's read failed (%d)", reader_state);
+    CHECK(!memcmp(reader_got, "pipe bytes, twenty!!", 20), "the reader got '%.20s'", reader_got);
+    close(fd);
+    close(pipe_fd[0]);
+    close(pipe_fd[1]);
+    CHECK(unlink("/tmp/other") == 0 && unlink("/tmp/while-blocked") == 0, "unlink");
+    return 0;
+}
+
+/* A process ends while its thread 1 waits in fs0 (a pipe read): fs0 drops the wait and
+ * the thread's grant (its THREAD_EXIT before the EXIT), the pipe keeps its bytes for
+ * us; then many threads made and ended, each doing file I/O: grants recycle, memory
+ * comes back. */
+static int blocked_then_exit(long unused)
+{
+    (void)unused;
+    struct spawned t;
+    reader_state = 0;
+    if (spawn(&t, pipe_reader, NULL)) return 2;
+    for (int i = 0; i < 200 || (reader_state == 0 && i < 1000000); i++) sched_yield();
+    _exit(reader_state == 1 ? 5 : 3);
+}
+
+static int one_stat(void *arg)
+{
+    struct stat st;
+    int *r = arg;
+    *r = stat("/etc/motd", &st) == 0 && st.st_size == (off_t)strlen(motd) ? 1 : 2;
+    return 0;
+}
+
+static int t_thread_exit_blocked(void)
+{
+    CHECK(pipe(pipe_fd) == 0, "pipe");
+    pid_t c = fork();
+    if (c == 0) blocked_then_exit(0);
+    int st;
+    CHECK(c > 0 && waitpid(c, &st, 0) == c, "fork/wait");
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5, "the child's thread did not block (0x%x)", st);
+    CHECK(write(pipe_fd[1], "kept", 4) == 4, "write the pipe");
+    char b[8];
+    CHECK(read(pipe_fd[0], b, 8) == 4 && !memcmp(b, "kept", 4), "the dead reader took the bytes");
+    close(pipe_fd[0]);
+    close(pipe_fd[1]);
+    long before = mem_pages();
+    for (int i = 0; i < 400; i++) {   /* more than fs0's spare grant slots would allow leaking */
+        struct spawned t;
+        int r = 0;
+        CHECK(spawn(&t, one_stat, &r) == 0, "clone %d: errno %d", i, errno);
+        CHECK(join(&t) == 0 && r == 1, "thread %d: stat gave %d", i, r);
+    }
+    struct stat s0;
+    CHECK(stat("/etc/motd", &s0) == 0, "stat");   /* fs0 pulled the last exit: freed */
+    long after = mem_pages();
+    CHECK(after >= before, "%ld pages lost over 400 threads", before - after);
+    return 0;
+}
+
+/* Hostile: a thread names buffers outside its own UTCB area (another thread's area,
+ * thread 0's window, the IPC-buffer struct, past its area's end): -EFAULT; inside its
+ * own area works. A child's thread 1 at the same address reaches only its own page. */
+static volatile long hostile_res[8];
+
+static int hostile_thread(void *arg)
+{
+    const char *mark = arg ? "kid!" : "mine";
+    k_word_t own = (k_word_t)mm0_ipc_buffer() + FS0_UTCB_AREA;
+    k_word_t slot = ((k_word_t)mm0_ipc_buffer() - MM0_IPC_BUFFER_VA) / 4096;
+    int fd = open("/tmp/hostile-thread", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    memcpy((char *)own, mark, 4);
+    const k_word_t bad[5][2] = {
+        {MM0_IPC_BUFFER_VA + FS0_UTCB_AREA, 8},                       /* thread 0's area */
+        {MM0_FS0_WINDOW_VA, 8},                                      /* thread 0's window */
+        {MM0_IPC_BUFFER_VA + (slot + 1) * 4096 + FS0_UTCB_AREA, 8},  /* the next slot's */
+        {own - FS0_UTCB_AREA, 8},                                    /* its IPC-buffer struct */
+        {own + FS0_UTCB_AREA_SIZE - 4, 8},                           /* past its area's end */
+    };
+    for (unsigned i = 0; i < 5; i++) {
+        k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, bad[i][0], bad[i][1]};
+        hostile_res[i] = fs0_raw_call(i & 1 ? FS0_READ : FS0_WRITE, 3, w);
+    }
+    k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, own, 4};
+    hostile_res[5] = fs0_raw_call(FS0_WRITE, 3, w);
+    hostile_res[6] = (long)slot;
+    close(fd);
+    return 0;
+}
+
+static int t_thread_hostile(void)
+{
+    struct spawned t;
+    for (unsigned i = 0; i < 8; i++) hostile_res[i] = 99;
+    CHECK(spawn(&t, hostile_thread, NULL) == 0, "clone: errno %d", errno);
+    CHECK(join(&t) == 0, "the thread did not finish");
+    static const char *what[5] = {"thread 0's area", "the window", "another thread's area",
+                                  "its IPC-buffer struct", "past its area"};
+    for (unsigned i = 0; i < 5; i++)
+        CHECK(hostile_res[i] == -EFAULT, "a buffer in %s: %ld, want -EFAULT", what[i], hostile_res[i]);
+    CHECK(hostile_res[5] == 4, "a write from its own area: %ld", hostile_res[5]);
+    char b[8] = {0};
+    int fd = open("/tmp/hostile-thread", O_RDONLY);
+    CHECK(fd >= 3 && read(fd, b, 8) == 4 && !memcmp(b, "mine", 4), "the file holds '%s'", b);
+    close(fd);
+    /* Our thread slot 1's area still says "mine" (a reader waits there) while a
+     * child's thread, at the same address, writes from its own page: the file gets
+     * the child's bytes. */
+    CHECK(spawn(&t, pipe_reader, NULL) == 0 && pipe(pipe_fd) == 0, "clone, pipe");
+    pid_t c = fork();
+    if (c == 0) {
+        struct spawned u;
+        hostile_res[5] = 99;
+        if (spawn(&u, hostile_thread, "kid") || join(&u)) _exit(2);
+        _exit(hostile_res[5] == 4 ? 0 : 3);
+    }
+    CHECK(c > 0 && wait_ok(c), "the child's thread could not write from its own area");
+    fd = open("/tmp/hostile-thread", O_RDONLY);
+    CHECK(fd >= 3 && read(fd, b, 8) == 4 && !memcmp(b, "kid!", 4), "the child's file holds '%s'", b);
+    close(fd);
+    CHECK(write(pipe_fd[1], "pipe bytes, twenty!!", 20) == 20 && join(&t) == 0, "the reader");
+    close(pipe_fd[0]);
+    close(pipe_fd[1]);
+    return unlink("/tmp/hostile-thread");
+}
+
+
+/* A thread other than 0 execs: the program runs in that thread's slot, so its IPC
+ * buffer and fs0 area are that slot's (mm0 passes the buffer at every start). It
+ * checks a stat (an 8-word reply), a 7,000-byte file written and read back (3 KiB
+ * pieces) and a long console line: `init --slot-checks`. */
+static int exec_from_thread(void *arg)
+{
+    (void)arg;
+    char *argv[] = {"init", "--slot-checks", NULL};
+    execv("init", argv);
+    _exit(9);
+}
+
+static int slot_checks(void)
+{
+    struct stat st;
+    if ((k_word_t)mm0_ipc_buffer() == MM0_IPC_BUFFER_VA) return 2;   /* not run from slot n */
+    if (stat("/etc/motd", &st) || st.st_size != (off_t)strlen(motd)) return 3;
+    if (write_read("/tmp/slot-checks", 7000, 9)) return 4;
+    if (unlink("/tmp/slot-checks")) return 5;
+    printf("exec'd from thread 1, its slot's long line arrives whole: 0123456789abcdefghij\n");
+    fflush(stdout);
+    return 0;
+}
+
+static int t_thread_exec(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct spawned t;
+        if (spawn(&t, exec_from_thread, NULL)) _exit(8);
+        for (;;) sched_yield();   /* the exec ends this thread */
+    }
+    int st;
+    CHECK(c > 0 && waitpid(c, &st, 0) == c, "fork/wait");
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the program exec'd by thread 1: status 0x%x", st);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1020,6 +1321,13 @@ static const struct {
     {"dup2 onto 0 and 1, kept across exec; 1 is the console", t_dup2_exec},
     {"bad descriptors and hostile pipe requests", t_pipe_bad},
     {"opendir, readdir, rewinddir, closedir", t_opendir},
+    /* threads: each has its own IPC buffer and fs0 area */
+    {"two threads and thread 0 write, stat and read back files at once", t_threads_files_at_once},
+    {"a long console write from thread 1 arrives whole", t_thread_console},
+    {"thread 1 blocked on a pipe while thread 0 does file I/O and writes the pipe", t_thread_blocked_pipe},
+    {"a process ends with a thread blocked in fs0; 400 threads come and go", t_thread_exit_blocked},
+    {"hostile: a thread's buffers outside its own area are -EFAULT", t_thread_hostile},
+    {"a program exec'd by thread 1 runs with that slot's IPC buffer and area", t_thread_exec},
     {"sparse files: holes read as zeros and take no blocks", t_sparse},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
 };
@@ -1039,6 +1347,7 @@ static int echo_stdin(const char *word)
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--echo-stdin")) return echo_stdin(argv[2]);
+    if (argc == 2 && !strcmp(argv[1], "--slot-checks")) return slot_checks();
     unsigned n = sizeof tests / sizeof tests[0];
     for (unsigned i = 0; i < n; i++) {
         test_no++;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <mm0/clone.h>
+#include <fs0/protocol.h>
 #include "ipc.h"
 
 void __posix_clone_thread(void);
@@ -42,7 +43,7 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
         tp = (k_word_t)block;
     }
     if (!thread) __posix_stdio_flush();
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    struct k_ipc_buffer *ipc = posix_ipc();
     ipc->msg[4] = (k_word_t)arg;
     ipc->msg[5] = gp;
     ipc->msg[6] = tp;
@@ -52,6 +53,19 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
                       (k_word_t)fn, 0);
     return (int)mm0_result(r);
 }
+
+/* A new thread's first C code (crt0.S): tp is its TLS block, ipc its IPC buffer as
+ * mm0 configured it (MM0_IPC_BUFFER_VA + its thread number's pages). */
+void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc);
+void __posix_thread_start(int (*fn)(void *), void *arg, struct k_ipc_buffer *ipc)
+{
+    __posix_ipc = ipc;
+    __posix_big_io = (char *)ipc + FS0_UTCB_AREA;   /* no window: 3 KiB pieces */
+    __posix_big_piece = FS0_UTCB_AREA_SIZE;
+    mm0_thread_exit(fn(arg));
+}
+
+void *mm0_ipc_buffer(void) { return posix_ipc(); }
 
 void mm0_thread_exit(int status)
 {

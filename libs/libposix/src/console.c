@@ -14,7 +14,7 @@ static long console_call(k_word_t label, unsigned n, k_word_t a0, k_word_t a1, k
 {
     k_word_t m0 = a0, m1 = a1, m2 = a2, m3 = a3;
     k_call(MM0_SLOT_CONSOLE, k_msginfo_new(label, 0, 0, n), &m0, &m1, &m2, &m3);
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    struct k_ipc_buffer *ipc = posix_ipc();
     ipc->msg[1] = m1;
     ipc->msg[2] = m2;
     ipc->msg[3] = m3;
@@ -25,7 +25,7 @@ ssize_t console_write(int fd, const void *buf, size_t len)
 {
     const unsigned char *p = buf;
     size_t done = 0;
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    struct k_ipc_buffer *ipc = posix_ipc();
     do {
         size_t n = len - done < MM0_WRITE_MAX ? len - done : MM0_WRITE_MAX;
         k_word_t w[MM0_MSG_WORDS];   /* not zeroed: only the words sent are set */
@@ -51,6 +51,6 @@ ssize_t console_read(int fd, void *buf, size_t len)
     long r = console_call(CONSOLE_READ, 2, (k_word_t)fd, len, 0, 0);
     if (r <= 0) return mm0_result(r);
     if ((size_t)r > len) r = (long)len;
-    memcpy(buf, &k_ipc_buffer()->msg[1], (size_t)r);
+    memcpy(buf, &posix_ipc()->msg[1], (size_t)r);
     return r;
 }

@@ -14,11 +14,12 @@
 #include "ipc.h"
 
 /* Where the data goes: path names and transfers up to FS0_UTCB_AREA_SIZE in the
- * UTCB area (thread 0's IPC-buffer page, the one mm0 granted fs0: libposix uses it
- * for every thread), larger ones in the I/O window, FS0_WINDOW_SIZE at a time. fs0
- * moves the file data in or out of them directly, so a transfer is one copy here. */
-#define UTCB_AREA ((char *)MM0_IPC_BUFFER_VA + FS0_UTCB_AREA)
-#define WINDOW ((char *)MM0_FS0_WINDOW_VA)
+ * calling thread's UTCB area (its IPC-buffer page, which mm0 granted fs0), larger ones
+ * in thread 0 through the I/O window, FS0_WINDOW_SIZE at a time, in other threads
+ * through their UTCB area, FS0_UTCB_AREA_SIZE at a time (the window is thread 0's:
+ * threads never share a buffer, so they may call fs0 at once). fs0 moves the file
+ * data in or out of them directly, so a transfer is one copy here. */
+#define UTCB_AREA ((char *)posix_ipc() + FS0_UTCB_AREA)
 
 bool fs0_missing;
 
@@ -26,8 +27,7 @@ bool fs0_missing;
  * IPC buffer); at most room words of the reply land back in w. */
 static long fs0_call_in(k_word_t label, unsigned n, k_word_t *w, unsigned room)
 {
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
-    for (unsigned i = 4; i < n; i++) ipc->msg[i] = w[i];
+    for (unsigned i = 4; i < n; i++) posix_ipc()->msg[i] = w[i];
     k_word_t info = k_call(MM0_SLOT_FS0, k_msginfo_new(label, 0, 0, n), &w[0], &w[1], &w[2], &w[3]);
     /* fs0 answers with label 0; any other label is the kernel's error for an empty
      * slot 3 (an image without fs0): no such descriptor, no file system. */
@@ -36,7 +36,7 @@ static long fs0_call_in(k_word_t label, unsigned n, k_word_t *w, unsigned room)
         return label == FS0_OPEN ? -ENOSYS : -EBADF;
     }
     unsigned got = (unsigned)k_msginfo_length(info);
-    for (unsigned i = 4; i < got && i < room; i++) w[i] = ipc->msg[i];
+    for (unsigned i = 4; i < got && i < room; i++) w[i] = posix_ipc()->msg[i];
     return (long)w[0];
 }
 
@@ -71,14 +71,19 @@ int open(const char *path, int flags, ...)
     return (int)mm0_result(path_call(FS0_OPEN, 2, w, path, 0));
 }
 
-static char *io_buffer(size_t n) { return n <= FS0_UTCB_AREA_SIZE ? UTCB_AREA : WINDOW; }
+
 
 ssize_t fs0_read(int fd, void *buf, size_t len)
 {
     size_t done = 0;
+    char *area = UTCB_AREA;
     do {
-        size_t n = len - done < FS0_WINDOW_SIZE ? len - done : FS0_WINDOW_SIZE;
-        char *io = io_buffer(n);
+        size_t n = len - done;
+        char *io = area;
+        if (n > FS0_UTCB_AREA_SIZE) {   /* thread 0: through the window; others: 3 KiB */
+            io = __posix_big_io;
+            if (n > __posix_big_piece) n = __posix_big_piece;
+        }
         k_word_t w[4] = {(k_word_t)fd, (k_word_t)io, n};
         long r = fs0_call(FS0_READ, 3, w);
         if (r < 0) return done ? (ssize_t)done : mm0_result(r);
@@ -93,9 +98,14 @@ ssize_t fs0_read(int fd, void *buf, size_t len)
 ssize_t fs0_write(int fd, const void *buf, size_t len)
 {
     size_t done = 0;
+    char *area = UTCB_AREA;
     do {
-        size_t n = len - done < FS0_WINDOW_SIZE ? len - done : FS0_WINDOW_SIZE;
-        char *io = io_buffer(n);
+        size_t n = len - done;
+        char *io = area;
+        if (n > FS0_UTCB_AREA_SIZE) {   /* thread 0: through the window; others: 3 KiB */
+            io = __posix_big_io;
+            if (n > __posix_big_piece) n = __posix_big_piece;
+        }
         memcpy(io, (const char *)buf + done, n);
         k_word_t w[4] = {(k_word_t)fd, (k_word_t)io, n};
         long r = fs0_call(FS0_WRITE, 3, w);

@@ -27,7 +27,7 @@ int mm0_shutdown(int status)
 
 long mm0_raw_call(k_word_t label, unsigned length, const k_word_t *w, k_word_t *mr1)
 {
-    struct k_ipc_buffer *ipc = k_ipc_buffer();
+    struct k_ipc_buffer *ipc = posix_ipc();
     unsigned n = length < MM0_MSG_WORDS ? length : MM0_MSG_WORDS;
     for (unsigned i = 4; i < n; i++) ipc->msg[i] = w[i];
     /* length goes out as given (the kernel cuts it to 7 bits, to at most 120). */

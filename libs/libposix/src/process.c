@@ -29,7 +29,7 @@ pid_t fork(void)
     __asm__ volatile("mv %0, sp" : "=r"(sp));
     __asm__ volatile("mv %0, gp" : "=r"(gp));
     __asm__ volatile("mv %0, tp" : "=r"(tp));
-    k_ipc_buffer()->msg[4] = tp;
+    posix_ipc()->msg[4] = tp;
     long r = mm0_call(MM0_FORK, 5, (k_word_t)__posix_fork_child, (sp - 512) & ~15ul,
                       (k_word_t)jb, gp, 0);
     return (pid_t)mm0_result(r);

@@ -1,18 +1,19 @@
 /* The request protocol between processes (through libposix's file.c) and fs0, the
  * file server; docs/fs0.md describes it in prose.
  *
- * A request is a Call on the process's fs0 endpoint (CSpace slot MM0_SLOT_FS0). mm0
- * mints it for every thread with the process's fs0 badge, so the badge, never the
- * message, names the process whose descriptor table is used. Label = enum
- * fs0_request, arguments in message registers. Data does not travel in the message:
- * path names are in the caller's UTCB (its IPC-buffer page, at FS0_UTCB_AREA, past
- * seL4's IPC-buffer struct), whose frame mm0 granted fs0 when the process was made;
- * the message gives only their byte count n (1..FS0_PATH_BYTES, the terminating NULs
- * included). READ and WRITE name a buffer by its address in the caller (MR1) and
- * length (MR2); it must lie inside the UTCB area or the process's I/O window
- * (FS0_WINDOW_SIZE bytes at MM0_FS0_WINDOW_VA, a frame mm0 maps there and grants
- * fs0 too), so fs0 copies file data once, straight into or out of the caller's
- * memory. The reply has label 0 and MR0 = result (>= 0, or -errno); small data
+ * A request is a Call on the thread's fs0 endpoint (CSpace slot MM0_SLOT_FS0). mm0
+ * mints it for thread n with the process's fs0 badge | n << FS0_BADGE_THREAD_SHIFT,
+ * so the badge, never the message, names the process whose descriptor table is used
+ * and the thread whose memory holds the data. Label = enum fs0_request, arguments in
+ * message registers. Data does not travel in the message: path names are in the
+ * calling thread's UTCB (its IPC-buffer page, at FS0_UTCB_AREA, past seL4's
+ * IPC-buffer struct), whose frame mm0 granted fs0 when the process (thread 0) or the
+ * thread (a THREAD event) was made; the message gives only their byte count n
+ * (1..FS0_PATH_BYTES, the terminating NULs included). READ and WRITE name a buffer by
+ * its address in the caller (MR1) and length (MR2); it must lie inside the calling
+ * thread's UTCB area or, for thread 0 only, the process's I/O window (FS0_WINDOW_SIZE
+ * bytes at MM0_FS0_WINDOW_VA, a frame mm0 maps there and grants fs0 too), so fs0
+ * copies file data once, straight into or out of the caller's memory. The reply has label 0 and MR0 = result (>= 0, or -errno); small data
  * (stat fields, dirents, the cwd) follow from MR1. The message length must be exactly
  * the one a request needs (-EINVAL), an unknown label gets -ENOSYS. */
 #pragma once
@@ -45,9 +46,9 @@ enum fs0_request {
 
 #define FS0_MSG_WORDS 120
 #define FS0_IO_MAX ((FS0_MSG_WORDS - 2) * 8)   /* 944 bytes of getdents records a reply */
-/* The caller's UTCB: its IPC-buffer page (MM0_IPC_BUFFER_VA, thread 0's, which
- * libposix uses for every thread) holds seL4's struct k_ipc_buffer in its first 1 KiB;
- * the rest is the area for path names and small buffers. */
+/* The caller's UTCB: its IPC-buffer page (MM0_IPC_BUFFER_VA + n pages for thread n)
+ * holds seL4's struct k_ipc_buffer in its first 1 KiB; the rest is the area for path
+ * names and small buffers (a thread other than 0 moves data only through it). */
 #define FS0_UTCB_AREA 1024u
 #define FS0_UTCB_AREA_SIZE 3072u
 #define FS0_WINDOW_SIZE 4096u                  /* the I/O window: one frame */
@@ -107,15 +108,26 @@ enum fs0_event {
                         * its grants; mm0 frees the frames at fs0's next pull */
     FS0_EV_WINDOW = 3, /* MR1 badge, MR2 page index, MR3 left; extra cap: a frame of
                         * the process's I/O window (right after its NEW) */
+    FS0_EV_THREAD = 4, /* MR1 thread's badge, MR2 process's badge, MR3 left, MR4 pid,
+                        * MR5 thread number; extra cap: the thread's IPC-buffer frame */
+    FS0_EV_THREAD_EXIT = 5, /* MR1 thread's badge, MR2 process's, MR3 left: fs0 drops
+                        * its waits and deletes its grant; mm0 frees the frame at the
+                        * next pull (every thread's comes before its process's EXIT) */
 };
 #define FS0_EV_WORDS 6
+
+/* A thread's badge on the fs0 endpoint: its process's with the thread number here. */
+#define FS0_BADGE_THREAD_SHIFT 8
+#define FS0_BADGE_THREADS 16
+#define FS0_BADGE_THREAD(b) ((unsigned)((b) >> FS0_BADGE_THREAD_SHIFT) & (FS0_BADGE_THREADS - 1))
+#define FS0_BADGE_PROC(b) ((b) & ~((k_word_t)(FS0_BADGE_THREADS - 1) << FS0_BADGE_THREAD_SHIFT))
 
 /* fs0's own CSpace, which mm0 builds for it (docs/mm0.md, "fs0's CSpace"): a root
  * CNode of 16 slots whose slot 0 is fs0's thread CNode (so slots 1.. keep their small
  * CPtrs) and slots 1..FS0_GRANT_CNODES CNodes of 128 slots for the granted frames. */
 #define FS0_SLOT_VSPACE 11   /* fs0's own VSpace root: it maps granted frames itself */
 #define FS0_SLOT_CSPACE 12   /* its CSpace root CNode: receive slots, deleting grants */
-#define FS0_GRANT_CNODES 4
+#define FS0_GRANT_CNODES 12   /* 1536 slots: 2 per process, 1 per thread past 0 */
 #define FS0_GRANT_CNODE_BITS 7
 #define FS0_GRANT_SLOTS (FS0_GRANT_CNODES << FS0_GRANT_CNODE_BITS)
 /* The CPtr of grant slot s (0 .. FS0_GRANT_SLOTS - 1), from fs0's root at depth 64. */
@@ -126,3 +138,8 @@ enum fs0_event {
 #define FS0_GRANT_VA 0x3f80000000ul
 #define FS0_GRANT_PAGES 2
 #define FS0_GRANT_AT(i, k) (FS0_GRANT_VA + ((k_word_t)(i) * FS0_GRANT_PAGES + (k)) * 4096ul)
+/* A thread's IPC-buffer grant (threads past 0) is mapped by its grant slot s, in the
+ * regions right after (FS0_THREAD_REGIONS of 2 MiB, page tables from mm0 too). */
+#define FS0_THREAD_VA (FS0_GRANT_VA + 0x200000ul)
+#define FS0_THREAD_AT(s) (FS0_THREAD_VA + (k_word_t)(s) * 4096ul)
+#define FS0_THREAD_REGIONS ((FS0_GRANT_SLOTS * 4096ul + 0x1ffffful) / 0x200000ul)

@@ -16,5 +16,8 @@
 int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...);
 /* picolibc's <sched.h> declares it only with _POSIX_THREADS, which it does not set. */
 int sched_yield(void);
+/* The calling thread's IPC buffer (MM0_IPC_BUFFER_VA + its thread slot's pages): past
+ * its first FS0_UTCB_AREA bytes is the area fs0 reads its paths and data from. */
+void *mm0_ipc_buffer(void);
 /* End the calling thread only (the process ends with its last thread). */
 void mm0_thread_exit(int status) __attribute__((noreturn));
