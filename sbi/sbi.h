@@ -52,6 +52,9 @@ long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask
 /* HSM: hart state management. */
 long sbi_hart_start(unsigned long hartid, unsigned long start_addr, unsigned long opaque);
 long sbi_hart_get_status(unsigned long hartid, long *status);
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+#define SBI_HSM_START_PENDING 2
 
 /* SRST: returns only if the reset could not be done (e.g. no power-off device). */
 #define SBI_SRST_SHUTDOWN 0

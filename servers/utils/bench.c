@@ -2,6 +2,7 @@
  * runs on the hart: this process, the kernel, mm0, fs0). Meaningful on one hart
  * under -icount shift=0 (tools/bench; docs/benchmarks.md); on a machine with more
  * harts or other work the numbers include that. Median of ROUNDS. */
+#include <bench.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -9,33 +10,15 @@
 
 #define ROUNDS 16
 
-static inline uint64_t instret(void)
-{
-    uint64_t v;
-    __asm__ volatile("rdinstret %0" : "=r"(v));
-    return v;
-}
-
-static uint64_t median(uint64_t *v)
-{
-    for (int i = 1; i < ROUNDS; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[ROUNDS / 2];
-}
-
 int main(void)
 {
     uint64_t s[ROUNDS];
     for (int i = 0; i < ROUNDS; i++) {
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         getpid();
-        s[i] = instret() - t0;
+        s[i] = bench_instret() - t0;
     }
-    printf("bench: getpid %llu instructions\n", (unsigned long long)median(s));
+    printf("bench: getpid %llu instructions\n", (unsigned long long)bench_median(s, ROUNDS));
     /* A byte to a child through one pipe and back through another. */
     int to[2], from[2];
     if (pipe(to) || pipe(from)) {
@@ -59,25 +42,25 @@ int main(void)
     close(from[1]);
     for (int i = 0; i < ROUNDS; i++) {
         char b = 'x';
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         if (write(to[1], &b, 1) != 1 || read(from[0], &b, 1) != 1) {
             perror("bench: pipe round trip");
             return 1;
         }
-        s[i] = instret() - t0;
+        s[i] = bench_instret() - t0;
     }
     printf("bench: pipe round trip (1 byte there and back) %llu instructions\n",
-           (unsigned long long)median(s));
+           (unsigned long long)bench_median(s, ROUNDS));
     close(to[1]);
     int st;
     waitpid(c, &st, 0);
     for (int i = 0; i < ROUNDS; i++) {
         char b = 'x';
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         if (write(1, "", 0) != 0) return 1;
-        s[i] = instret() - t0;
+        s[i] = bench_instret() - t0;
         (void)b;
     }
-    printf("bench: write of 0 bytes to the console %llu instructions\n", (unsigned long long)median(s));
+    printf("bench: write of 0 bytes to the console %llu instructions\n", (unsigned long long)bench_median(s, ROUNDS));
     return 0;
 }

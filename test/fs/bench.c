@@ -2,31 +2,14 @@
  * this process, the kernel, fs0, mm0). Run on one hart under -icount shift=0 (image
  * `fsbench`, docs/fs0.md); prints `bench: <key> <n> <what>`. */
 #include <fcntl.h>
+#include <bench.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
-static inline uint64_t instret(void)
-{
-    uint64_t v;
-    __asm__ volatile("rdinstret %0" : "=r"(v));
-    return v;
-}
-
 #define ROUNDS 32
 static uint64_t samples[ROUNDS];
-
-static uint64_t median(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
-}
 
 static char buf[1 << 20];
 
@@ -36,71 +19,71 @@ int main(void)
      * (the child's window frame, the NEW and WINDOW events and fs0's maps, the EXIT
      * and fs0's deletes), beside posix_fork_exit_wait, which runs without fs0. */
     for (int i = 0; i < ROUNDS; i++) {
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         pid_t c = fork();
         if (c == 0) _exit(0);
         waitpid(c, 0, 0);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
     printf("bench: fs0_fork_exit_wait %lu fork+exit+wait of this program with fs0's grants\n",
-           median(samples, ROUNDS));
+           bench_median(samples, ROUNDS));
     for (int i = 0; i < ROUNDS; i++) {
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         int fd = open("/etc/motd", O_RDONLY);
         close(fd);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
-    printf("bench: fs0_open_close %lu open+close of /etc/motd\n", median(samples, ROUNDS));
+    printf("bench: fs0_open_close %lu open+close of /etc/motd\n", bench_median(samples, ROUNDS));
     int fd = open("/data/bench", O_RDWR | O_CREAT | O_TRUNC, 0644);
     for (int i = 0; i < ROUNDS; i++) {
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         write(fd, buf, 4096);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
     printf("bench: fs0_write_4k %lu per 4 KiB write (ext2, appending) = %lu per byte\n",
-           median(samples, ROUNDS), median(samples, ROUNDS) / 4096);
+           bench_median(samples, ROUNDS), bench_median(samples, ROUNDS) / 4096);
     for (int i = 0; i < ROUNDS; i++) {
         lseek(fd, (off_t)i * 4096, SEEK_SET);
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         read(fd, buf, 4096);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
-    printf("bench: fs0_read_4k %lu per 4 KiB read (ext2) = %lu per byte\n", median(samples, ROUNDS),
-           median(samples, ROUNDS) / 4096);
+    printf("bench: fs0_read_4k %lu per 4 KiB read (ext2) = %lu per byte\n", bench_median(samples, ROUNDS),
+           bench_median(samples, ROUNDS) / 4096);
     /* A buffer at an odd address: libposix's copy shifts words together. */
     for (int i = 0; i < ROUNDS; i++) {
         lseek(fd, (off_t)i * 4096, SEEK_SET);
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         read(fd, buf + 3, 4096);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
-    printf("bench: fs0_read_4k_odd %lu per 4 KiB read into an odd address\n", median(samples, ROUNDS));
+    printf("bench: fs0_read_4k_odd %lu per 4 KiB read into an odd address\n", bench_median(samples, ROUNDS));
     /* Small transfers go through the UTCB area, not the window. */
     for (int i = 0; i < ROUNDS; i++) {
         lseek(fd, (off_t)i * 64, SEEK_SET);
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         read(fd, buf, 64);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
-    printf("bench: fs0_read_64 %lu per 64-byte read (ext2, cached)\n", median(samples, ROUNDS));
+    printf("bench: fs0_read_64 %lu per 64-byte read (ext2, cached)\n", bench_median(samples, ROUNDS));
     for (int i = 0; i < ROUNDS; i++) {
         lseek(fd, (off_t)i * 64, SEEK_SET);
-        uint64_t t0 = instret();
+        uint64_t t0 = bench_instret();
         write(fd, buf, 64);
-        samples[i] = instret() - t0;
+        samples[i] = bench_instret() - t0;
     }
-    printf("bench: fs0_write_64 %lu per 64-byte write (ext2, in place)\n", median(samples, ROUNDS));
+    printf("bench: fs0_write_64 %lu per 64-byte write (ext2, in place)\n", bench_median(samples, ROUNDS));
     close(fd);
     fd = open("/data/big", O_RDWR | O_CREAT | O_TRUNC, 0644);
-    uint64_t t0 = instret();
+    uint64_t t0 = bench_instret();
     ssize_t w = write(fd, buf, sizeof buf);
-    uint64_t tw = instret() - t0;
+    uint64_t tw = bench_instret() - t0;
     printf("bench: fs0_write_1m %lu sequential write of a 1 MiB file (%ld bytes; block allocation, "
            "the cache's write-back to the RAM disk)\n", tw, (long)w);
     lseek(fd, 0, SEEK_SET);
-    t0 = instret();
+    t0 = bench_instret();
     ssize_t n = read(fd, buf, sizeof buf);
-    uint64_t t = instret() - t0;
+    uint64_t t = bench_instret() - t0;
     printf("bench: fs0_read_1m %lu sequential read of a 1 MiB file (%ld bytes)\n", t, (long)n);
     close(fd);
     return 0;

@@ -83,12 +83,31 @@ NORETURN void secondary_main(struct node *n)
 
 static bool wait_online(struct node *n, uint64_t timebase_hz)
 {
-    /* Ten seconds at most: an emulator on a busy host may take long to run a new
-     * vCPU; a real hart is up in microseconds. */
-    uint64_t until = arch_time_now() + 10 * timebase_hz;
+    /* A second at most: a real hart is up in microseconds, an emulator's vCPU on a
+     * busy host may take far longer (the caller asks again). */
+    uint64_t until = arch_time_now() + timebase_hz;
     while (!__atomic_load_n(&n->online, __ATOMIC_ACQUIRE))
         if (arch_time_now() > until) return false;
     return true;
+}
+
+/* Start hart id at _start_secondary with n, and wait for it. On QEMU sifive_u under a
+ * busy host a hart has been seen never to come up after a successful hart_start; the
+ * likely cause is a request reaching a hart the firmware has not finished setting up.
+ * So each second a hart is not up and reports STOPPED (SBI v2.0, "Hart State
+ * Management": 0 started, 1 stopped, 2 start pending) we ask again, ten seconds in
+ * all. 0; the SBI error of the first request (< 0); 1 if it never came up. */
+static long start_hart(unsigned long id, struct node *n, uint64_t timebase_hz)
+{
+    long err = sbi_hart_start(id, kva_to_paddr(_start_secondary), (unsigned long)n);
+    if (err) return err;
+    for (int tries = 0; tries < 10; tries++) {
+        if (wait_online(n, timebase_hz)) return 0;
+        long status;
+        if (sbi_hart_get_status(id, &status) == 0 && status == SBI_HSM_STOPPED)
+            sbi_hart_start(id, kva_to_paddr(_start_secondary), (unsigned long)n);
+    }
+    return 1;   /* not an SBI error: it never came up */
 }
 
 void node_init_boot(unsigned long hartid)
@@ -127,12 +146,12 @@ unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot
         n->hartid = id;
         n->online = false;
         if (id >= 64) hartids_small = false;
-        long err = sbi_hart_start(id, kva_to_paddr(_start_secondary), (unsigned long)n);
-        if (err) {
+        long err = start_hart(id, n, plat->timebase_hz);
+        if (err < 0) {
             kprintf("smp: hart %lu did not start (SBI error %ld)\n", id, err);
             continue;
         }
-        if (!wait_online(n, plat->timebase_hz)) {
+        if (err) {
             /* It may still come up later and would then use this node: stop here. */
             kprintf("smp: hart %lu did not come up; no more harts started\n", id);
             break;
