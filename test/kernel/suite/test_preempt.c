@@ -179,6 +179,10 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     k_cptr_t ut = untyped_at_least(26);
     CHECK(ut != 0);
     if (!ut) return;
+    /* Start from the whole untyped: on sifive_u an earlier test has been seen to leave
+     * objects in it now and then (the retype below then failed with NotEnoughMemory;
+     * which test, is an open question: docs/testing.md). */
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
     k_cptr_t cn = slot_alloc(), ep = make_object(ut, K_ENDPOINT_OBJECT, 0), spare = slot_alloc();
     struct thread t = { 0 };
     k_word_t stops = 0;
