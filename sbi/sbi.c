@@ -2,20 +2,6 @@
  * the reply is (error, value) in (a0, a1). (SBI spec, "Binary Encoding") */
 #include "sbi.h"
 
-struct sbiret sbi_call(long ext, long fid, long arg0, long arg1, long arg2)
-{
-    register long a0 asm("a0") = arg0;
-    register long a1 asm("a1") = arg1;
-    register long a2 asm("a2") = arg2;
-    register long a6 asm("a6") = fid;
-    register long a7 asm("a7") = ext;
-    asm volatile("ecall"
-                 : "+r"(a0), "+r"(a1)
-                 : "r"(a2), "r"(a6), "r"(a7)
-                 : "memory");
-    return (struct sbiret){ a0, a1 };
-}
-
 struct sbiret sbi_call5(long ext, long fid, long arg0, long arg1, long arg2, long arg3, long arg4)
 {
     register long a0 asm("a0") = arg0;
@@ -30,6 +16,12 @@ struct sbiret sbi_call5(long ext, long fid, long arg0, long arg1, long arg2, lon
                  : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
                  : "memory");
     return (struct sbiret){ a0, a1 };
+}
+
+/* Most calls take at most three arguments; a3 and a4 are then zero. */
+struct sbiret sbi_call(long ext, long fid, long arg0, long arg1, long arg2)
+{
+    return sbi_call5(ext, fid, arg0, arg1, arg2, 0, 0);
 }
 
 long sbi_spec_version(void) { return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value; }

@@ -22,7 +22,8 @@ static bool probe_stimecmp(void)
 
 static bool have_sstc;
 
-void arch_init(void)
+/* What every hart sets up alike. */
+static void init_hart_csrs(void)
 {
     csr_write(stvec, (uintptr_t)trap_entry);
     csr_write(sscratch, 0);
@@ -32,6 +33,11 @@ void arch_init(void)
     /* FP starts off: the first FP instruction of each thread claims the unit (fpu.c). */
     csr_clear(sstatus, SSTATUS_FS);
     csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+}
+
+void arch_init(void)
+{
+    init_hart_csrs();
     have_sstc = probe_stimecmp();
     csr_write(sie, SIE_STIE | SIE_SSIE | SIE_SEIE);
 }
@@ -42,11 +48,7 @@ void arch_init(void)
  * every hart, as on every board we know. */
 void arch_init_secondary(void)
 {
-    csr_write(stvec, (uintptr_t)trap_entry);
-    csr_write(sscratch, 0);
-    csr_clear(sstatus, SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM);
-    csr_clear(sstatus, SSTATUS_FS);
-    csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+    init_hart_csrs();
     csr_write(sie, SIE_STIE | SIE_SSIE);
 }
 
