@@ -113,6 +113,12 @@ enum fs0_event {
     FS0_EV_THREAD_EXIT = 5, /* MR1 thread's badge, MR2 process's, MR3 left: fs0 drops
                         * its waits and deletes its grant; mm0 frees the frame at the
                         * next pull (every thread's comes before its process's EXIT) */
+    FS0_EV_RELEASE = 6,/* MR1 base (a multiple of 64), MR2 mask, MR3 left: mm0 holds
+                        * cache frames base + i (bit i set) no more; fs0 writes each back
+                        * first if it was asked for with FS0_MMP_WRITE, then may reuse it */
+    FS0_EV_FILE_PUT = 7, /* MR1 file id, MR2 references, MR3 left: mm0 drops that many of
+                        * the references FS0_MM_FILE / FS0_MM_OPEN gave it (always after
+                        * the releases of that file's frames) */
 };
 #define FS0_EV_WORDS 6
 
@@ -143,3 +149,43 @@ enum fs0_event {
 #define FS0_THREAD_VA (FS0_GRANT_VA + 0x200000ul)
 #define FS0_THREAD_AT(s) (FS0_THREAD_VA + (k_word_t)(s) * 4096ul)
 #define FS0_THREAD_REGIONS ((FS0_GRANT_SLOTS * 4096ul + 0x1ffffful) / 0x200000ul)
+
+/* --- The page cache: mm0's pager thread and fs0 (docs/fs0.md, "The page cache") ---
+ *
+ * fs0 holds the file pages processes map (mmap of a file, exec from the disk) in cache
+ * frames of its own: frame k is made by mm0 on fs0's request (MM0_FS0_CACHE) and mapped
+ * read-write in fs0 at FS0_CACHE_AT(k). mm0's pager thread, the only mm0 thread that
+ * ever waits for fs0, Calls fs0 with the requests below on a cap badged FS0_BADGE_MM0
+ * (task index 0, which names no process); fs0 answers them from that badge only
+ * (-ENOSYS from any other). A frame fs0 names in FS0_MM_PAGE's answer is held for mm0
+ * (never reused, its contents kept in step with read() and write()) until an
+ * FS0_EV_RELEASE event says mm0 let it go. mm0 maps that frame into processes itself
+ * (it made it): shared mappings write into fs0's copy of the file. */
+#define FS0_BADGE_MM0 0x1000ul
+#define FS0_CACHE_VA 0x3f81000000ul      /* above the grant and thread regions */
+#define FS0_CACHE_PAGES 2048u            /* 8 MiB: four leaf tables, made by mm0 */
+#define FS0_CACHE_AT(k) (FS0_CACHE_VA + (k_word_t)(k) * 4096ul)
+
+enum fs0_mm_request {
+    FS0_MM_FILE = 64,  /* MR0 process's fs0 badge, MR1 fd -> MR0 0 or -errno (-EBADF, -ESRCH,
+                        * -ENODEV: not a regular file or /dev/zero), MR1 file id, MR2
+                        * kind (FS0_MMK_*), MR3 access (O_RDONLY, O_WRONLY or O_RDWR of the
+                        * descriptor), MR4 size in bytes (reply length 5). A regular file
+                        * gives mm0 one reference (the file stays as if open, unlinked or
+                        * not, until FS0_EV_FILE_PUT drops it); /dev/zero gives none */
+    FS0_MM_OPEN = 65,  /* MR0 process's fs0 badge, MR1 path bytes n (1..FS0_PATH_MAX, its
+                        * NUL included), MR2.. the bytes (2 + ceil(n / 8) words): the
+                        * path, relative to that process's cwd, to exec -> as FS0_MM_FILE
+                        * (kind REG, access O_RDONLY); -ENOENT, -ENOTDIR, -ENAMETOOLONG,
+                        * -EINVAL (not terminated, a NUL inside), -EACCES (not a regular
+                        * file, or no execute bit in its mode) */
+    FS0_MM_PAGE = 66,  /* MR0 file id, MR1 page index, MR2 flags (FS0_MMP_*) -> MR0 cache
+                        * frame k or -errno: -ENXIO (the page starts at or past the end
+                        * of the file), -ENOMEM (every frame held), -EIO, -EINVAL (no such
+                        * file id, bad flags). The frame holds the file's bytes, zeros
+                        * past the end. Asking again for a page mm0 holds gives the same
+                        * frame (a hold is a flag, not a count) */
+};
+enum { FS0_MMK_REG = 1, FS0_MMK_ZERO = 2 };
+#define FS0_MMP_WRITE 1ul   /* the page may be written through a shared mapping */
+#define FS0_MM_FILE_REPLY 5

@@ -24,7 +24,10 @@ enum mm0_request {
     MM0_GETPPID = 8,   /* -> parent's pid */
     MM0_KILL = 9,      /* MR0 pid, MR1 signal -> 0 (only the caller or its descendants) */
     MM0_SBRK = 10,     /* MR0 increment (signed) -> old break */
-    MM0_MMAP = 11,     /* MR0 addr hint, MR1 len, MR2 prot, MR3 flags -> address */
+    MM0_MMAP = 11,     /* MR0 addr hint, MR1 len, MR2 prot, MR3 flags -> address; a file
+                        * mapping (no MAP_ANONYMOUS) has 6 words: MR4 fd, MR5 offset
+                        * (page-aligned). mm0 asks fs0 what the descriptor is (its pager
+                        * thread, servers/mm0/pager.c), so the answer may come later */
     MM0_MUNMAP = 12,   /* MR0 addr, MR1 len -> 0 */
     MM0_MPROTECT = 13, /* MR0 addr, MR1 len, MR2 prot -> 0 */
     MM0_MEMINFO = 14,  /* -> free pages, MR1 total pages, MR2 live tasks, MR3 pages of
@@ -43,6 +46,9 @@ enum mm0_request {
                         * MR3..MR4 the first 16 bytes of its name (servers/mm0/ps.c) */
     MM0_TIME = 21,     /* -> MR0 the time CSR (ticks since boot), MR1 ticks per second;
                         * -ENOSYS if root found no timebase (servers/mm0/time.c) */
+    MM0_FS0_CACHE = 22,/* fs0 only: MR0 cache frame number k (< FS0_CACHE_PAGES) -> 0: mm0
+                        * made a frame and mapped it read-write at FS0_CACHE_AT(k) in fs0;
+                        * -EINVAL (k out of range or made already), -ENOMEM, -EPERM */
     MM0_REQUEST_COUNT
 };
 
