@@ -97,30 +97,11 @@ void fastpath_call(word_t cptr, word_t info, tcb_t *cur)
     sched_switch_direct(cur, TCB_BLOCKED_REPLY, dest, root, asid);
 }
 
-void fastpath_reply_recv(word_t cptr, word_t info, tcb_t *cur)
+/* The ReplyRecv fast path's commit: the reply cap is used up (a leaf of the
+ * derivation tree: unlink it, as cdt_remove does) and we wait on the endpoint. */
+static inline __attribute__((always_inline)) void reply_recv_commit(tcb_t *cur, cte_t *reply_slot,
+                                                                    cap_t c, endpoint_t *ep)
 {
-    if (!short_message(info)) return;
-    cte_t *reply_slot = tcb_slot(cur, TCB_SLOT_CALLER);
-    cap_t rc = reply_slot->cap;
-    if (cap_type(rc) != CAP_REPLY) return;
-    tcb_t *caller = cap_ptr(rc);
-    if (caller->state != TCB_BLOCKED_REPLY || caller->fault_type) return;
-    if (caller->ctx.node != this_node()) return;   /* on another hart: general path */
-    cte_t *slot = lookup(cur, cptr);
-    if (!slot) return;
-    cap_t c = slot->cap;
-    if (cap_type(c) != CAP_ENDPOINT || !(cap_rights(c) & RIGHT_READ)) return;
-    endpoint_t *ep = cap_ptr(c);
-    /* A waiting sender would complete our receive at once: the general path does it. */
-    if (ep->head && ep->head->state == TCB_BLOCKED_SEND) return;
-    if (cur->bound_ntfn && (cur->bound_ntfn->bound_active & 1)) return;
-    if (caller->priority < cur->priority && sched_ready_above(caller->priority)) return;
-    unsigned asid;
-    paddr_t root = vspace_of_thread(caller, &asid);
-    if (asid == ASID_INVALID) return;
-
-    /* Commit: the reply cap is used up (a leaf of the derivation tree: unlink it, as
-     * cdt_remove does), we wait on the endpoint, the caller runs. */
     cte_t *p = mdb_prev(reply_slot), *n = mdb_next(reply_slot);
     if (p) mdb_set_next(p, n);
     if (n) mdb_set_prev(n, p);
@@ -134,6 +115,40 @@ void fastpath_reply_recv(word_t cptr, word_t info, tcb_t *cur)
     else ep->head = cur;
     ep->tail = cur;
     cur->ctx.regs[CTX_PC] += 4;
+}
+
+void fastpath_reply_recv(word_t cptr, word_t info, tcb_t *cur)
+{
+    if (!short_message(info)) return;
+    cte_t *reply_slot = tcb_slot(cur, TCB_SLOT_CALLER);
+    cap_t rc = reply_slot->cap;
+    if (cap_type(rc) != CAP_REPLY) return;
+    tcb_t *caller = cap_ptr(rc);
+    if (caller->state != TCB_BLOCKED_REPLY) return;
+    if (caller->ctx.node != this_node()) return;   /* on another hart: general path */
+    cte_t *slot = lookup(cur, cptr);
+    if (!slot) return;
+    cap_t c = slot->cap;
+    if (cap_type(c) != CAP_ENDPOINT || !(cap_rights(c) & RIGHT_READ)) return;
+    endpoint_t *ep = cap_ptr(c);
+    /* A waiting sender would complete our receive at once: the general path does it. */
+    if (ep->head && ep->head->state == TCB_BLOCKED_SEND) return;
+    if (cur->bound_ntfn && (cur->bound_ntfn->bound_active & 1)) return;
+    if (caller->priority < cur->priority && sched_ready_above(caller->priority)) return;
+    unsigned asid;
+    paddr_t root = vspace_of_thread(caller, &asid);
+    if (asid == ASID_INVALID) return;
+    /* A caller waiting with a VM fault: its reply resumes it whatever the reply says
+     * (fault_reply in ipc/transfer.c: no words move, the faulting instruction is
+     * retried), so a pager's answer is fast too. Other faults set registers from the
+     * reply: the general path. */
+    if (__builtin_expect(caller->fault_type != 0, 0)) {
+        if (caller->fault_type != K_FAULT_VM) return;
+        reply_recv_commit(cur, reply_slot, c, ep);
+        caller->fault_type = 0;
+        sched_switch_direct(cur, TCB_BLOCKED_RECV, caller, root, asid);
+    }
+    reply_recv_commit(cur, reply_slot, c, ep);
     copy_message(cur, caller, 0, info);
     sched_switch_direct(cur, TCB_BLOCKED_RECV, caller, root, asid);
 }

@@ -91,6 +91,7 @@ static void image_clear(struct elf_image *img)
 {
     img->data = NULL;
     img->size = 0;
+    img->hdr_size = 0;
     img->entry = 0;
     img->flags = 0;
     img->phnum = 0;
@@ -203,7 +204,7 @@ static bool entry_ok(const struct elf_image *img)
 static int parse(struct elf_image *img, uint64_t user_lo, uint64_t user_hi)
 {
     const uint8_t *p = img->data;
-    int err = check_header(p, img->size);
+    int err = check_header(p, img->hdr_size);
     if (err != ELF_OK)
         return err;
 
@@ -222,7 +223,7 @@ static int parse(struct elf_image *img, uint64_t user_lo, uint64_t user_hi)
         return ELF_ERR_PHDR;
     /* phnum * PH_SIZE < 2^22, so only the addition can wrap. */
     uint64_t table_end;
-    if (!add_ok(phoff, (uint64_t)phnum * PH_SIZE, &table_end) || table_end > img->size)
+    if (!add_ok(phoff, (uint64_t)phnum * PH_SIZE, &table_end) || table_end > img->hdr_size)
         return ELF_ERR_PHDR;
 
     for (uint16_t i = 0; i < phnum; i++) {
@@ -244,9 +245,18 @@ static int parse(struct elf_image *img, uint64_t user_lo, uint64_t user_hi)
 int elf_open(struct elf_image *img, const void *data, size_t size,
              uint64_t user_lo, uint64_t user_hi)
 {
+    return elf_open_headers(img, data, size, size, user_lo, user_hi);
+}
+
+int elf_open_headers(struct elf_image *img, const void *hdr, size_t hdr_size, size_t file_size,
+                     uint64_t user_lo, uint64_t user_hi)
+{
     image_clear(img);
-    img->data = data;
-    img->size = size;
+    if (hdr_size > file_size)
+        return ELF_ERR_TRUNCATED;
+    img->data = hdr;
+    img->hdr_size = hdr_size;
+    img->size = file_size;
 
     int err = parse(img, user_lo, user_hi);
     if (err != ELF_OK)

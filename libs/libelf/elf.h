@@ -54,7 +54,8 @@ struct elf_segment {
 
 struct elf_image {
     const uint8_t *data;
-    size_t size;
+    size_t size;         /* the file's size: segments' file bytes lie below it */
+    size_t hdr_size;     /* bytes at data: the ELF and program headers lie below it */
     uint64_t entry;
     uint32_t flags;      /* e_flags: RVC, float ABI, RVE (RISC-V psABI) */
     uint16_t phnum;      /* program headers of any type */
@@ -73,6 +74,16 @@ const char *elf_strerror(int err);
  */
 int elf_open(struct elf_image *img, const void *data, size_t size,
              uint64_t user_lo, uint64_t user_hi);
+
+/*
+ * The same checks for a file of file_size bytes of which only the first hdr_size
+ * (<= file_size) are at hdr: the ELF header and the program header table must lie in
+ * them (ELF_ERR_TRUNCATED / ELF_ERR_PHDR otherwise), segments anywhere in the file.
+ * For a loader that reads the file page by page (mm0, exec from fs0's cache): the
+ * segments' contents are then not at img->data.
+ */
+int elf_open_headers(struct elf_image *img, const void *hdr, size_t hdr_size, size_t file_size,
+                     uint64_t user_lo, uint64_t user_hi);
 
 unsigned elf_load_count(const struct elf_image *img);
 

@@ -37,13 +37,15 @@ int main(void)
     char *argv[] = {"hello", "one", "two words", NULL};
     char *envp[] = {"GREETING=hi from init", "SHELL=sh", NULL};
     pid_t pid = 0;
-    int status = spawn("hello", argv, envp, &pid);
+    /* Programs come from fs0's disk (its /bin), through mm0's pager and fs0's page
+     * cache: the boot archive holds only what runs before fs0 (docs/mm0.md). */
+    int status = spawn("/bin/hello", argv, envp, &pid);
     if (status >= 0 && WIFEXITED(status))
         printf("init: child %d exited with status %d\n", (int)pid, WEXITSTATUS(status));
     char *sh_argv[] = {"sh", NULL};
-    char *sh_envp[] = {"SHELL=sh", NULL};
+    char *sh_envp[] = {"SHELL=sh", "PATH=/bin", NULL};
     printf("init: starting sh on the console\n");
-    status = spawn("sh", sh_argv, sh_envp, &pid);
+    status = spawn("/bin/sh", sh_argv, sh_envp, &pid);
     if (status >= 0 && WIFEXITED(status)) printf("init: sh exited with status %d; powering off\n", WEXITSTATUS(status));
     else printf("init: sh ended (status 0x%x); powering off\n", status);
     /* Power-off follows our exit and nobody asks fs0: what the session wrote must be

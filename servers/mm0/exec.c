@@ -69,7 +69,16 @@ int task_exec(struct task *t, struct thread *th, const char *path, const char *s
 
     struct program *prog = mem_program(path, f.data, f.size, &e);
     if (!prog) return e;
+    return task_exec_image(t, th, path, &elf, mem_program_object(prog), strings, len, argc, envc);
+}
 
+int task_exec_image(struct task *t, struct thread *th, const char *path,
+                    const struct elf_image *img, vm_object_t *obj, const char *strings,
+                    k_word_t len, k_word_t argc, k_word_t envc)
+{
+    if (argc > MAX_ARGS || envc > MAX_ARGS) return -E2BIG;
+    struct elf_image elf = *img;
+    int e;
     /* Point of no return: the other threads and the old memory go (the IPC buffers'
      * mappings are not in the VM and stay). */
     for (unsigned i = 0; i < MAX_THREADS; i++)
@@ -88,13 +97,14 @@ int task_exec(struct task *t, struct thread *th, const char *path, const char *s
         k_word_t mem_pages_end = (mem_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
         /* File pages, private: shared with every process running the program until
          * one writes (elf_open proved offset and vaddr agree modulo the page size). */
+        k_word_t at;
         if (s.filesz &&
-            (e = mem_map_program(&t->mem, prog, start, file_pages_end - start,
-                                 s.offset & ~(PAGE_SIZE - 1), prot)))
+            (e = mem_map_object(&t->mem, obj, start, file_pages_end - start,
+                                s.offset & ~(PAGE_SIZE - 1), prot, VM_MAP_PRIVATE | VM_MAP_FIXED,
+                                &at)))
             goto lost;
         /* The rest of .bss: anonymous zero pages. */
         if (mem_pages_end > file_pages_end) {
-            k_word_t at;
             if ((e = mem_mmap(&t->mem, file_pages_end, mem_pages_end - file_pages_end, prot,
                               VM_MAP_PRIVATE | VM_MAP_ANON | VM_MAP_FIXED, &at)))
                 goto lost;

@@ -47,6 +47,12 @@ struct event {
 static struct event q[QSIZE];
 static unsigned q_head, q_count;
 static page_t pending[2] = {NO_PAGE, NO_PAGE};   /* the last EXIT fs0 pulled */
+/* FS0_EV_FILE_PUT events waiting for fs0's pull (filemap.c drops a file only if there
+ * is room, so none is ever lost). */
+#define PUTS 128
+static struct { k_word_t id, refs; } file_puts[PUTS];
+static unsigned n_puts;
+static k_cptr_t pager_cap;   /* the pager's fs0 endpoint cap, badge FS0_BADGE_MM0 */
 static unsigned thread_grants;   /* threads fs0 holds a page of: each has an exit to come */
 
 static void free_grant(page_t *p)
@@ -66,9 +72,39 @@ int fs0_setup(const void *archive, k_word_t len)
     ep = page_cap(e);
     ntfn = page_cap(n);
     signal_cap = misc_slot(1);
+    pager_cap = misc_slot(2);
     for (unsigned j = 0; j < FS0_GRANT_CNODES; j++) cs_grant[j] = NO_PAGE;
-    return k_cnode_mint(MM0_CAP_CNODE, signal_cap, MM0_DEPTH, MM0_CAP_CNODE, ntfn, MM0_DEPTH,
-                        K_CAP_RIGHT_WRITE, FS0_EVENT_BADGE);
+    int err = k_cnode_mint(MM0_CAP_CNODE, signal_cap, MM0_DEPTH, MM0_CAP_CNODE, ntfn, MM0_DEPTH,
+                           K_CAP_RIGHT_WRITE, FS0_EVENT_BADGE);
+    if (!err)
+        err = k_cnode_mint(MM0_CAP_CNODE, pager_cap, MM0_DEPTH, MM0_CAP_CNODE, ep, MM0_DEPTH,
+                           K_CAP_RIGHT_WRITE | K_CAP_RIGHT_GRANT_REPLY, FS0_BADGE_MM0);
+    return err;
+}
+
+bool fs0_serving(void) { return server != NULL; }
+bool fs0_pager_wanted(void) { return ep != 0; }
+k_cptr_t fs0_pager_ep(void) { return server ? pager_cap : 0; }
+void fs0_poke(void)
+{
+    if (server) k_signal(signal_cap);
+}
+
+bool fs0_can_put(void) { return !server || n_puts < PUTS; }
+
+void fs0_file_put(k_word_t id, k_word_t refs)
+{
+    if (!server || !refs || n_puts == PUTS) return;   /* fs0 gone: nobody counts them */
+    file_puts[n_puts].id = id;
+    file_puts[n_puts].refs = refs;
+    n_puts++;
+    k_signal(signal_cap);
+}
+
+int fs0_cache_request(struct task *t, k_word_t k)
+{
+    if (!server || t != server) return -EPERM;
+    return fs0_cache_make(t, k);
 }
 
 static bool push(const struct event *ev)
@@ -115,6 +151,9 @@ static int server_cspace(struct task *t, struct thread *th)
     if ((e = space_tables(t->vspace, &t->mem.pts, FS0_GRANT_VA))) return e;
     for (unsigned j = 0; !e && j < FS0_THREAD_REGIONS; j++)
         e = space_tables(t->vspace, &t->mem.pts, FS0_THREAD_VA + j * 0x200000ul);
+    /* The page cache's region (fs0cache.c maps its frames there). */
+    for (unsigned j = 0; !e && j < FS0_CACHE_PAGES / 512; j++)
+        e = space_tables(t->vspace, &t->mem.pts, FS0_CACHE_VA + j * 0x200000ul);
     return e;
 }
 
@@ -302,6 +341,8 @@ void fs0_task_exited(struct task *t)
         printf("mm0: fs0 exited; file requests will wait for ever\n");
         server = NULL;
         server_gone = true;
+        n_puts = 0;
+        fs0_cache_server_gone();
         fs0_task_pages_free(t);
         /* Nobody will pull: the frames waiting for fs0 to let go are free now. */
         free_grant(&pending[0]);
@@ -329,6 +370,22 @@ int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap)
     free_grant(&pending[0]);
     free_grant(&pending[1]);
     *cap = 0;
+    /* Released cache frames and dropped file references first: a file's releases always
+     * reach fs0 before its put (filemap.c lets the frames go, then puts). */
+    k_word_t base, mask, left;
+    if (fs0_cache_next_release(&base, &mask, &left)) {
+        k_word_t ev[FS0_EV_WORDS] = {FS0_EV_RELEASE, base, mask, left + n_puts + q_count, 0, 0};
+        for (unsigned i = 0; i < FS0_EV_WORDS; i++) out[i] = ev[i];
+        return 0;
+    }
+    if (n_puts) {
+        k_word_t ev[FS0_EV_WORDS] = {FS0_EV_FILE_PUT, file_puts[0].id, file_puts[0].refs, n_puts - 1 + q_count,
+                                     0, 0};
+        for (unsigned i = 0; i < FS0_EV_WORDS; i++) out[i] = ev[i];
+        for (unsigned i = 1; i < n_puts; i++) file_puts[i - 1] = file_puts[i];
+        n_puts--;
+        return 0;
+    }
     if (!q_count) {
         for (unsigned i = 0; i < FS0_EV_WORDS; i++) out[i] = 0;
         out[0] = FS0_EV_NONE;

@@ -31,3 +31,20 @@ void fs0_task_exited(struct task *t);
 /* MM0_FS0_EVENT from t: the oldest event (FS0_EV_WORDS words; *cap the frame the
  * reply carries, 0 for none), or -EPERM if t is not fs0. */
 int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap);
+
+/* The page cache (fs0/protocol.h; fs0cache.c, filemap.c, pager.c). */
+bool fs0_serving(void);
+bool fs0_pager_wanted(void);          /* the archive has fs0 (fs0_setup made its endpoint) */
+k_cptr_t fs0_pager_ep(void);          /* 0 while no fs0 serves */
+void fs0_poke(void);                  /* signal fs0: an event waits */
+int fs0_cache_request(struct task *t, k_word_t k);   /* MM0_FS0_CACHE */
+/* Queue FS0_EV_FILE_PUT; fs0_can_put first (room for one more). */
+bool fs0_can_put(void);
+void fs0_file_put(k_word_t id, k_word_t refs);
+/* fs0cache.c */
+int fs0_cache_make(struct task *server, k_word_t k);
+page_t fs0_cache_hold(k_word_t k);    /* frame k's page, now held; NO_PAGE if none */
+bool fs0_cache_is_held(k_word_t k);
+bool fs0_cache_let_go(page_t p);      /* false: p is no cache frame (free it as usual) */
+bool fs0_cache_next_release(k_word_t *base, k_word_t *mask, k_word_t *left);
+void fs0_cache_server_gone(void);

@@ -134,6 +134,12 @@ static int mm0_main(void)
         printf("mm0: cannot make fs0's endpoint: error %d\n", e);
         return 1;
     }
+    /* The pager (only an image with fs0 needs one: it is the one thread that waits for
+     * fs0). */
+    if (fs0_pager_wanted() && (e = pager_start(boot->priority))) {
+        printf("mm0: cannot start the pager thread: error %d\n", e);
+        return 1;
+    }
     if ((e = start_init())) {
         printf("mm0: cannot start init: error %d\n", e);
         return 1;

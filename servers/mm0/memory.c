@@ -1,5 +1,6 @@
 /* mm0's memory layer over the VM-object library (memory.h). */
 #include "memory.h"
+#include "fs0link.h"
 #include <errno.h>
 #include <mm0/protocol.h>
 #include <stdlib.h>
@@ -87,6 +88,7 @@ static vm_frame_t frame_alloc(void *ctx)
 static void frame_free(void *ctx, vm_frame_t f)
 {
     (void)ctx;
+    if (fs0_cache_let_go(page_of(f))) return;   /* fs0's cache frame: released to fs0 */
     pool_page_release(page_of(f));
 }
 
@@ -318,12 +320,24 @@ static int page_in(vm_object_t *obj, uint64_t index)
     return e;
 }
 
-int mem_map_program(struct mem *m, struct program *prog, k_word_t va, k_word_t len,
-                    k_word_t offset, unsigned prot)
+vm_object_t *mem_program_object(struct program *prog) { return prog->obj; }
+
+int mem_map_object(struct mem *m, vm_object_t *obj, k_word_t va, k_word_t len, k_word_t offset,
+                   unsigned prot, unsigned vm_flags, k_word_t *out)
 {
-    uintptr_t out;
-    return vm_mmap(m->space, va, len, prot, VM_MAP_PRIVATE | VM_MAP_FIXED, prog->obj, offset, &out);
+    uintptr_t at = 0;
+    if (!m->space) return -EFAULT;
+    int e = vm_mmap(m->space, va, len, prot, vm_flags, obj, offset, &at);
+    *out = at;
+    return e;
 }
+
+int mem_supply(vm_object_t *obj, uint64_t index, page_t p)
+{
+    return vm_object_supply(obj, index, frame_of(p));
+}
+
+vm_t *mem_vm(void) { return vm; }
 
 /* ------------------------------------------------------------ the interface */
 
@@ -365,13 +379,23 @@ void mem_destroy(struct mem *m)
     pt_list_release(&m->pts);
 }
 
-/* The whole fault path, file page-ins included; *frame gets the page now mapped. */
-static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *frame)
+/* The whole fault path, file page-ins included; *frame gets the page now mapped. A
+ * page of an fs0 file that is not held yet needs the pager: MEM_FS0_WAIT, and *w says
+ * which (w may be NULL: mm0's own accesses then get -EFAULT). */
+static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *frame,
+                    struct mem_wait *w)
 {
     if (!m->space) return -EFAULT;
     vm_fault_result_t r;
     int e = vm_fault(m->space, va, access, &r);
     for (int tries = 0; e == VM_EPAGEIN && tries < 4; tries++) {
+        k_word_t id;
+        if (filemap_id(r.pagein_obj, &id)) {
+            if (!w) return -EFAULT;
+            w->file_id = id;
+            w->index = r.pagein_index;
+            return MEM_FS0_WAIT;
+        }
         e = page_in(r.pagein_obj, r.pagein_index);
         if (e == 0) e = vm_fault(m->space, va, access, &r);
     }
@@ -384,9 +408,9 @@ static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *fra
     return 0;
 }
 
-int mem_fault(struct mem *m, k_word_t va, enum mem_access access)
+int mem_fault(struct mem *m, k_word_t va, enum mem_access access, struct mem_wait *w)
 {
-    return fault_in(m, PAGE_DOWN(va), access, NULL);
+    return fault_in(m, PAGE_DOWN(va), access, NULL, w);
 }
 
 int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
@@ -423,7 +447,7 @@ static int copy_user(struct mem *m, k_word_t va, void *buf, const void *src, k_w
         k_word_t page = PAGE_DOWN(va), off = va - page;
         k_word_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
         vm_frame_t f;
-        int e = fault_in(m, page, src ? VM_ACCESS_WRITE : VM_ACCESS_READ, &f);
+        int e = fault_in(m, page, src ? VM_ACCESS_WRITE : VM_ACCESS_READ, &f, NULL);
         if (e) return e;
         uint8_t *w = window_map(2, page_of(f));
         if (!w) return -ENOMEM;

@@ -36,9 +36,18 @@ void mem_clear(struct mem *m);
 /* exit: everything goes, page tables too (not the VSpace root or other objects). */
 void mem_destroy(struct mem *m);
 
+/* A fault that needs a page of an fs0 file that mm0 does not hold yet: the pager
+ * (pager.c) asks fs0 for it, then the fault is served again. */
+#define MEM_FS0_WAIT 1
+struct mem_wait {
+    k_word_t file_id;
+    uint64_t index;
+};
+
 /* Serve a fault (or an access mm0 makes on the task's behalf): -EFAULT if no VMA
- * allows it, -ENOMEM if no page could be had. */
-int mem_fault(struct mem *m, k_word_t va, enum mem_access access);
+ * allows it, -ENOMEM if no page could be had, MEM_FS0_WAIT (and *w) if the page must
+ * come from fs0 first (w NULL: -EFAULT then). */
+int mem_fault(struct mem *m, k_word_t va, enum mem_access access, struct mem_wait *w);
 
 int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
              k_word_t *out);
@@ -51,9 +60,24 @@ int mem_brk(struct mem *m, k_word_t new_end, k_word_t *cur);
  * process running it shares its clean pages). */
 struct program;
 struct program *mem_program(const char *name, const uint8_t *data, k_word_t size, int *err);
-/* Map file bytes [offset, offset + len) of prog at va, private, with prot. */
-int mem_map_program(struct mem *m, struct program *prog, k_word_t va, k_word_t len,
-                    k_word_t offset, unsigned prot);
+vm_object_t *mem_program_object(struct program *prog);
+/* Map bytes [offset, offset + len) of a file object at va (a hint unless vm_flags has
+ * VM_MAP_FIXED), with prot; *out the address. */
+int mem_map_object(struct mem *m, vm_object_t *obj, k_word_t va, k_word_t len, k_word_t offset,
+                   unsigned prot, unsigned vm_flags, k_word_t *out);
+/* Page p (an fs0 cache frame) becomes page index of obj: VM_EINVAL if it has one. */
+int mem_supply(vm_object_t *obj, uint64_t index, page_t p);
+vm_t *mem_vm(void);
+
+/* fs0's files as VM objects (filemap.c). filemap_get takes over one reference fs0
+ * gave for id (NULL and -ENFILE if the table is full even after a trim: the caller
+ * gives the reference back). trim drops every object nothing maps. */
+vm_object_t *filemap_get(k_word_t id, int *err);
+vm_object_t *filemap_object(k_word_t id);
+bool filemap_id(const vm_object_t *obj, k_word_t *id);
+void filemap_trim(void);
+void filemap_shared_write(k_word_t id);
+bool filemap_is_shared_write(k_word_t id);
 
 /* Copy between a task's memory and mm0's as the task could access it: -EFAULT for
  * an address the task may not read (copy_in) or write (copy_out). */

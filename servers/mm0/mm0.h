@@ -23,6 +23,19 @@ extern int mm0_printing;
 void service_loop(const struct mm0_thread *self);
 void fault_loop(const struct mm0_thread *self);
 
+/* The pager thread (pager.c): the only mm0 thread that waits for fs0. */
+int pager_start(k_word_t priority);
+struct task;
+struct thread;
+/* Hand th's blocked fault or request to the pager (its reply capability is saved in
+ * its wait slot first): 0, or -errno if it could not be saved (answer now). */
+int pager_queue(struct task *t, struct thread *th);
+/* th goes: a job of it is dropped. */
+void pager_forget(struct thread *th);
+/* A fault's end when it cannot be served (fault.c): the process is killed with the
+ * signal for error e and a console line. */
+void fault_kill(struct task *t, k_word_t addr, int access, k_word_t pc, int e);
+
 /* A thread's console endpoint in its CSpace (console.c). */
 int console_mint(k_cptr_t proc_cnode, k_word_t badge);
 

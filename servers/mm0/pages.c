@@ -6,7 +6,6 @@
 #include "pages.h"
 #include <stdio.h>
 
-#define MAX_PAGES 65536u
 
 static page_t free_stack[MAX_PAGES];
 static unsigned long n_free, n_total;

@@ -10,6 +10,7 @@
 #include "mm0_boot.h"
 
 #define PAGE_SIZE 4096ul
+#define MAX_PAGES 65536u       /* mm0's page table: 256 MiB at most */
 #define MAX_TASKS 256          /* task table entries (index 0 unused) */
 #define WINDOW_SLOTS 4         /* temporary mappings of process pages in mm0 */
 #define REPLY_SLOTS (MAX_TASKS * 16)   /* one per thread (task.h: MAX_THREADS) */

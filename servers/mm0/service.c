@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -31,7 +32,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
     [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0, [MM0_CLONE] = 8, [MM0_THREAD_EXIT] = 1,
     [MM0_FS0_EVENT] = 0,
-    [MM0_PS] = 1, [MM0_TIME] = 0,
+    [MM0_PS] = 1, [MM0_TIME] = 0, [MM0_FS0_CACHE] = 1,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -129,6 +130,17 @@ static struct reply do_exec(struct task *t, struct thread *th, const k_word_t *w
     if (exec_buf[len - 1] != '\0' || argc > len || envc > len || strings != 1 + argc + envc)
         return ret(-EINVAL);
     k_word_t plen = strlen(exec_buf) + 1;
+    /* A path with a '/' names a file of fs0's: the pager reads it (pager.c). A bare
+     * name is a boot-archive member, as without fs0. */
+    if (fs0_serving() && strchr(exec_buf, '/')) {
+        char *block = malloc(len);
+        if (!block) return ret(-ENOMEM);
+        memcpy(block, exec_buf, len);
+        th->job = (struct job){.kind = JOB_EXEC, .block = block, .len = len, .argc = argc,
+                               .envc = envc};
+        int e = pager_queue(t, th);
+        return e ? ret(e) : no_reply;
+    }
     int e = task_exec(t, th, exec_buf, exec_buf + plen, len - plen, argc, envc);
     return e ? ret(e) : no_reply;
 }
@@ -193,16 +205,21 @@ static struct reply do_sbrk(struct task *t, const k_word_t *w)
     return ret((long)old);
 }
 
-static struct reply do_mmap(struct task *t, const k_word_t *w)
+/* mmap: anonymous memory here; a file (6 words: MR4 fd, MR5 offset) goes to the pager
+ * once its arguments are checked, since only fs0 knows the descriptor. */
+static struct reply do_mmap(struct task *t, struct thread *th, const k_word_t *w, unsigned n)
 {
     k_word_t hint = w[0], len = w[1], prot = w[2], flags = w[3];
+    bool file = n == 6;
+    if (n != 4 && n != 6) return ret(-EINVAL);
     if (len == 0 || len > MM0_MMAP_END - MM0_MMAP_BASE || prot & ~(k_word_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
         return ret(-EINVAL);
-    if (!(flags & MAP_ANONYMOUS) || !(flags & MAP_PRIVATE) == !(flags & MAP_SHARED) ||
+    if (!(flags & MAP_ANONYMOUS) != file || !(flags & MAP_PRIVATE) == !(flags & MAP_SHARED) ||
         flags & ~(k_word_t)(MAP_ANONYMOUS | MAP_PRIVATE | MAP_SHARED | MAP_FIXED))
-        return ret(-EINVAL);   /* file mappings come with fs0 */
+        return ret(-EINVAL);
+    if (file && (w[5] & (PAGE_SIZE - 1) || w[5] > (1ul << 40))) return ret(-EINVAL);
     len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    if (!can_back(len)) return ret(-ENOMEM);
+    if (!file && !can_back(len)) return ret(-ENOMEM);
     /* Mappings live in [MM0_MMAP_BASE, MM0_MMAP_END): a fixed one elsewhere (over the
      * program, its heap or its stack) is refused rather than replacing them. */
     if (flags & MAP_FIXED) {
@@ -211,10 +228,17 @@ static struct reply do_mmap(struct task *t, const k_word_t *w)
     } else if (hint < MM0_MMAP_BASE || hint > MM0_MMAP_END - len) {
         hint = MM0_MMAP_BASE;
     }
+    hint &= ~(PAGE_SIZE - 1);
+    if (file) {
+        if (!fs0_serving()) return ret(-ENODEV);   /* no file server: no descriptors */
+        th->job = (struct job){.kind = JOB_MMAP, .a = {hint, len, prot, flags, w[4], w[5]}};
+        int e = pager_queue(t, th);
+        return e ? ret(e) : no_reply;
+    }
     unsigned vf = VM_MAP_ANON | (flags & MAP_SHARED ? VM_MAP_SHARED : VM_MAP_PRIVATE) |
                   (flags & MAP_FIXED ? VM_MAP_FIXED : 0);
     k_word_t at;
-    int e = mem_mmap(&t->mem, hint & ~(PAGE_SIZE - 1), len, (unsigned)prot, vf, &at);
+    int e = mem_mmap(&t->mem, hint, len, (unsigned)prot, vf, &at);
     if (e) return ret(e);
     if (at < MM0_MMAP_BASE || at + len > MM0_MMAP_END) {   /* no room up there */
         mem_munmap(&t->mem, at, len);
@@ -249,7 +273,9 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
                              const k_word_t *w)
 {
     if (label == 0 || label >= MM0_REQUEST_COUNT) return ret(-ENOSYS);
-    if (len < req_len[label] || (label != MM0_WRITE && len != req_len[label])) return ret(-EINVAL);
+    /* Exactly req_len words; WRITE and MMAP may have more (they check them). */
+    if (len != req_len[label] && (len < req_len[label] || (label != MM0_WRITE && label != MM0_MMAP)))
+        return ret(-EINVAL);
     switch (label) {
     case MM0_WRITE: return do_write(t, w, len);
     case MM0_READ:
@@ -279,7 +305,8 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_GETPPID: return ret(t->ppid);
     case MM0_KILL: return do_kill(t, w);
     case MM0_SBRK: return do_sbrk(t, w);
-    case MM0_MMAP: return do_mmap(t, w);
+    case MM0_MMAP: return do_mmap(t, th, w, len);
+    case MM0_FS0_CACHE: return ret(fs0_cache_request(t, w[0]));
     case MM0_MUNMAP: return do_munmap(t, w);
     case MM0_MPROTECT: return do_mprotect(t, w);
     case MM0_MEMINFO:

@@ -86,6 +86,7 @@ static void thread_release(struct task *t, struct thread *th)
         if (*objs[i] != NO_PAGE) pool_page_release(*objs[i]);
         *objs[i] = NO_PAGE;
     }
+    pager_forget(th);   /* a job for it is dropped (its reply capability goes below) */
     k_cnode_delete(MM0_CAP_CNODE, wait_slot(t, th), MM0_DEPTH);
     th->waiting = false;
     if (th->live) t->n_live--;
@@ -123,6 +124,7 @@ struct thread *thread_new(struct task *t, int *err)
     th->waiting = false;
     th->fs0_grant = false;
     th->no = (uint8_t)n;
+    th->task = t;
     th->tcb = pool_page_new(K_TCB_OBJECT, 0);
     th->cnode = pool_page_new(K_CAPTABLE_OBJECT, MM0_PROC_CNODE_BITS);
     /* Slot 0's IPC buffer is the task's UTCB, made once and kept while the task lives

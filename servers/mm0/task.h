@@ -10,6 +10,20 @@ enum task_state { TASK_FREE, TASK_LIVE, TASK_ZOMBIE };
 
 #define MAX_THREADS 16          /* per process */
 
+/* Work the pager thread (pager.c) does for a thread blocked in a fault or a request
+ * whose answer needs fs0; the thread's reply capability waits in its wait slot. */
+enum { JOB_NONE, JOB_FAULT, JOB_MMAP, JOB_EXEC };
+struct job {
+    uint8_t kind;
+    bool queued;                /* in the pager's queue (else being worked on) */
+    k_word_t badge;             /* the thread's badge when it was queued */
+    k_word_t a[6];              /* FAULT: va, access, pc, file id, page index;
+                                 * MMAP: hint, len, prot, flags, fd, offset */
+    char *block;                /* EXEC: the strings (malloc), len, argc, envc */
+    k_word_t len, argc, envc;
+    struct thread *next;
+};
+
 /* A thread: its TCB, its own CSpace (a CNode holding its two badged endpoint caps, so
  * that the badge names the thread), its IPC buffer at MM0_IPC_BUFFER_VA + n pages. */
 struct thread {
@@ -22,6 +36,8 @@ struct thread {
     k_word_t clear_tid;         /* on exit mm0 writes 0 (32 bits) here, if not 0 */
     bool waiting;               /* blocked in MM0_WAIT; its reply capability saved */
     int wait_pid;
+    struct job job;             /* kind != JOB_NONE: blocked until the pager answers */
+    struct task *task;          /* the task it belongs to (for the pager) */
 };
 
 struct task {
@@ -92,6 +108,13 @@ void task_wake_parent(struct task *child);
  * no reply is owed. */
 int task_exec(struct task *t, struct thread *th, const char *path, const char *strings, k_word_t len,
               k_word_t argc, k_word_t envc);
+/* The same for a program already checked (img: its segments, entry and extent) whose
+ * file object is obj (a boot-archive program, or an fs0 file for exec from the disk:
+ * the pages the new image's set-up writes must be held already, pager.c). */
+struct elf_image;
+int task_exec_image(struct task *t, struct thread *th, const char *path,
+                    const struct elf_image *img, vm_object_t *obj, const char *strings,
+                    k_word_t len, k_word_t argc, k_word_t envc);
 /* The archive (exec.c). */
 void exec_init(const void *archive, k_word_t len);
 

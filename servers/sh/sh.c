@@ -158,6 +158,35 @@ static int redirect(const struct cmd *c)
     return 0;
 }
 
+/* execve name: a path (with a '/') as it is, a bare name in each directory of PATH
+ * (/bin when unset) until one is found. Programs are files of fs0's disk, read by
+ * mm0 through fs0's page cache. Returns only on failure (errno: the first error that
+ * was not ENOENT, else ENOENT). */
+static void exec_path(const char *name, char **argv)
+{
+    if (strchr(name, '/')) {
+        execve(name, argv, environ);
+        return;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/bin";
+    int err = ENOENT;
+    char full[256];
+    for (const char *d = path; *d;) {
+        const char *end = strchr(d, ':');
+        size_t n = end ? (size_t)(end - d) : strlen(d);
+        if (n + 1 + strlen(name) < sizeof full) {
+            memcpy(full, d, n);
+            full[n] = '/';
+            strcpy(full + n + 1, name);
+            execve(full, argv, environ);
+            if (errno != ENOENT && err == ENOENT) err = errno;
+        }
+        d += n + (end != NULL);
+    }
+    errno = err;
+}
+
 /* In a child: become c (after its descriptors are set). */
 static void exec_cmd(struct cmd *c)
 {
@@ -166,12 +195,12 @@ static void exec_cmd(struct cmd *c)
         bool quit = false;
         _exit(builtin(c, &quit));
     }
-    execve(c->argv[0], c->argv, environ);
-    /* Programs are the boot archive's: /bin/NAME is NAME there. */
-    if (errno == ENOENT && !strncmp(c->argv[0], "/bin/", 5)) execve(c->argv[0] + 5, c->argv, environ);
-    if (errno == ENOENT) fprintf(stderr, "sh: %s: command not found\n", c->argv[0]);
-    else fprintf(stderr, "sh: %s: %s\n", c->argv[0], strerror(errno));
-    _exit(127);
+    exec_path(c->argv[0], c->argv);
+    /* POSIX's statuses: 127 not found, 126 found but not runnable. */
+    int e = errno;
+    if (e == ENOENT && !strchr(c->argv[0], '/')) fprintf(stderr, "sh: %s: command not found\n", c->argv[0]);
+    else fprintf(stderr, "sh: %s: %s\n", c->argv[0], strerror(e));
+    _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 
 /* A builtin alone, in the shell itself (so cd and exit work), its redirections

@@ -5,7 +5,9 @@
 #include <bench.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #define ROUNDS 32
@@ -13,8 +15,79 @@ static uint64_t samples[ROUNDS];
 
 static char buf[1 << 20];
 
-int main(void)
+/* fork + exec of this program (`--exit`: it returns at once) + wait, by name: a bare
+ * one is the boot archive's, a path fs0's file (exec from the disk). */
+static uint64_t fork_exec(const char *prog, int rounds)
 {
+    char *args[] = {(char *)prog, "--exit", NULL};
+    for (int i = 0; i < rounds; i++) {
+        uint64_t t0 = bench_instret();
+        pid_t c = fork();
+        if (c == 0) {
+            execve(prog, args, args + 2);
+            _exit(127);
+        }
+        int st = 0;
+        waitpid(c, &st, 0);
+        samples[i] = bench_instret() - t0;
+        if (st) return 0;   /* the exec failed: no figure */
+    }
+    return bench_median(samples, rounds);
+}
+
+/* File mappings (mm0's pager and fs0's page cache, docs/mm0.md "Files from fs0"). */
+static void bench_mmap(void)
+{
+    int fd = open("/data/big", O_RDWR);
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = bench_instret();
+        void *p = mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+        munmap(p, 4096);
+        samples[i] = bench_instret() - t0;
+    }
+    printf("bench: fs0_mmap_munmap %lu mmap+munmap of a file page (mm0 asks fs0 what the fd is)\n",
+           bench_median(samples, ROUNDS));
+    volatile uint8_t *m = mmap(0, sizeof buf, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+        printf("bench: mmap failed\n");
+        close(fd);
+        return;
+    }
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = bench_instret();
+        (void)m[(size_t)i * 4096 * 4];
+        samples[i] = bench_instret() - t0;
+    }
+    printf("bench: fs0_mmap_fault_cold %lu first read of a file page fs0 must read into its cache "
+           "(the pager's round trip)\n", bench_median(samples, ROUNDS));
+    volatile uint8_t *m2 = mmap(0, sizeof buf, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = bench_instret();
+        (void)m2[(size_t)i * 4096 * 4];
+        samples[i] = bench_instret() - t0;
+    }
+    printf("bench: fs0_mmap_fault_held %lu first read of a file page mm0 holds already (no fs0)\n",
+           bench_median(samples, ROUNDS));
+    for (int i = 0; i < ROUNDS; i++) {
+        uint64_t t0 = bench_instret();
+        m2[(size_t)i * 4096 * 4 + 4096] = 1;
+        samples[i] = bench_instret() - t0;
+    }
+    printf("bench: fs0_mmap_write_shared %lu first write to a shared file page (a cold one)\n",
+           bench_median(samples, ROUNDS));
+    munmap((void *)m, sizeof buf);
+    munmap((void *)m2, sizeof buf);
+    close(fd);
+    uint64_t a = fork_exec("init", 16), d = fork_exec("/bin/bench", 16);
+    printf("bench: fs0_fork_exec_archive %lu fork+exec+exit+wait of this program from the boot "
+           "archive\n", a);
+    printf("bench: fs0_fork_exec_disk %lu fork+exec+exit+wait of this program from the disk "
+           "(fs0's page cache)\n", d);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "--exit")) return 0;
     /* First, while this program is small (buf untouched): fork's cost with fs0 there
      * (the child's window frame, the NEW and WINDOW events and fs0's maps, the EXIT
      * and fs0's deletes), beside posix_fork_exit_wait, which runs without fs0. */
@@ -86,5 +159,6 @@ int main(void)
     uint64_t t = bench_instret() - t0;
     printf("bench: fs0_read_1m %lu sequential read of a 1 MiB file (%ld bytes)\n", t, (long)n);
     close(fd);
+    bench_mmap();
     return 0;
 }

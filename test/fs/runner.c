@@ -16,6 +16,7 @@
 #include <mm0/mm0.h>
 #include <mm0/protocol.h>
 #include "persist.h"
+#include "pager_tests.h"
 
 static int test_no, failures;
 static char why[200];
@@ -1288,6 +1289,18 @@ static int t_thread_exec(void)
     return 0;
 }
 
+/* The pager tests report through pager_why. */
+static int pager_test(int (*fn)(void))
+{
+    int r = fn();
+    if (r) snprintf(why, sizeof why, "%s", pager_why);
+    return r;
+}
+static int t_pager_files(void) { return pager_test(pt_file_table); }
+static int t_pager_cache_full(void) { return pager_test(pt_cache_full); }
+static int t_pager_threads(void) { return pager_test(pt_threads_same_page); }
+static int t_pager_rights(void) { return pager_test(pt_mapping_rights); }
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1329,6 +1342,11 @@ static const struct {
     {"hostile: a thread's buffers outside its own area are -EFAULT", t_thread_hostile},
     {"a program exec'd by thread 1 runs with that slot's IPC buffer and area", t_thread_exec},
     {"sparse files: holes read as zeros and take no blocks", t_sparse},
+    /* mm0's pager and fs0's page cache at their limits (pager_tests.c) */
+    {"pager: more files mapped than mm0's table holds: ENFILE, then all map again", t_pager_files},
+    {"pager: touching more file pages than fs0 has frames kills only the toucher", t_pager_cache_full},
+    {"pager: two threads fault on the same file pages at once", t_pager_threads},
+    {"pager: a mapping never gets more rights than its descriptor gave", t_pager_rights},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
 };
 

@@ -296,6 +296,43 @@ def check_blk(path):
         report(False, "%s: only fs0 holds a client copy of blk's endpoint (mm0 kept none)" % name, str(e))
 
 
+def check_fs0_ep(path):
+    """fs0's endpoint in the run image: mm0 keeps the original, fs0 receives on its one
+    copy with Read (unbadged), mm0's pager calls it through exactly one copy badged
+    FS0_BADGE_MM0 (0x1000: task index 0, which names no process), and every other copy
+    sits in a process's CSpace, Write + GrantReply only, badged with a task index
+    (docs/mm0.md "Files from fs0"). So no process can speak as mm0 to fs0."""
+    name = os.path.basename(path)
+    what = "%s: fs0's endpoint: one receiver, one pager copy in mm0, clients write-only" % name
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    try:
+        snaps, _ = snapshot.parse_log(lines)
+        m = model.Model(snaps[-1])
+        fs0 = m.find_task("fs0")
+        expect(fs0 is not None, "no fs0 task in the snapshot")
+        owner = {}
+        for t in sorted(m.tasks, key=lambda t: t.name in ("mm0", "root")):
+            for cn in [t.cspace] + list(t.cnodes):
+                owner.setdefault(cn, t.name)
+        def holder(c):
+            return owner.get(c["container"][1], "?") if c.get("container") else m.holder_of_slot(c["slot"]).name
+        recv = [c for c, p in fs0.held if c["type"] == "endpoint" and c["rights"] == "RW--" and not c.get("badge")]
+        expect(len(recv) == 1, "fs0 holds %d unbadged Read+Write endpoints, not 1" % len(recv))
+        copies = [(holder(c), c["rights"], c.get("badge") or 0) for c in m.caps
+                  if c["type"] == "endpoint" and c["obj"] == recv[0]["obj"]]
+        pager = [c for c in copies if c[2] == 0x1000]
+        expect(pager == [("mm0", "-W-P", 0x1000)], "copies badged 0x1000: %r" % pager)
+        expect(sorted(c for c in copies if c[2] == 0) == [("fs0", "RW--", 0), ("mm0", "RWGP", 0)],
+               "unbadged copies: %r" % sorted(c for c in copies if c[2] == 0))
+        clients = [c for c in copies if c[2] not in (0, 0x1000)]
+        bad = [c for c in clients if c[1] != "-W-P" or c[0] in ("mm0", "root") or not c[2] & 0xff]
+        expect(clients and not bad, "client copies not write-only in a process: %r" % bad)
+        report(True, what)
+    except (AssertionError, snapshot.FormatError, AttributeError, IndexError) as e:
+        report(False, what, str(e))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--logdir", required=True)
@@ -316,6 +353,7 @@ def main():
         path = os.path.join(a.logdir, f)
         if os.path.exists(path):
             check_blk(path)
+            check_fs0_ep(path)
     return 0 if all(results) else 1
 
 

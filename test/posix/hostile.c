@@ -91,8 +91,32 @@ int main(void)
     EXPECT(mmap(0, 4096, 0x100, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
     EXPECT(mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);
     EXPECT(mmap(0, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0), MAP_FAILED);   /* neither */
-    EXPECT(mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1, 0), MAP_FAILED);     /* a file */
+    EXPECT(mmap(0, 4096, PROT_READ, MAP_PRIVATE, -1, 0), MAP_FAILED);     /* no descriptor */
+    EXPECT(errno, EBADF);
+    EXPECT(mmap(0, 4096, PROT_READ, MAP_PRIVATE, 3, 0), MAP_FAILED);      /* no fs0 here */
     EXPECT(errno, ENODEV);
+    /* The file form of MM0_MMAP is exactly 6 words, never with MAP_ANONYMOUS, at a
+     * page-aligned offset; the anonymous form exactly 4. Only fs0 may ask for cache
+     * frames. */
+    w[0] = 0;
+    w[1] = 4096;
+    w[2] = PROT_READ;
+    w[3] = MAP_PRIVATE;
+    w[4] = 3;
+    w[5] = 0;
+    EXPECT(mm0_raw_call(MM0_MMAP, 5, w, 0), -EINVAL);
+    EXPECT(mm0_raw_call(MM0_MMAP, 7, w, 0), -EINVAL);
+    EXPECT(mm0_raw_call(MM0_MMAP, 4, w, 0), -EINVAL);   /* a file without its fd */
+    w[5] = 100;
+    EXPECT(mm0_raw_call(MM0_MMAP, 6, w, 0), -EINVAL);
+    w[5] = 0;
+    w[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+    EXPECT(mm0_raw_call(MM0_MMAP, 6, w, 0), -EINVAL);
+    w[3] = MAP_PRIVATE;
+    EXPECT(mm0_raw_call(MM0_MMAP, 6, w, 0), -ENODEV);
+    w[0] = 0;
+    EXPECT(mm0_raw_call(MM0_FS0_CACHE, 1, w, 0), -EPERM);
+    EXPECT(mm0_raw_call(MM0_FS0_CACHE, 0, w, 0), -EINVAL);
     EXPECT(mmap((void *)0x10000, 4096, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
            MAP_FAILED);   /* over our own code */
     EXPECT(mmap(0, 1ul << 40, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), MAP_FAILED);

@@ -75,8 +75,10 @@ int vm_mmap(vm_space_t *s, uintptr_t addr, size_t len, unsigned prot, unsigned f
     vm_t *vm = s->vm;
     unsigned share = flags & (VM_MAP_SHARED | VM_MAP_PRIVATE);
     if (share != VM_MAP_SHARED && share != VM_MAP_PRIVATE) return VM_EINVAL;
-    if (flags & ~(unsigned)(VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANON))
+    if (flags & ~(unsigned)(VM_MAP_SHARED | VM_MAP_PRIVATE | VM_MAP_FIXED | VM_MAP_ANON |
+                            VM_MAP_NOWRITE))
         return VM_EINVAL;
+    if (flags & VM_MAP_NOWRITE && prot & VM_PROT_WRITE) return VM_EACCES;
     if (prot & ~(unsigned)VM_PROT_ALL) return VM_EINVAL;
     if (!(flags & VM_MAP_ANON) != (obj != NULL)) return VM_EINVAL;
     if (obj && obj->vm != vm) return VM_EINVAL;
@@ -119,7 +121,8 @@ int vm_mmap(vm_space_t *s, uintptr_t addr, size_t len, unsigned prot, unsigned f
     }
     if (new_shadow) obj_set_backing(top, obj);
     vma_t v = { .start = lo, .end = hi, .pgoff = pgoff, .obj = top, .prot = (uint8_t)prot,
-                .flags = share == VM_MAP_SHARED ? VMA_SHARED : 0 };
+                .flags = (uint8_t)((share == VM_MAP_SHARED ? VMA_SHARED : 0) |
+                                   (flags & VM_MAP_NOWRITE ? VMA_NOWRITE : 0)) };
     vma_insert(s, vma_first_after(s, lo), &v);
     *out = lo;
     return VM_OK;
@@ -133,10 +136,12 @@ int vm_mprotect(vm_space_t *s, uintptr_t addr, size_t len, unsigned prot)
     if (r != VM_OK) return r;
     if (prot & ~(unsigned)VM_PROT_ALL) return VM_EINVAL;
     if (prot & VM_PROT_WRITE) prot |= VM_PROT_READ;
-    /* The whole range must be mapped (POSIX: ENOMEM otherwise), checked before any change. */
+    /* The whole range must be mapped (POSIX: ENOMEM otherwise) and may be made writable
+     * (EACCES: a VMA mapped VM_MAP_NOWRITE), checked before any change. */
     uintptr_t cur = addr;
     for (size_t i = vma_first_after(s, addr); cur < end; i++) {
         if (i >= s->nvma || s->vmas[i].start > cur) return VM_ENOMEM;
+        if (prot & VM_PROT_WRITE && s->vmas[i].flags & VMA_NOWRITE) return VM_EACCES;
         cur = s->vmas[i].end;
     }
     size_t splits = vma_splits_needed(s, addr, end);

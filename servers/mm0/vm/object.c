@@ -304,3 +304,8 @@ void vm_object_put(vm_object_t *o)
     o->ext_refs--;
     obj_release(o);
 }
+
+bool vm_object_unused(const vm_object_t *o)
+{
+    return o && o->kind != VM_OBJ_ZERO && o->ext_refs == 1 && !o->vma_refs && !o->shadow_refs;
+}

@@ -38,8 +38,10 @@ enum {
 enum { VM_PROT_NONE = 0, VM_PROT_READ = 1, VM_PROT_WRITE = 2, VM_PROT_EXEC = 4 };
 #define VM_PROT_ALL (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC)
 
-/* vm_mmap flags. Exactly one of SHARED and PRIVATE. */
-enum { VM_MAP_SHARED = 1, VM_MAP_PRIVATE = 2, VM_MAP_FIXED = 4, VM_MAP_ANON = 8 };
+/* vm_mmap flags. Exactly one of SHARED and PRIVATE. NOWRITE: the mapping may never be
+ * writable (vm_mmap with VM_PROT_WRITE, and a later vm_mprotect adding it, get
+ * VM_EACCES), for a shared view of a file its process may only read. */
+enum { VM_MAP_SHARED = 1, VM_MAP_PRIVATE = 2, VM_MAP_FIXED = 4, VM_MAP_ANON = 8, VM_MAP_NOWRITE = 16 };
 
 /* Fault access kind, as decoded from the fault (scause) by mm0. */
 enum { VM_ACCESS_READ = 1, VM_ACCESS_WRITE = 2, VM_ACCESS_EXEC = 4 };
@@ -151,5 +153,8 @@ int vm_object_create_file(vm_t *vm, uint64_t npages, vm_object_t **out);
 int vm_object_create_device(vm_t *vm, uint64_t npages, vm_object_t **out);
 int vm_object_supply(vm_object_t *o, uint64_t index, vm_frame_t frame);
 void vm_object_put(vm_object_t *o);
+/* True if the caller's one reference is all that keeps o: no VMA maps it and no
+ * shadow reads through it (vm_object_put would free it and its pages now). */
+bool vm_object_unused(const vm_object_t *o);
 
 #endif

@@ -58,7 +58,9 @@ typedef struct vma {
     uint8_t flags;                    /* VMA_* */
 } vma_t;
 
-enum { VMA_SHARED = 1, VMA_HEAP = 2 };
+/* VMA_NOWRITE: mprotect may never add write (a shared view of a file its process may
+ * only read). */
+enum { VMA_SHARED = 1, VMA_HEAP = 2, VMA_NOWRITE = 4 };
 
 struct vm_space {
     vm_t *vm;

@@ -423,6 +423,33 @@ static void test_synth_phdr_table(void)
     CHECK_ERR(syn_open(&s), ELF_OK);
 }
 
+/* elf_open_headers: headers from the first part of a file, segments anywhere in it.
+ * Each check is exactly at its bound (one byte less fails). The buffer holds only
+ * the headers, so a read past hdr_size would be caught by the sanitizers. */
+static void test_synth_headers_only(void)
+{
+    struct synth s;
+    struct elf_image img;
+    struct elf_segment seg;
+    size_t table_end = SYN_PHOFF + 3 * 56;
+
+    syn_init(&s);
+    uint8_t *hdr = malloc(table_end);
+    memcpy(hdr, s.buf, table_end);
+    CHECK_ERR(elf_open_headers(&img, hdr, table_end, s.size, USER_LO, USER_HI), ELF_OK);
+    CHECK(img.size == s.size && img.hdr_size == table_end && img.load_count == 2);
+    CHECK_ERR(elf_load_segment(&img, 1, &seg), ELF_OK);
+    CHECK(seg.offset == 0x2000 && seg.filesz == 0x10);       /* past the headers: fine */
+    CHECK_ERR(elf_open_headers(&img, hdr, table_end - 1, s.size, USER_LO, USER_HI), ELF_ERR_PHDR);
+    CHECK(img.load_count == 0);
+    CHECK_ERR(elf_open_headers(&img, hdr, 63, s.size, USER_LO, USER_HI), ELF_ERR_TRUNCATED);
+    /* The segments are checked against the file's size, not the headers'. */
+    CHECK_ERR(elf_open_headers(&img, hdr, table_end, 0x2010 - 1, USER_LO, USER_HI), ELF_ERR_SEGMENT);
+    CHECK_ERR(elf_open_headers(&img, hdr, table_end, table_end - 1, USER_LO, USER_HI),
+              ELF_ERR_TRUNCATED);                              /* more headers than file */
+    free(hdr);
+}
+
 static void test_synth_ignored(void)
 {
     struct synth s;
@@ -701,6 +728,7 @@ static int run_synth(void)
     test_synth_base();
     test_synth_header();
     test_synth_phdr_table();
+    test_synth_headers_only();
     test_synth_ignored();
     test_synth_segment();
     test_synth_range();

@@ -418,6 +418,60 @@ static void test_file(void)
     env_fini(&e);
 }
 
+/* A shared view mapped NOWRITE (a file its process may only read) can never become
+ * writable: not at mmap, not by mprotect, not after a split or a fork; mprotect to
+ * read-only or none still works. vm_object_unused says when only the caller's
+ * reference keeps a file object: no VMA and no private shadow reading through it. */
+static void test_nowrite_and_unused(void)
+{
+    env_t e;
+    env_init(&e);
+    CHECK_EQ(vm_object_create_file(e.vm, 4, &e.file), VM_OK);
+    e.file_value = file_value;
+    CHECK(vm_object_unused(e.file));
+    task_t *a = task_new(&e);
+    uintptr_t got;
+    CHECK_EQ(vm_mmap(a->s, A, 4 * P, RW, VM_MAP_SHARED | VM_MAP_FIXED | VM_MAP_NOWRITE, e.file, 0,
+                     &got), VM_EACCES);
+    CHECK(vm_object_unused(e.file));                /* the refused mmap left nothing */
+    CHECK_EQ(vm_mmap(a->s, A, 4 * P, VM_PROT_READ, VM_MAP_SHARED | VM_MAP_FIXED | VM_MAP_NOWRITE,
+                     e.file, 0, &got), VM_OK);
+    CHECK(!vm_object_unused(e.file));
+    CHECK_EQ(rd(&e, a, A + P), file_value(1));
+    uint64_t v;
+    CHECK_EQ(task_write(&e, a, A + P, 5), VM_EACCES);
+    CHECK_EQ(vm_mprotect(a->s, A + P, P, RW), VM_EACCES);        /* a split would be needed */
+    CHECK_EQ(vm_mprotect(a->s, A, 4 * P, RW), VM_EACCES);
+    CHECK_EQ(vm_mprotect(a->s, A + 2 * P, P, VM_PROT_NONE), VM_OK);   /* now split in three */
+    CHECK_EQ(vm_mprotect(a->s, A + 2 * P, P, RW), VM_EACCES);
+    CHECK_EQ(vm_mprotect(a->s, A + 3 * P, P, RW), VM_EACCES);
+    CHECK_EQ(task_read(&e, a, A + 2 * P, &v), VM_EACCES);
+    task_t *c = fork_ok(&e, a);
+    CHECK_EQ(vm_mprotect(c->s, A, P, RW), VM_EACCES);            /* the child's copy too */
+    CHECK_EQ(task_write(&e, c, A, 5), VM_EACCES);
+    CHECK_EQ(vm_mprotect(c->s, A, P, VM_PROT_READ | VM_PROT_EXEC), VM_OK);
+    CHECK_EQ(rd(&e, c, A), file_value(0));
+    task_exit(&e, c);
+    CHECK_EQ(vm_munmap(a->s, A, 4 * P), VM_OK);
+    CHECK(vm_object_unused(e.file));
+    /* A private view: its shadow reads through the file even after the VMA is split
+     * off; a plain private mapping is writable (copy on write), never NOWRITE-limited. */
+    CHECK_EQ(vm_mmap(a->s, A, 2 * P, RW, VM_MAP_PRIVATE | VM_MAP_FIXED, e.file, 0, &got), VM_OK);
+    wr(&e, a, A, 9);
+    CHECK(!vm_object_unused(e.file));
+    task_t *d = fork_ok(&e, a);
+    CHECK_EQ(vm_munmap(a->s, A, 2 * P), VM_OK);
+    CHECK(!vm_object_unused(e.file));               /* d's view still reads through it */
+    CHECK_EQ(rd(&e, d, A + P), file_value(1));
+    task_exit(&e, d);
+    CHECK(vm_object_unused(e.file));
+    CHECK(!vm_object_unused(NULL));
+    CHECK(!vm_object_unused(vm_zero_object(e.vm)));
+    task_exit(&e, a);
+    vm_object_put(e.file);
+    env_fini(&e);
+}
+
 /* Device objects: borrowed frames, shared only, never freed; a hole is EFAULT. */
 static void test_device(void)
 {
@@ -794,6 +848,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     { "brk", test_brk },
     { "file", test_file },
     { "device", test_device },
+    { "nowrite_and_unused", test_nowrite_and_unused },
     { "exec_and_args", test_exec_and_args },
     { "lean_fault", test_lean_fault },
 };

@@ -112,6 +112,19 @@ static void c_fault(k_word_t kind, k_word_t idx, k_word_t addr, k_cptr_t self)
     W(idx) = 1;
 }
 
+/* Fault (kind 1: a VM fault on addr, else an unknown system call), then Call ep with
+ * four words; the reply's MR0 in W(2). */
+static void c_fault_call(k_word_t kind, k_word_t ep, k_word_t addr, k_cptr_t self)
+{
+    (void)self;
+    if (kind == 1) W(1) = *(volatile k_word_t *)addr;
+    else k_syscall_a0(-77, 5);
+    k_word_t m0 = 10, m1 = 11, m2 = 12, m3 = 13;
+    k_call(ep, k_msginfo_new(3, 0, 0, 4), &m0, &m1, &m2, &m3);
+    W(2) = m0;
+    W(0) = 1;
+}
+
 /* --- tests ----------------------------------------------------------------------- */
 
 TEST(ipc_receiver_first_then_sender_first)
@@ -514,6 +527,60 @@ TEST(ipc_fast_and_slow_paths_agree)
     CHECK_EQ(W(2), 0x5a);
     CHECK(YIELD_UNTIL(W(3) == 1, 10));
     thread_free(&server);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+}
+
+/* A pager's ReplyRecv to a VM fault takes the fast path (no words move, the fault is
+ * cleared, the load is retried), and the thread's next Call is an ordinary one whose
+ * reply carries its words (a fault left set would make that reply a fault reply,
+ * which copies nothing). An unknown system call's ReplyRecv still goes the general
+ * way: its reply sets the pc, so the thread goes on past the ecall. */
+TEST(ipc_vm_fault_reply_recv_fast_path)
+{
+    k_cptr_t ut = untyped_at_least(20);
+    k_cptr_t ep = new_ep(ut), fep = mint(ep, K_CAP_RIGHTS_ALL, 0xfa), b = mint(ep, K_CAP_RIGHTS_ALL, 0x5b);
+    k_cptr_t frame = make_object(ut, K_RISCV_4K_PAGE_OBJECT, 0), l1 = 0, l2 = 0;
+    CHECK(map_tables(ut, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, &l1, &l2) == K_NO_ERROR);
+    for (k_word_t kind = 1; kind < 3; kind++) {
+        struct thread t = { 0 };
+        shared_clear();
+        CHECK(thread_new(&t, ut, NULL, 0, "ipc-fastfault") == K_NO_ERROR);
+        CHECK_EQ(k_tcb_set_space(t.tcb, fep, ROOT, 0, K_CAP_INIT_THREAD_VSPACE, 0), K_NO_ERROR);
+        CHECK(thread_start(&t, c_fault_call, kind, b, SCRATCH_VA, PRIO, true) == K_NO_ERROR);
+        k_word_t badge, m[4];
+        k_word_t info = k_recv(ep, &badge, &m[0], &m[1], &m[2], &m[3]);
+        CHECK_EQ(badge, 0xfa);
+        CHECK_EQ(k_msginfo_label(info), kind == 1 ? K_FAULT_VM : K_FAULT_UNKNOWN_SYSCALL);
+        k_word_t reply = k_msginfo_new(0, 0, 0, 0), resume_pc = m[0] + 4;
+        if (kind == 1) {
+            CHECK_EQ(k_riscv_page_map(frame, K_CAP_INIT_THREAD_VSPACE, SCRATCH_VA, K_CAP_RIGHTS_ALL, 0),
+                     K_NO_ERROR);
+            *(volatile k_word_t *)SCRATCH_VA = 0xbeef;
+            m[0] = 99;   /* words a VM fault reply must not deliver anywhere */
+        } else {
+            reply = k_msginfo_new(0, 0, 0, 1);
+            m[0] = resume_pc;
+        }
+        k_word_t before = k_debug_slowpath_count();
+        info = k_reply_recv(ep, reply, &badge, &m[0], &m[1], &m[2], &m[3]);
+        k_word_t slow = k_debug_slowpath_count() - before;
+        /* What arrives is the thread's Call, not the same fault again. */
+        CHECK_EQ(badge, 0x5b);
+        CHECK_EQ(k_msginfo_label(info), 3);
+        CHECK_EQ(m[0], 10);
+        CHECK_EQ(m[3], 13);
+        if (kind == 1) {
+            CHECK_EQ(slow, 0);          /* the ReplyRecv and the Call: both fast */
+            CHECK_EQ(W(1), 0xbeef);     /* the retried load saw the new page */
+            CHECK_EQ(k_riscv_page_unmap(frame), K_NO_ERROR);
+        } else {
+            CHECK(slow >= 1);
+        }
+        k_reply(k_msginfo_new(0, 0, 0, 1), 77, 0, 0, 0);
+        CHECK(YIELD_UNTIL(W(0) == 1, 10));
+        CHECK_EQ(W(2), 77);             /* an ordinary reply: its word arrived */
+        thread_free(&t);
+    }
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
 }
 

@@ -1,5 +1,6 @@
-/* Memory mappings (POSIX <sys/mman.h>), which picolibc does not have: anonymous
- * mappings served by mm0. Values are Linux's, so ported code finds what it expects. */
+/* Memory mappings (POSIX <sys/mman.h>), which picolibc does not have: anonymous and
+ * file mappings served by mm0 (files through fs0's page cache). Values are Linux's, so
+ * ported code finds what it expects. */
 #pragma once
 #include <sys/types.h>
 
@@ -16,6 +17,12 @@
 
 #define MAP_FAILED ((void *)-1)
 
+/* msync: every flag makes the stores durable (fs0's sync). */
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+int msync(void *addr, size_t len, int flags);
