@@ -48,8 +48,7 @@ void pc_init(const struct pc_env *e)
 {
     env = *e;
     if (env.frames > FS0_CACHE_PAGES) env.frames = FS0_CACHE_PAGES;
-    if (env.frames > NIL) env.frames = NIL;
-    memset(fr, 0, sizeof fr);
+    memset(fr, 0, made * sizeof fr[0]);   /* only the frames used: fs0's bss is paged in on touch */
     memset(bucket, 0xff, sizeof bucket);
     memset(fbucket, 0xff, sizeof fbucket);
     for (unsigned i = 0; i < PC_FILES; i++) files[i] = (struct pfile){.mnt = -1, .hnext = NIL};
