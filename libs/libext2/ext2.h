@@ -172,7 +172,8 @@ int ext2_rmdir(ext2_fs_t *fs, uint32_t dir, const char *name, size_t len);
  * directory); refuses to move a directory into its own subtree (-EXT2_EINVAL). */
 int ext2_rename(ext2_fs_t *fs, uint32_t src_dir, const char *src, size_t src_len,
                 uint32_t dst_dir, const char *dst, size_t dst_len);
-/* The caller's last reference to ino is gone: free it if it has no links left. */
+/* A reference to ino is gone: free it if it has no links left and env.is_open says
+ * no other reference holds it. */
 int ext2_release(ext2_fs_t *fs, uint32_t ino);
 
 /*

@@ -429,6 +429,9 @@ int ext2_release(ext2_fs_t *fs, uint32_t ino)
         return r;
     if (in.links != 0)
         return 0;
+    /* Another reference still holds it (a second open file, a mapping): not yet. */
+    if (fs->env.is_open && fs->env.is_open(fs->env.ctx, ino))
+        return 0;
     if ((r = e2_fs_begin_change(fs)) != 0)
         return r;
     return e2_inode_drop(fs, &in);

@@ -24,6 +24,8 @@ bool vfs_is_stream(struct vfs_node n)
     return n.mnt == MNT_PIPE || (n.mnt == MNT_DEV && n.ino == DEV_CONSOLE);
 }
 
+bool vfs_is_zero(struct vfs_node n) { return n.mnt == MNT_DEV && n.ino == DEV_ZERO; }
+
 static int d_lookup(uint32_t dir, const char *name, size_t len, uint32_t *ino)
 {
     if (dir != DEV_ROOT) return -ENOTDIR;

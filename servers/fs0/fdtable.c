@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include "fdtable.h"
+#include "pagecache.h"
 #include "wait.h"
 
 static struct proc procs[FS0_PROCS];
@@ -18,6 +19,7 @@ struct proc *proc_find(k_word_t badge)
 
 bool vfs_is_open(int mnt, uint32_t ino)
 {
+    if (pc_is_mapped(mnt, ino)) return true;   /* mm0 maps it: as good as open */
     for (unsigned i = 0; i < FS0_OPEN_FILES; i++)
         if (files[i].refs && files[i].node.mnt == mnt && files[i].node.ino == ino) return true;
     return false;
@@ -46,7 +48,8 @@ void proc_exit(k_word_t badge)
 
 void proc_new(k_word_t badge, k_word_t parent)
 {
-    if (!badge) return;
+    /* Task index 0 names no process: FS0_BADGE_MM0 (mm0's pager) must never be found. */
+    if (!badge || badge % FS0_PROCS == 0) return;
     struct proc *p = &procs[badge % FS0_PROCS];
     if (p->badge) proc_exit(p->badge);   /* a missed exit: the slot is reused */
     struct proc *pp = proc_find(parent);

@@ -13,10 +13,13 @@
 #include "service.h"
 #include "blkdev.h"
 #include "wait.h"
+#include "mmserve.h"
+#include "pagecache.h"
 
-/* Apply every task event mm0 has queued, in order. A NEW or WINDOW reply carries a
- * frame cap, received into the grant slot named before the call. */
-static void drain_events(void)
+/* Apply every event mm0 has queued, in order. A NEW or WINDOW reply carries a
+ * frame cap, received into the grant slot named before the call. Also called while a
+ * request of mm0's pager is served (mmserve.c, pagecache.c: releases free frames). */
+void fs0_drain_events(void)
 {
     struct k_ipc_buffer *ipc = k_ipc_buffer();
     for (;;) {
@@ -42,6 +45,13 @@ static void drain_events(void)
         } else if (m0 == FS0_EV_THREAD_EXIT) {
             wait_drop_caller(m1);
             grant_thread_drop(m1);
+        } else if (m0 == FS0_EV_RELEASE) {
+            if (pc_release(m1, m2)) printf("fs0: RELEASE of frames %lu.. refused\n", (unsigned long)m1);
+            if (cap) grant_take(0, 0, slot);
+        } else if (m0 == FS0_EV_FILE_PUT) {
+            if (pc_file_put(m1, m2))
+                printf("fs0: FILE_PUT of id %#lx (%lu) refused\n", (unsigned long)m1, (unsigned long)m2);
+            if (cap) grant_take(0, 0, slot);
         } else {
             if (cap) grant_take(0, 0, slot);   /* nothing names it: deleted */
             return;   /* none left, or mm0 refused (-EPERM): nothing to apply */
@@ -74,6 +84,7 @@ static const struct vfs_ops *mount_root(int argc, char **argv)
 int main(int argc, char **argv)
 {
     grant_init();
+    cachemap_init();
     vfs_mounts[MNT_ROOT] = mount_root(argc, argv);
     vfs_mounts[MNT_DEV] = devfs_mount();
     vfs_mounts[MNT_TMP] = tmpfs_mount();
@@ -86,19 +97,23 @@ int main(int argc, char **argv)
     for (;;) {
         unsigned len = (unsigned)k_msginfo_length(info);
         if (badge == FS0_EVENT_BADGE) {   /* the notification: no caller to answer */
-            drain_events();
+            fs0_drain_events();
             info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
             continue;
         }
         for (unsigned i = 4; i < len && i < FS0_MSG_WORDS; i++) w[i] = ipc->msg[i];
-        struct proc *p = proc_find(badge);
-        if (!p) {   /* its NEW event may still be queued */
-            drain_events();
-            p = proc_find(badge);
-        }
         unsigned n = 1;
-        if (!p) rep[0] = (k_word_t)-ESRCH;
-        else n = fs0_serve(p, badge, k_msginfo_label(info), w, len, rep);
+        if (badge == FS0_BADGE_MM0) {   /* mm0's pager: the FS0_MM_* requests, no process */
+            n = mm_serve(k_msginfo_label(info), w, len, rep);
+        } else {
+            struct proc *p = proc_find(badge);
+            if (!p) {   /* its NEW event may still be queued */
+                fs0_drain_events();
+                p = proc_find(badge);
+            }
+            if (!p) rep[0] = (k_word_t)-ESRCH;
+            else n = fs0_serve(p, badge, k_msginfo_label(info), w, len, rep);
+        }
         if (n == 0) {   /* the answer waits (wait.c): the caller's reply is saved */
             info = k_recv(MM0_SLOT_FS0, &badge, &w[0], &w[1], &w[2], &w[3]);
             continue;

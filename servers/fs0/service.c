@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fdtable.h"
 #include "grant.h"
+#include "pagecache.h"
 #include "pipe.h"
 #include "service.h"
 #include "wait.h"
@@ -79,7 +80,8 @@ static int do_open(struct proc *p, const k_word_t *w)
     bool dir = IS_DIR(st.mode);
     if (dir && acc != O_RDONLY) return -EISDIR;
     if (!dir && (flags & O_DIRECTORY)) return -ENOTDIR;
-    if (!dir && (flags & O_TRUNC) && acc != O_RDONLY && (r = mnt(n.mnt)->truncate(n.ino, 0)))
+    if (!dir && (flags & O_TRUNC) && acc != O_RDONLY &&
+        (r = pc_cached ? pc_truncate(n, 0) : mnt(n.mnt)->truncate(n.ino, 0)))
         return r;
     return fd_open(p, n, flags & (O_ACCMODE | O_APPEND), dir);
 }
@@ -96,7 +98,10 @@ static int64_t do_read(struct proc *p, const k_word_t *w)
     if (!buf) return err;
     int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, buf, w[2]);
     if (n == VFS_BLOCK) return wait_defer(p, caller, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
-    if (n > 0) f->off += (uint64_t)n;
+    if (n > 0) {
+        if (pc_cached) pc_read_overlay(f->node, f->off, buf, (size_t)n);   /* mapped stores */
+        f->off += (uint64_t)n;
+    }
     return n;
 }
 
@@ -115,7 +120,7 @@ static int64_t do_write(struct proc *p, const k_word_t *w)
         if (r) return r;
         f->off = st.size;
     }
-    int64_t r = fs->write(f->node.ino, f->off, buf, n);
+    int64_t r = pc_cached ? pc_write(f->node, f->off, buf, n) : fs->write(f->node.ino, f->off, buf, n);
     if (r == VFS_BLOCK) return wait_defer(p, caller, f, FS0_WRITE, w[1], n);   /* a full pipe */
     if (r > 0) f->off += (uint64_t)r;
     return r;
@@ -275,10 +280,11 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
         if (!(f = fd_get(p, (long)w[0])) || (f->flags & O_ACCMODE) == O_RDONLY) r = -EBADF;
         else if (f->dir) r = -EISDIR;
         else if ((int64_t)w[1] < 0) r = -EINVAL;
-        else r = mnt(f->node.mnt)->truncate(f->node.ino, w[1]);
+        else r = pc_cached ? pc_truncate(f->node, w[1]) : mnt(f->node.mnt)->truncate(f->node.ino, w[1]);
         break;
     case FS0_FSYNC:
-        r = (f = fd_get(p, (long)w[0])) ? mnt(f->node.mnt)->fsync(f->node.ino) : -EBADF;
+        if (!(f = fd_get(p, (long)w[0]))) r = -EBADF;
+        else r = pc_cached ? pc_fsync(f->node) : mnt(f->node.mnt)->fsync(f->node.ino);
         break;
     case FS0_CHDIR:
         if (!(r = do_stat_path(p, w, &st, canon))) {
@@ -294,8 +300,8 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
     case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
     case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
     case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
-    case FS0_SYNC:   /* every mount's dirty blocks, not only its root's: the first error */
-        r = 0;
+    case FS0_SYNC:   /* shared mappings' stores, then every mount's dirty blocks: the first error */
+        r = pc_sync();
         for (int m = 0; m < MNT_COUNT; m++) {
             int e = mnt(m) && mnt(m)->sync ? mnt(m)->sync() : 0;
             if (e && !r) r = e;

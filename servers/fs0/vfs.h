@@ -63,6 +63,8 @@ struct vfs_node {
 struct vfs_node devfs_console(void);
 /* A node that is a stream (the console, a pipe): lseek gets -ESPIPE. */
 bool vfs_is_stream(struct vfs_node n);
+/* /dev/zero (devfs.c): mmap of it is anonymous memory (FS0_MMK_ZERO). */
+bool vfs_is_zero(struct vfs_node n);
 
 /* Canonical absolute form of path relative to cwd into out (FS0_PATH_MAX bytes):
  * 0, -ENAMETOOLONG, -ENOENT (empty path). */

@@ -55,6 +55,18 @@ int main(void)
     expect("unknown label", raw(FS0_REQUEST_COUNT, 2, w), -ENOSYS);
     memset(w, 0, sizeof w);
     expect("huge label", raw(0xfffff, 1, w), -ENOSYS);
+    /* mm0's pager's requests are served for badge FS0_BADGE_MM0 only: a process asking
+     * for a file's pages (or naming mm0's badge) gets nothing (docs/fs0.md). */
+    memset(w, 0, sizeof w);
+    w[0] = FS0_BADGE_MM0;
+    expect("FS0_MM_FILE from a process", raw(FS0_MM_FILE, 2, w), -ENOSYS);
+    w[1] = 2;
+    memcpy(&w[2], "/", 2);
+    expect("FS0_MM_OPEN from a process", raw(FS0_MM_OPEN, 3, w), -ENOSYS);
+    memset(w, 0, sizeof w);
+    w[0] = 1 << 16;   /* the first id fs0 would give */
+    expect("FS0_MM_PAGE from a process", raw(FS0_MM_PAGE, 3, w), -ENOSYS);
+    expect("FS0_MM_PAGE of id 0 from a process", (memset(w, 0, sizeof w), raw(FS0_MM_PAGE, 3, w)), -ENOSYS);
     memset(w, 0, sizeof w);
     expect("close, no words", raw(FS0_CLOSE, 0, w), -EINVAL);
     memset(w, 0, sizeof w);

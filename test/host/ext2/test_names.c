@@ -167,6 +167,10 @@ TEST(unlink_1k)
     CHECK_RC(ext2_link(fs, ROOT, L("back"), o), -EXT2_ENOENT);
     CHECK_RC(ext2_statfs(fs, &s1), 0);
     CHECK(s1.free_inodes == s0.free_inodes - 1, "orphan still allocated");
+    CHECK_RC(ext2_release(fs, o), 0);   /* still open elsewhere: kept */
+    CHECK_RC(ext2_statfs(fs, &s1), 0);
+    CHECK(s1.free_inodes == s0.free_inodes - 1, "release while open keeps the orphan");
+    CHECK_RC(ext2_read(fs, o, 0, buf, 100), 100);
     t.n_open = 0;
     CHECK_RC(ext2_release(fs, o), 0);
     CHECK_RC(ext2_statfs(fs, &s1), 0);
