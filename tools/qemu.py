@@ -31,6 +31,7 @@ e.g. `foundation test virt 60 test/kernel/foundation.expect --dtb-check`; the im
 """
 import argparse
 import concurrent.futures
+import fcntl
 import io
 import os
 import re
@@ -139,6 +140,13 @@ def run(cmd, timeout=60, log=None, echo=False, inputs=(), stop_markers=True, gra
     captured, partial = io.BytesIO(), b''
     stop_at, deadline = None, t0 + timeout
     fd = proc.stdout.fileno()
+    # QEMU's SiFive UART drops a character the console pipe has no room for (its model
+    # does not retry, unlike the 16550's), and the audit snapshot is ~1 MB in one go:
+    # on a loaded host a 64 KiB pipe lost characters of it. Room for all of it.
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, 'F_SETPIPE_SZ', 1031), 1 << 20)
+    except OSError:
+        pass
 
     steps = list(script[1]) if script else []
     prompt_rx = re.compile(script[0], re.M) if script else None

@@ -22,3 +22,11 @@ void cachemap_init(void)
     static const struct pc_env env = {FS0_CACHE_PAGES, make, addr, fs0_drain_events};
     pc_init(&env);
 }
+
+void cachemap_trim(void)
+{
+    k_ipc_buffer()->receive_cnode = 0;
+    k_word_t m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    k_call(MM0_SLOT_SERVICE, k_msginfo_new(MM0_FS0_TRIM, 0, 0, 0), &m0, &m1, &m2, &m3);
+    fs0_drain_events();   /* the puts it queued: files with no name left go now */
+}

@@ -10,3 +10,6 @@ unsigned mm_serve(k_word_t label, const k_word_t *w, unsigned len, k_word_t *rep
 void fs0_drain_events(void);
 /* The page cache on frames asked for with MM0_FS0_CACHE (pc_init). */
 void cachemap_init(void);
+/* Ask mm0 to drop the file objects nothing maps (MM0_FS0_TRIM) and apply the events
+ * that queues: a file mm0 only kept cached is then released (cachemap.c). */
+void cachemap_trim(void);

@@ -8,6 +8,7 @@
 #include "fdtable.h"
 #include "grant.h"
 #include "pagecache.h"
+#include "mmserve.h"
 #include "pipe.h"
 #include "service.h"
 #include "wait.h"
@@ -273,8 +274,14 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
         break;
     case FS0_MKDIR: r = do_name_op(p, label, w, 1); break;
     case FS0_RMDIR:
-    case FS0_UNLINK: r = do_name_op(p, label, w, 0); break;
-    case FS0_RENAME: r = do_rename(p, w); break;
+    /* A name gone (a rename may replace a file): a file mm0 keeps only cached must not
+     * outlive it (cachemap_trim). */
+    case FS0_UNLINK:
+        if (!(r = do_name_op(p, label, w, 0)) && pc_nfiles) cachemap_trim();
+        break;
+    case FS0_RENAME:
+        if (!(r = do_rename(p, w)) && pc_nfiles) cachemap_trim();
+        break;
     case FS0_GETDENTS: r = do_getdents(p, w, rep, &rlen); break;
     case FS0_FTRUNCATE:
         if (!(f = fd_get(p, (long)w[0])) || (f->flags & O_ACCMODE) == O_RDONLY) r = -EBADF;
@@ -301,6 +308,7 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
     case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
     case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
     case FS0_SYNC:   /* shared mappings' stores, then every mount's dirty blocks: the first error */
+        if (pc_nfiles) cachemap_trim();   /* unlinked files mm0 only kept cached go first */
         r = pc_sync();
         for (int m = 0; m < MNT_COUNT; m++) {
             int e = mnt(m) && mnt(m)->sync ? mnt(m)->sync() : 0;

@@ -83,6 +83,7 @@ int fs0_setup(const void *archive, k_word_t len)
 }
 
 bool fs0_serving(void) { return server != NULL; }
+bool fs0_is_server(const struct task *t) { return server && t == server; }
 bool fs0_pager_wanted(void) { return ep != 0; }
 k_cptr_t fs0_pager_ep(void) { return server ? pager_cap : 0; }
 void fs0_poke(void)

@@ -34,6 +34,7 @@ int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap);
 
 /* The page cache (fs0/protocol.h; fs0cache.c, filemap.c, pager.c). */
 bool fs0_serving(void);
+bool fs0_is_server(const struct task *t);
 bool fs0_pager_wanted(void);          /* the archive has fs0 (fs0_setup made its endpoint) */
 k_cptr_t fs0_pager_ep(void);          /* 0 while no fs0 serves */
 void fs0_poke(void);                  /* signal fs0: an event waits */

@@ -32,7 +32,7 @@ static const unsigned req_len[MM0_REQUEST_COUNT] = {
     [MM0_MMAP] = 4, [MM0_MUNMAP] = 2, [MM0_MPROTECT] = 3, [MM0_MEMINFO] = 0,
     [MM0_SHUTDOWN] = 1, [MM0_SELFCHECK] = 0, [MM0_CLONE] = 8, [MM0_THREAD_EXIT] = 1,
     [MM0_FS0_EVENT] = 0,
-    [MM0_PS] = 1, [MM0_TIME] = 0, [MM0_FS0_CACHE] = 1,
+    [MM0_PS] = 1, [MM0_TIME] = 0, [MM0_FS0_CACHE] = 1, [MM0_FS0_TRIM] = 0,
 };
 
 /* Pages a new mapping may take, leaving room for page tables and mm0's own heap:
@@ -307,6 +307,10 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_SBRK: return do_sbrk(t, w);
     case MM0_MMAP: return do_mmap(t, th, w, len);
     case MM0_FS0_CACHE: return ret(fs0_cache_request(t, w[0]));
+    case MM0_FS0_TRIM:
+        if (!fs0_serving() || !fs0_is_server(t)) return ret(-EPERM);
+        filemap_trim();
+        return ret(0);
     case MM0_MUNMAP: return do_munmap(t, w);
     case MM0_MPROTECT: return do_mprotect(t, w);
     case MM0_MEMINFO:

@@ -49,6 +49,11 @@ enum mm0_request {
     MM0_FS0_CACHE = 22,/* fs0 only: MR0 cache frame number k (< FS0_CACHE_PAGES) -> 0: mm0
                         * made a frame and mapped it read-write at FS0_CACHE_AT(k) in fs0;
                         * -EINVAL (k out of range or made already), -ENOMEM, -EPERM */
+    MM0_FS0_TRIM = 23, /* fs0 only: mm0 drops every fs0 file object nothing maps (their
+                        * frames' releases and the files' puts are then queued for fs0's
+                        * next pull) -> 0; -EPERM. fs0 asks when a mapped file's last
+                        * name goes and before a sync, so a file mm0 only kept cached
+                        * does not stay alive unlinked (docs/mm0.md "Files from fs0") */
     MM0_REQUEST_COUNT
 };
 
