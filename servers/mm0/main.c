@@ -54,23 +54,23 @@ static void fault_entry(void)
     fault_loop(&fault_thread);
 }
 
-static int start_fault_thread(void)
+int mm0_thread_start(const char *name, void (*entry)(void), void *stack_top, k_word_t ipc_va)
 {
     page_t tcb = pool_page_new(K_TCB_OBJECT, 0), ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     if (tcb == NO_PAGE || ipc == NO_PAGE) return K_NOT_ENOUGH_MEMORY;
     int e;
-    if ((e = space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(ipc), FAULT_IPC_VA,
+    if ((e = space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(ipc), ipc_va,
                        K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER)))
         return e;
     if ((e = k_tcb_configure(page_cap(tcb), MM0_CAP_ROOT_EP, MM0_CAP_CNODE, 0, MM0_CAP_VSPACE, 0,
-                             FAULT_IPC_VA, page_cap(ipc))) ||
+                             ipc_va, page_cap(ipc))) ||
         (e = k_tcb_set_sched_params(page_cap(tcb), MM0_CAP_TCB, boot->priority, boot->priority)))
         return e;
-    mm0_name_thread(page_cap(tcb), "mm0-fault");
+    mm0_name_thread(page_cap(tcb), name);
     struct k_user_context r;
     memset(&r, 0, sizeof r);
-    r.pc = (k_word_t)fault_entry;
-    r.sp = (k_word_t)(fault_stack + sizeof fault_stack);
+    r.pc = (k_word_t)entry;
+    r.sp = (k_word_t)stack_top;
     __asm__ volatile("mv %0, gp" : "=r"(r.gp));
     __asm__ volatile("mv %0, tp" : "=r"(r.tp));
     return k_tcb_write_registers(page_cap(tcb), true, 0, K_USER_CONTEXT_WORDS, &r);
@@ -126,7 +126,8 @@ static int mm0_main(void)
         return 1;
     printf("mm0: %lu pages (%lu KiB) for processes\n", pages_free(), pages_free() * 4);
     mm0_lock(&service_thread);
-    if ((e = start_fault_thread())) {
+    if ((e = mm0_thread_start("mm0-fault", fault_entry, fault_stack + sizeof fault_stack,
+                              FAULT_IPC_VA))) {
         printf("mm0: cannot start the fault thread: error %d\n", e);
         return 1;
     }
@@ -136,7 +137,7 @@ static int mm0_main(void)
     }
     /* The pager (only an image with fs0 needs one: it is the one thread that waits for
      * fs0). */
-    if (fs0_pager_wanted() && (e = pager_start(boot->priority))) {
+    if (fs0_pager_wanted() && (e = pager_start())) {
         printf("mm0: cannot start the pager thread: error %d\n", e);
         return 1;
     }

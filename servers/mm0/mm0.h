@@ -23,8 +23,13 @@ extern int mm0_printing;
 void service_loop(const struct mm0_thread *self);
 void fault_loop(const struct mm0_thread *self);
 
+/* Another mm0 thread (main.c): a TCB and an IPC buffer (mapped at ipc_va) from the
+ * pool, mm0's CSpace and VSpace, root's endpoint for its faults, mm0's priority; it
+ * runs entry on stack_top. K_NO_ERROR or the kernel's error. */
+int mm0_thread_start(const char *name, void (*entry)(void), void *stack_top, k_word_t ipc_va);
+
 /* The pager thread (pager.c): the only mm0 thread that waits for fs0. */
-int pager_start(k_word_t priority);
+int pager_start(void);
 struct task;
 struct thread;
 /* Hand th's blocked fault or request to the pager (its reply capability is saved in

@@ -360,28 +360,14 @@ static void pager_loop(void)
     }
 }
 
-int pager_start(k_word_t priority)
+int pager_start(void)
 {
-    page_t tcb = pool_page_new(K_TCB_OBJECT, 0), ipc = pool_page_new(K_RISCV_4K_PAGE_OBJECT, 0);
     page_t n = pool_page_new(K_NOTIFICATION_OBJECT, 0);
-    if (tcb == NO_PAGE || ipc == NO_PAGE || n == NO_PAGE) return K_NOT_ENOUGH_MEMORY;
-    int e;
+    if (n == NO_PAGE) return K_NOT_ENOUGH_MEMORY;
     job_signal = misc_slot(3);
-    if ((e = k_cnode_mint(MM0_CAP_CNODE, job_signal, MM0_DEPTH, MM0_CAP_CNODE, page_cap(n),
-                          MM0_DEPTH, K_CAP_RIGHT_WRITE, 1)) ||
-        (e = space_map(MM0_CAP_VSPACE, &mm0_pts, page_cap(ipc), PAGER_IPC_VA,
-                       K_CAP_RIGHT_READ | K_CAP_RIGHT_WRITE, K_RISCV_EXECUTE_NEVER)) ||
-        (e = k_tcb_configure(page_cap(tcb), MM0_CAP_ROOT_EP, MM0_CAP_CNODE, 0, MM0_CAP_VSPACE, 0,
-                             PAGER_IPC_VA, page_cap(ipc))) ||
-        (e = k_tcb_set_sched_params(page_cap(tcb), MM0_CAP_TCB, priority, priority)))
-        return e;
+    int e = k_cnode_mint(MM0_CAP_CNODE, job_signal, MM0_DEPTH, MM0_CAP_CNODE, page_cap(n), MM0_DEPTH,
+                         K_CAP_RIGHT_WRITE, 1);
+    if (e) return e;
     job_ntfn = page_cap(n);
-    mm0_name_thread(page_cap(tcb), "mm0-pager");
-    struct k_user_context r;
-    memset(&r, 0, sizeof r);
-    r.pc = (k_word_t)pager_loop;
-    r.sp = (k_word_t)(pager_stack + sizeof pager_stack);
-    __asm__ volatile("mv %0, gp" : "=r"(r.gp));
-    __asm__ volatile("mv %0, tp" : "=r"(r.tp));
-    return k_tcb_write_registers(page_cap(tcb), true, 0, K_USER_CONTEXT_WORDS, &r);
+    return mm0_thread_start("mm0-pager", pager_loop, pager_stack + sizeof pager_stack, PAGER_IPC_VA);
 }
