@@ -1,10 +1,12 @@
 /* sh: the interactive shell on the console (docs/console.md, "Shell syntax"). Reads a
  * line, splits it into words ('single', "double" quotes, backslash, $?), and runs
- * pipelines (`a | b | c`) with redirections (`< file`, `> file`, `>> file`), separated
- * by ';' (always), '&&' (if the last succeeded) or '||' (if it failed). Builtins: exit
- * [n], cd, echo, help; anything else is a program of the boot archive, run with fork +
- * execve + waitpid. Descriptors are fs0's (pipes, dup2 onto 0 and 1), so a child gets
- * its standard input and output set before exec and keeps them across it. */
+ * pipelines (`a | b | c`) with redirections (`< file`, `> file`, `>> file`, `2> file`,
+ * `2>> file`, `2>&1`), separated by ';' (always), '&&' (if the last succeeded), '||'
+ * (if it failed) or '&' (in the background: not waited for; `wait` waits). Builtins:
+ * exit [n], cd, echo, wait, help; anything else is a program, a path or a name looked
+ * up in PATH (/bin: the disk's programs, which mm0 runs from fs0's page cache), run
+ * with fork + execve + waitpid. Descriptors are fs0's (pipes, dup2 onto 0, 1 and 2),
+ * so a child gets its standard streams set before exec and keeps them across it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -37,7 +39,8 @@ static int read_line(char *buf, size_t size)
     return (int)n;
 }
 
-enum tok { T_WORD, T_SEMI, T_AND, T_OR, T_PIPE, T_IN, T_OUT, T_APPEND, T_END, T_ERROR };
+enum tok { T_WORD, T_SEMI, T_AND, T_OR, T_PIPE, T_IN, T_OUT, T_APPEND, T_ERR, T_ERR_APPEND,
+           T_ERR_TO_OUT, T_BG, T_END, T_ERROR };
 
 struct lexer {
     const char *p;
@@ -66,7 +69,14 @@ static enum tok next(struct lexer *lx, char **word)
     if (p[0] == '>' && p[1] == '>') { lx->p += 2; return T_APPEND; }
     if (*p == '>') { lx->p++; return T_OUT; }
     if (*p == '<') { lx->p++; return T_IN; }
-    if (*p == '&') { lx->what = "background jobs (&) are not supported"; return T_ERROR; }
+    /* 2>, 2>> and 2>&1 (only where a word would start: `a2>b` stays a word). */
+    if (p[0] == '2' && p[1] == '>') {
+        if (p[2] == '&' && p[3] == '1') { lx->p += 4; return T_ERR_TO_OUT; }
+        if (p[2] == '>') { lx->p += 3; return T_ERR_APPEND; }
+        lx->p += 2;
+        return T_ERR;
+    }
+    if (*p == '&') { lx->p++; return T_BG; }
     *word = lx->store + lx->used;
     char quote = 0;
     for (;; p++) {
@@ -98,14 +108,47 @@ static enum tok next(struct lexer *lx, char **word)
 struct cmd {
     char *argv[WORDS_MAX + 1];
     int argc;
-    const char *in, *out;   /* NULL: none */
-    bool append;
+    const char *in, *out, *err;   /* NULL: none */
+    bool append, err_append, err_to_out;
 };
 
 static bool is_builtin(const char *name)
 {
     return !strcmp(name, "exit") || !strcmp(name, "cd") || !strcmp(name, "echo") ||
-           !strcmp(name, "help");
+           !strcmp(name, "wait") || !strcmp(name, "help");
+}
+
+/* Background jobs: their last command's pid, reported when they end. */
+#define JOBS_MAX 16
+static pid_t jobs[JOBS_MAX];
+
+static void job_done(pid_t pid, int status)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (jobs[i] == pid) {
+            jobs[i] = 0;
+            if (WIFSIGNALED(status)) printf("[%d] killed by signal %d\n", (int)pid, WTERMSIG(status));
+            else printf("[%d] done, status %d\n", (int)pid, WEXITSTATUS(status));
+        }
+}
+
+/* Before each prompt: every child that ended (a background job's whole pipeline). */
+static void reap_jobs(void)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) job_done(pid, status);
+    fflush(stdout);
+}
+
+/* The wait builtin: every background child; 0. */
+static int wait_jobs(void)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, 0)) > 0) job_done(pid, status);
+    fflush(stdout);
+    return 0;
 }
 
 /* A builtin in the current process; *quit is set by exit. */
@@ -128,10 +171,11 @@ static int builtin(struct cmd *c, bool *quit)
         fflush(stdout);
         return 0;
     }
-    printf("builtins: cd exit echo help\n"
-           "programs: ls cat echo mkdir rmdir rm mv cp wc ps kill caps sleep true false bench\n"
+    if (!strcmp(argv[0], "wait")) return wait_jobs();
+    printf("builtins: cd exit echo wait help\n"
+           "programs (/bin): ls cat echo mkdir rmdir rm mv cp wc ps kill caps sleep true false bench\n"
            "syntax: words, 'quotes', \"quotes\", \\, $?, a | b, < file, > file, >> file,\n"
-           "        ; && ||\n");
+           "        2> file, 2>> file, 2>&1, ; && || &\n");
     fflush(stdout);
     return 0;
 }
@@ -151,6 +195,15 @@ static int redirect(const struct cmd *c)
         int fd = open(c->out, O_WRONLY | O_CREAT | (c->append ? O_APPEND : O_TRUNC), 0644);
         if (fd < 0 || dup2(fd, 1) < 0) {
             fprintf(stderr, "sh: %s: %s\n", c->out, strerror(errno));
+            return 1;
+        }
+        close(fd);
+    }
+    if (c->err_to_out && dup2(1, 2) < 0) return 1;
+    if (c->err) {
+        int fd = open(c->err, O_WRONLY | O_CREAT | (c->err_append ? O_APPEND : O_TRUNC), 0644);
+        if (fd < 0 || dup2(fd, 2) < 0) {
+            fprintf(stderr, "sh: %s: %s\n", c->err, strerror(errno));
             return 1;
         }
         close(fd);
@@ -207,12 +260,14 @@ static void exec_cmd(struct cmd *c)
  * applied around it and undone. */
 static int run_builtin_here(struct cmd *c, bool *quit)
 {
-    int saved[2] = {-1, -1};
+    int saved[3] = {-1, -1, -1};
     if (c->in) saved[0] = dup(0);
     if (c->out) saved[1] = dup(1);
+    if (c->err || c->err_to_out) saved[2] = dup(2);
     int status = redirect(c) ? 1 : builtin(c, quit);
     fflush(stdout);
-    for (int fd = 0; fd < 2; fd++)
+    fflush(stderr);
+    for (int fd = 0; fd < 3; fd++)
         if (saved[fd] >= 0) {
             dup2(saved[fd], fd);
             close(saved[fd]);
@@ -234,10 +289,11 @@ static int wait_status(pid_t pid, const char *name)
     return WEXITSTATUS(status);
 }
 
-/* c[0] | c[1] | ... | c[n-1]: the status of the last. */
-static int run_pipeline(struct cmd *c, int n, bool *quit)
+/* c[0] | c[1] | ... | c[n-1]: the status of the last; in the background (bg) none is
+ * waited for: 0, and the last one's pid is printed and kept as a job. */
+static int run_pipeline(struct cmd *c, int n, bool *quit, bool bg)
 {
-    if (n == 1 && is_builtin(c[0].argv[0])) return run_builtin_here(&c[0], quit);
+    if (n == 1 && !bg && is_builtin(c[0].argv[0])) return run_builtin_here(&c[0], quit);
     fflush(stdout);   /* a child must not inherit (and repeat) our buffered output */
     pid_t pids[CMDS_MAX];
     int prev = -1, started = 0, status = 126;
@@ -268,6 +324,17 @@ static int run_pipeline(struct cmd *c, int n, bool *quit)
         prev = p[0];
     }
     if (prev >= 0) close(prev);
+    if (bg) {
+        if (!started) return 126;
+        for (int i = 0; i < JOBS_MAX; i++)
+            if (!jobs[i]) {
+                jobs[i] = pids[started - 1];
+                break;
+            }
+        printf("[%d]\n", (int)pids[started - 1]);
+        fflush(stdout);
+        return 0;
+    }
     for (int i = 0; i < started; i++) {
         int s = wait_status(pids[i], c[i].argv[0]);
         if (i == n - 1) status = s;
@@ -298,21 +365,27 @@ static bool run_line(const char *line)
             if (c->argc < WORDS_MAX) c->argv[c->argc++] = w;
             continue;
         }
-        if (t == T_IN || t == T_OUT || t == T_APPEND) {
+        if (t == T_ERR_TO_OUT) {
+            c->err_to_out = true;
+            continue;
+        }
+        if (t == T_IN || t == T_OUT || t == T_APPEND || t == T_ERR || t == T_ERR_APPEND) {
             if (next(&lx, &w) != T_WORD) {
                 fprintf(stderr, "sh: syntax error: a file name must follow %s\n",
-                        t == T_IN ? "<" : t == T_OUT ? ">" : ">>");
+                        t == T_IN ? "<" : t == T_OUT ? ">" : t == T_APPEND ? ">>" : t == T_ERR ? "2>" : "2>>");
                 last_status = 2;
                 return false;
             }
             if (t == T_IN) c->in = w;
-            else c->out = w, c->append = t == T_APPEND;
+            else if (t == T_OUT || t == T_APPEND) c->out = w, c->append = t == T_APPEND;
+            else c->err = w, c->err_append = t == T_ERR_APPEND;
             continue;
         }
         if (c->argc == 0) {
-            if (t == T_END && n == 0 && !c->in && !c->out) return false;   /* nothing more */
+            if (t == T_END && n == 0 && !c->in && !c->out && !c->err) return false;   /* nothing more */
             fprintf(stderr, "sh: syntax error near %s\n",
-                    t == T_SEMI ? ";" : t == T_AND ? "&&" : t == T_OR ? "||" : t == T_PIPE ? "|" : "the end");
+                    t == T_SEMI ? ";" : t == T_AND ? "&&" : t == T_OR ? "||" : t == T_PIPE ? "|"
+                    : t == T_BG ? "&" : "the end");
             last_status = 2;
             return false;
         }
@@ -327,7 +400,7 @@ static bool run_line(const char *line)
             memset(&cmds[n], 0, sizeof cmds[n]);
             continue;
         }
-        if (!skip) last_status = run_pipeline(cmds, n, &quit);
+        if (!skip) last_status = run_pipeline(cmds, n, &quit, t == T_BG);
         if (quit) return true;
         n = 0;
         memset(&cmds[0], 0, sizeof cmds[0]);
@@ -335,10 +408,10 @@ static bool run_line(const char *line)
         /* After ';' everything runs again; && and || run the next pipeline on the
          * last status (a skipped one leaves it as it was). */
         skip = t == T_AND ? last_status != 0 : t == T_OR ? last_status == 0 : false;
-        /* Lookahead for an empty command after ; at the end of the line. */
+        /* Lookahead for an empty command after ; or & at the end of the line. */
         const char *q = lx.p;
         while (*q == ' ' || *q == '\t') q++;
-        if (t == T_SEMI && (!*q || *q == '#')) return false;
+        if ((t == T_SEMI || t == T_BG) && (!*q || *q == '#')) return false;
     }
 }
 
@@ -347,6 +420,7 @@ int main(void)
     char line[LINE_MAX_];
     printf("sh: type help for the commands\n");
     for (;;) {
+        reap_jobs();
         printf("$ ");
         fflush(stdout);
         int n = read_line(line, sizeof line);
