@@ -54,6 +54,7 @@ void proc_new(k_word_t badge, k_word_t parent)
     if (p->badge) proc_exit(p->badge);   /* a missed exit: the slot is reused */
     struct proc *pp = proc_find(parent);
     p->badge = badge;
+    p->cloexec = pp ? pp->cloexec : 0;   /* fork keeps FD_CLOEXEC */
     strcpy(p->cwd, pp ? pp->cwd : "/");
     for (unsigned i = 0; i < FS0_FD_MAX; i++) {
         p->fd[i] = pp ? pp->fd[i] : NULL;
@@ -67,26 +68,37 @@ void proc_new(k_word_t badge, k_word_t parent)
     }
 }
 
+void proc_exec(k_word_t badge)
+{
+    struct proc *p = proc_find(badge);
+    if (!p || !p->cloexec) return;
+    for (int i = 0; i < FS0_FD_MAX; i++)
+        if (p->cloexec >> i & 1) fd_close(p, i);
+    p->cloexec = 0;
+    wait_poll();   /* a pipe end may have closed */
+}
+
 struct ofile *fd_get(struct proc *p, long fd)
 {
     return fd >= 0 && fd < FS0_FD_MAX ? p->fd[fd] : NULL;
 }
 
-static int lowest_free(struct proc *p)
+static int lowest_free(struct proc *p, int from)
 {
-    for (int i = 0; i < FS0_FD_MAX; i++)
+    for (int i = from; i < FS0_FD_MAX; i++)
         if (!p->fd[i]) return i;
     return -EMFILE;
 }
 
 int fd_open(struct proc *p, struct vfs_node node, int flags, bool dir)
 {
-    int fd = lowest_free(p);
+    int fd = lowest_free(p, 0);
     if (fd < 0) return fd;
     for (unsigned i = 0; i < FS0_OPEN_FILES; i++)
         if (!files[i].refs) {
             files[i] = (struct ofile){1, node, 0, flags, dir};
             p->fd[fd] = &files[i];
+            p->cloexec &= ~(1ull << fd);
             return fd;
         }
     return -ENFILE;
@@ -97,6 +109,7 @@ int fd_close(struct proc *p, long fd)
     struct ofile *f = fd_get(p, fd);
     if (!f) return -EBADF;
     p->fd[fd] = NULL;
+    p->cloexec &= ~(1ull << fd);
     ofile_unref(f);
     return 0;
 }
@@ -106,17 +119,26 @@ int fd_dup(struct proc *p, long fd, long to)
     struct ofile *f = fd_get(p, fd);
     if (!f) return -EBADF;
     if (to < 0) {
-        int n = lowest_free(p);
+        int n = lowest_free(p, 0);
         if (n < 0) return n;
         to = n;
-    } else if (to < 0 || to >= FS0_FD_MAX) {
+    } else if (to >= FS0_FD_MAX) {
         return -EBADF;
     }
     if (to == fd) return (int)to;
     if (p->fd[to]) ofile_unref(p->fd[to]);
     f->refs++;
     p->fd[to] = f;
+    p->cloexec &= ~(1ull << to);   /* a duplicate does not inherit FD_CLOEXEC (POSIX) */
     return (int)to;
+}
+
+int fd_dup_from(struct proc *p, long fd, long min)
+{
+    if (!fd_get(p, fd)) return -EBADF;
+    if (min < 0 || min >= FS0_FD_MAX) return -EINVAL;
+    int n = lowest_free(p, (int)min);
+    return n < 0 ? n : fd_dup(p, fd, n);
 }
 
 int fd_open_pair(struct proc *p, struct vfs_node rd, struct vfs_node wr, int fds[2])

@@ -20,6 +20,7 @@ struct ofile {
 struct proc {
     k_word_t badge;            /* 0: free */
     struct ofile *fd[FS0_FD_MAX];
+    uint64_t cloexec;          /* bit n: descriptor n closes at exec (FD_CLOEXEC) */
     char cwd[FS0_PATH_MAX];
 };
 
@@ -29,6 +30,8 @@ struct proc *proc_find(k_word_t badge);
  * and an exit (every descriptor closed). */
 void proc_new(k_word_t badge, k_word_t parent);
 void proc_exit(k_word_t badge);
+/* An exec event: the process's close-on-exec descriptors close. */
+void proc_exec(k_word_t badge);
 
 struct ofile *fd_get(struct proc *p, long fd);
 /* A new open file for node: the lowest free descriptor (0 up, as POSIX says), or
@@ -36,6 +39,8 @@ struct ofile *fd_get(struct proc *p, long fd);
 int fd_open(struct proc *p, struct vfs_node node, int flags, bool dir);
 int fd_close(struct proc *p, long fd);
 int fd_dup(struct proc *p, long fd, long to);   /* to < 0: the lowest free */
+/* fcntl's F_DUPFD: the lowest free descriptor >= min (-EINVAL past the table's end). */
+int fd_dup_from(struct proc *p, long fd, long min);
 /* Two new open files, rd read-only and wr write-only (a pipe's ends): 0 and their
  * descriptors in fds, or an error and neither. */
 int fd_open_pair(struct proc *p, struct vfs_node rd, struct vfs_node wr, int fds[2]);

@@ -45,6 +45,9 @@ void fs0_drain_events(void)
         } else if (m0 == FS0_EV_THREAD_EXIT) {
             wait_drop_caller(m1);
             grant_thread_drop(m1);
+        } else if (m0 == FS0_EV_EXEC) {
+            proc_exec(m1);
+            if (cap) grant_take(0, 0, slot);
         } else if (m0 == FS0_EV_RELEASE) {
             if (pc_release(m1, m2)) printf("fs0: RELEASE of frames %lu.. refused\n", (unsigned long)m1);
             if (cap) grant_take(0, 0, slot);

@@ -58,7 +58,8 @@ static int do_open(struct proc *p, const k_word_t *w)
     int flags = (int)w[0], r;
     if ((r = get_paths(p, w[2], 1, &path, pb))) return r;
     int acc = flags & O_ACCMODE;
-    int known = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_EXCL | O_DIRECTORY;
+    int known = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_EXCL | O_DIRECTORY | O_CLOEXEC |
+                O_NONBLOCK;
     if (acc == O_ACCMODE || (flags & ~known)) return -EINVAL;
     char canon[FS0_PATH_MAX];
     if ((r = vfs_canon(p->cwd, path, canon))) return r;
@@ -84,7 +85,37 @@ static int do_open(struct proc *p, const k_word_t *w)
     if (!dir && (flags & O_TRUNC) && acc != O_RDONLY &&
         (r = pc_cached ? pc_truncate(n, 0) : mnt(n.mnt)->truncate(n.ino, 0)))
         return r;
-    return fd_open(p, n, flags & (O_ACCMODE | O_APPEND), dir);
+    int fd = fd_open(p, n, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK), dir);
+    if (fd >= 0 && flags & O_CLOEXEC) p->cloexec |= 1ull << fd;
+    return fd;
+}
+
+/* fcntl: the descriptor's FD_CLOEXEC, the open file's status flags (O_APPEND and
+ * O_NONBLOCK may change; the access mode and the rest are kept, as POSIX lets F_SETFL
+ * ignore them), and F_DUPFD. */
+static int do_fcntl(struct proc *p, const k_word_t *w)
+{
+    long fd = (long)w[0], arg = (long)w[2];
+    struct ofile *f = fd_get(p, fd);
+    if (!f) return -EBADF;
+    switch (w[1]) {
+    case F_GETFD: return p->cloexec >> fd & 1 ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        if (arg & FD_CLOEXEC) p->cloexec |= 1ull << fd;
+        else p->cloexec &= ~(1ull << fd);
+        return 0;
+    case F_GETFL: return f->flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    case F_SETFL:
+        f->flags = (f->flags & O_ACCMODE) | (int)(arg & (O_APPEND | O_NONBLOCK));
+        return 0;
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+        int r = fd_dup_from(p, fd, arg);
+        if (r >= 0 && w[1] == F_DUPFD_CLOEXEC) p->cloexec |= 1ull << r;
+        return r;
+    }
+    default: return -EINVAL;
+    }
 }
 
 /* READ and WRITE: the data moves straight between the file system and the caller's
@@ -98,7 +129,10 @@ static int64_t do_read(struct proc *p, const k_word_t *w)
     void *buf = grant_buffer(caller, w[1], w[2], &err);
     if (!buf) return err;
     int64_t n = mnt(f->node.mnt)->read(f->node.ino, f->off, buf, w[2]);
-    if (n == VFS_BLOCK) return wait_defer(p, caller, f, FS0_READ, w[1], w[2]);   /* an empty pipe */
+    if (n == VFS_BLOCK) {   /* an empty pipe: the answer waits, unless O_NONBLOCK */
+        if (f->flags & O_NONBLOCK) return -EAGAIN;
+        return wait_defer(p, caller, f, FS0_READ, w[1], w[2]);
+    }
     if (n > 0) {
         if (pc_cached) pc_read_overlay(f->node, f->off, buf, (size_t)n);   /* mapped stores */
         f->off += (uint64_t)n;
@@ -122,7 +156,10 @@ static int64_t do_write(struct proc *p, const k_word_t *w)
         f->off = st.size;
     }
     int64_t r = pc_cached ? pc_write(f->node, f->off, buf, n) : fs->write(f->node.ino, f->off, buf, n);
-    if (r == VFS_BLOCK) return wait_defer(p, caller, f, FS0_WRITE, w[1], n);   /* a full pipe */
+    if (r == VFS_BLOCK) {   /* a full pipe: the answer waits, unless O_NONBLOCK */
+        if (f->flags & O_NONBLOCK) return -EAGAIN;
+        return wait_defer(p, caller, f, FS0_WRITE, w[1], n);
+    }
     if (r > 0) f->off += (uint64_t)r;
     return r;
 }
@@ -244,7 +281,7 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
         [FS0_FSTAT] = 1, [FS0_STAT] = 1, [FS0_MKDIR] = 2, [FS0_RMDIR] = 1, [FS0_UNLINK] = 1,
         [FS0_RENAME] = 1, [FS0_GETDENTS] = 2, [FS0_FTRUNCATE] = 2, [FS0_FSYNC] = 1,
         [FS0_CHDIR] = 1, [FS0_GETCWD] = 0, [FS0_DUP] = 1, [FS0_DUP2] = 2, [FS0_SYNC] = 0,
-        [FS0_PIPE] = 0,
+        [FS0_PIPE] = 0, [FS0_FCNTL] = 3,
     };
     unsigned rlen = 1;
     int64_t r;
@@ -305,8 +342,9 @@ unsigned fs0_serve(struct proc *p, k_word_t badge, k_word_t label, const k_word_
         rlen = 1 + (unsigned)((r + 7) / 8);
         break;
     case FS0_DUP: r = fd_dup(p, (long)w[0], -1); break;
-    case FS0_DUP2: r = fd_dup(p, (long)w[0], (long)w[1]); break;
+    case FS0_DUP2: r = (long)w[1] < 0 ? -EBADF : fd_dup(p, (long)w[0], (long)w[1]); break;
     case FS0_PIPE: r = pipe_request(p, rep, &rlen); break;
+    case FS0_FCNTL: r = do_fcntl(p, w); break;
     case FS0_SYNC:   /* shared mappings' stores, then every mount's dirty blocks: the first error */
         if (pc_nfiles) cachemap_trim();   /* unlinked files mm0 only kept cached go first */
         r = pc_sync();

@@ -5,6 +5,7 @@
  * stack holds argc, argv and envp as the System V psABI lays them out. */
 #include "mm0.h"
 #include "task.h"
+#include "fs0link.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +134,7 @@ int task_exec_image(struct task *t, struct thread *th, const char *path,
     strncpy(t->name, base ? base + 1 : path, sizeof t->name - 1);
     mm0_name_thread(page_cap(th->tcb), t->name);
     if ((e = thread_start(th, elf.entry, sp, 0, 0, 0, 0))) goto lost;
+    fs0_task_exec(t);   /* queued before the new program can run: fs0 drains first */
     return 0;
 lost:
     /* The old image is gone and the new one cannot be built: the process ends. */

@@ -28,7 +28,7 @@
 #include "vspace.h"
 
 #define FS0_PRIORITY 150   /* above processes: events are drained before they run on */
-#define QSIZE (4 * MAX_TASKS)
+#define QSIZE (5 * MAX_TASKS)
 #define GUARD(radix_bits) k_cnode_cap_data(0, 64 - 4 - (radix_bits))   /* below fs0's root */
 
 static k_cptr_t ep, ntfn, signal_cap;
@@ -265,7 +265,7 @@ bool fs0_can_clone(void)
 {
     /* The new thread's THREAD and, later, its THREAD_EXIT; every task's EXIT and every
      * granted thread's exit to come. */
-    return !ep || server_gone || q_count + 2 + MAX_TASKS + thread_grants <= QSIZE;
+    return !ep || server_gone || q_count + 2 + 2 * MAX_TASKS + thread_grants <= QSIZE;
 }
 
 void fs0_thread_new(struct task *t, struct thread *th)
@@ -326,14 +326,26 @@ void fs0_task_pages_free(struct task *t)
 
 bool fs0_can_fork(void)
 {
-    /* Each live task has at most one exit to come: keep room for all of them, and for
-     * the new one's NEW and WINDOW. */
-    return q_count + 2 + MAX_TASKS + thread_grants <= QSIZE;
+    /* Each live task has at most one exit and one exec event to come: keep room for all
+     * of them, and for the new one's NEW and WINDOW. */
+    return q_count + 2 + 2 * MAX_TASKS + thread_grants <= QSIZE;
 }
 
 void fs0_task_forked(struct task *child, struct task *parent)
 {
     push_new(child, parent->fs0_badge, parent->pid);
+}
+
+void fs0_task_exec(struct task *t)
+{
+    if (!server || t == server) return;
+    /* One waiting EXEC a task is enough (fs0 has not served it since): room for it is
+     * kept by fs0_can_fork and fs0_can_clone. */
+    for (unsigned i = 0; i < q_count; i++) {
+        const struct event *e = &q[(q_head + i) % QSIZE];
+        if (e->kind == FS0_EV_EXEC && e->badge == t->fs0_badge) return;
+    }
+    push(&(struct event){FS0_EV_EXEC, t->fs0_badge, 0, t->pid, 0, {NO_PAGE, NO_PAGE}});
 }
 
 void fs0_task_exited(struct task *t)

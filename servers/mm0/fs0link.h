@@ -28,6 +28,8 @@ bool fs0_can_clone(void);
 void fs0_thread_new(struct task *t, struct thread *th);
 void fs0_thread_gone(struct task *t, struct thread *th);
 void fs0_task_exited(struct task *t);
+/* t runs a new program: fs0 closes its close-on-exec descriptors (an EXEC event). */
+void fs0_task_exec(struct task *t);
 /* MM0_FS0_EVENT from t: the oldest event (FS0_EV_WORDS words; *cap the frame the
  * reply carries, 0 for none), or -EPERM if t is not fs0. */
 int fs0_next_event(struct task *t, k_word_t *out, k_cptr_t *cap);

@@ -17,6 +17,7 @@
 #include <mm0/protocol.h>
 #include "persist.h"
 #include "pager_tests.h"
+#include "fd_tests.h"
 
 static int test_no, failures;
 static char why[200];
@@ -1300,6 +1301,15 @@ static int t_pager_files(void) { return pager_test(pt_file_table); }
 static int t_pager_cache_full(void) { return pager_test(pt_cache_full); }
 static int t_pager_threads(void) { return pager_test(pt_threads_same_page); }
 static int t_pager_rights(void) { return pager_test(pt_mapping_rights); }
+static int fd_test(int (*fn)(void))
+{
+    int r = fn();
+    if (r) snprintf(why, sizeof why, "%s", fd_why);
+    return r;
+}
+static int t_fd_cloexec(void) { return fd_test(fdt_cloexec); }
+static int t_fd_status_flags(void) { return fd_test(fdt_status_flags); }
+static int t_fd_nonblock(void) { return fd_test(fdt_nonblock_pipe); }
 
 static const struct {
     const char *name;
@@ -1347,6 +1357,10 @@ static const struct {
     {"pager: touching more file pages than fs0 has frames kills only the toucher", t_pager_cache_full},
     {"pager: two threads fault on the same file pages at once", t_pager_threads},
     {"pager: a mapping never gets more rights than its descriptor gave", t_pager_rights},
+    /* descriptor flags (fd_tests.c) */
+    {"fcntl: FD_CLOEXEC closes at exec only; dup and F_DUPFD", t_fd_cloexec},
+    {"fcntl: F_GETFL/F_SETFL (O_APPEND), bad descriptors and commands", t_fd_status_flags},
+    {"O_NONBLOCK pipes: EAGAIN instead of waiting", t_fd_nonblock},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
 };
 
@@ -1366,6 +1380,7 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--echo-stdin")) return echo_stdin(argv[2]);
     if (argc == 2 && !strcmp(argv[1], "--slot-checks")) return slot_checks();
+    if (argc >= 2 && !strcmp(argv[1], "--fds")) return fd_check_main(argc, argv);
     unsigned n = sizeof tests / sizeof tests[0];
     for (unsigned i = 0; i < n; i++) {
         test_no++;

@@ -246,6 +246,19 @@ int dup2(int fd, int to)
     return (int)mm0_result(fs0_call(FS0_DUP2, 2, w));
 }
 
+/* fcntl(2): fs0 keeps FD_CLOEXEC per descriptor and the status flags per open file
+ * (FS0_FCNTL). A new descriptor from F_DUPFD may take the console's place. */
+int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = cmd == F_GETFD || cmd == F_GETFL ? 0 : va_arg(ap, long);
+    va_end(ap);
+    if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) console_forget();
+    k_word_t w[4] = {(k_word_t)fd, (k_word_t)cmd, (k_word_t)arg};
+    return (int)mm0_result(fs0_call(FS0_FCNTL, 3, w));
+}
+
 void sync(void)
 {
     k_word_t w[4];

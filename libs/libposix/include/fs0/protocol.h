@@ -41,6 +41,9 @@ enum fs0_request {
     FS0_DUP2 = 18,     /* MR0 fd, MR1 new fd -> new fd */
     FS0_SYNC = 19,     /* -> 0 */
     FS0_PIPE = 20,     /* -> 0, MR1 read end's fd, MR2 write end's fd */
+    FS0_FCNTL = 21,    /* MR0 fd, MR1 cmd, MR2 arg -> as fcntl(2): F_GETFD/F_SETFD
+                        * (FD_CLOEXEC), F_GETFL/F_SETFL (O_APPEND, O_NONBLOCK), F_DUPFD,
+                        * F_DUPFD_CLOEXEC; -EBADF, -EINVAL (another cmd, a bad arg) */
     FS0_REQUEST_COUNT
 };
 
@@ -119,6 +122,8 @@ enum fs0_event {
     FS0_EV_FILE_PUT = 7, /* MR1 file id, MR2 references, MR3 left: mm0 drops that many of
                         * the references FS0_MM_FILE / FS0_MM_OPEN gave it (always after
                         * the releases of that file's frames) */
+    FS0_EV_EXEC = 8,   /* MR1 badge, MR3 left: the process runs a new program: fs0 closes
+                        * its close-on-exec descriptors (queued before it can run) */
 };
 #define FS0_EV_WORDS 6
 
