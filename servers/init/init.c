@@ -1,7 +1,9 @@
 /* init, the first process: a short demo of processes on mm0 (fork, exec of a program
  * with arguments and environment, wait), then the shell on the console; when the
  * shell ends, init returns and its exit powers the machine off (docs/mm0.md). */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,9 @@ static int spawn(const char *path, char **argv, char **envp, pid_t *pid)
     }
     if (child == 0) {
         execve(path, argv, envp);
+        /* /bin/sh is the disk's once programs run from the disk; before that (and in
+         * images whose archive has it) the shell is the boot archive's sh. */
+        if (errno == ENOENT && !strcmp(path, "/bin/sh")) execve("sh", argv, envp);
         perror("init: exec");
         _exit(127);
     }
@@ -43,7 +48,7 @@ int main(void)
     char *sh_argv[] = {"sh", NULL};
     char *sh_envp[] = {"SHELL=sh", NULL};
     printf("init: starting sh on the console\n");
-    status = spawn("sh", sh_argv, sh_envp, &pid);
+    status = spawn("/bin/sh", sh_argv, sh_envp, &pid);
     if (status >= 0 && WIFEXITED(status)) printf("init: sh exited with status %d; powering off\n", WEXITSTATUS(status));
     else printf("init: sh ended (status 0x%x); powering off\n", status);
     /* Power-off follows our exit and nobody asks fs0: what the session wrote must be

@@ -2,8 +2,9 @@
  * line, splits it into words ('single', "double" quotes, backslash, $?), and runs
  * pipelines (`a | b | c`) with redirections (`< file`, `> file`, `>> file`), separated
  * by ';' (always), '&&' (if the last succeeded) or '||' (if it failed). Builtins: exit
- * [n], cd, echo, help; anything else is a program of the boot archive, run with fork +
- * execve + waitpid. Descriptors are fs0's (pipes, dup2 onto 0 and 1), so a child gets
+ * [n], cd, echo, help; anything else is a program, run with fork + execve + waitpid:
+ * a path as given, a bare NAME as /bin/NAME of the disk (built with SH_EXEC_FROM_DISK;
+ * before exec from the disk, NAME and /bin/NAME are the boot archive's NAME). Descriptors are fs0's (pipes, dup2 onto 0 and 1), so a child gets
  * its standard input and output set before exec and keeps them across it. */
 #include <errno.h>
 #include <fcntl.h>
@@ -166,12 +167,27 @@ static void exec_cmd(struct cmd *c)
         bool quit = false;
         _exit(builtin(c, &quit));
     }
-    execve(c->argv[0], c->argv, environ);
+    const char *name = c->argv[0];
+    bool path = strchr(name, '/') != NULL;
+#ifdef SH_EXEC_FROM_DISK
+    /* A path runs as given (relative ones from the cwd); a bare name is /bin/NAME. */
+    if (path) {
+        execve(name, c->argv, environ);
+    } else {
+        char full[256];
+        if (snprintf(full, sizeof full, "/bin/%s", name) < (int)sizeof full) execve(full, c->argv, environ);
+        else errno = ENAMETOOLONG;
+    }
+#else
     /* Programs are the boot archive's: /bin/NAME is NAME there. */
-    if (errno == ENOENT && !strncmp(c->argv[0], "/bin/", 5)) execve(c->argv[0] + 5, c->argv, environ);
-    if (errno == ENOENT) fprintf(stderr, "sh: %s: command not found\n", c->argv[0]);
-    else fprintf(stderr, "sh: %s: %s\n", c->argv[0], strerror(errno));
-    _exit(127);
+    execve(name, c->argv, environ);
+    if (errno == ENOENT && !strncmp(name, "/bin/", 5)) execve(name + 5, c->argv, environ);
+#endif
+    /* As POSIX shells: 127 if there is no such program, 126 if it cannot be run. */
+    int e = errno;
+    if (e == ENOENT && !path) fprintf(stderr, "sh: %s: command not found\n", name);
+    else fprintf(stderr, "sh: %s: %s\n", name, strerror(e));
+    _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 }
 
 /* A builtin alone, in the shell itself (so cd and exit work), its redirections
