@@ -9,8 +9,11 @@ import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARCHIVES = os.path.join(REPO, 'build', 'riscv', 'archives')
-IMAGES = os.path.join(REPO, 'build', 'riscv', 'images')
+# FS_BUILD_DIR: another build of the same tree (one configured with other options
+# beside the default one); tools/qemu.py's --images names its kernels.
+BUILD = os.environ.get('FS_BUILD_DIR', os.path.join(REPO, 'build', 'riscv'))
+ARCHIVES = os.path.join(BUILD, 'archives')
+IMAGES = os.path.join(BUILD, 'images')
 SBIN = ['/sbin', '/usr/sbin']
 
 

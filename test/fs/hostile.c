@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <fs0/fs0.h>
+#include <sys/mman.h>
+#include <mm0/mm0.h>
 #include <mm0/protocol.h>
 
 static int checks, bad;
@@ -41,6 +43,49 @@ static long io(k_word_t label, int fd, k_word_t va, k_word_t n)
 {
     k_word_t w[FS0_MSG_WORDS] = {(k_word_t)fd, va, n};
     return raw(label, 3, w);
+}
+
+/* The page cache's protocol is mm0's and fs0's alone: a process sending fs0 the
+ * requests of mm0's pager gets -ENOSYS (even naming FS0_BADGE_MM0 in the message: the
+ * badge, never the message, names the sender), mm0 refuses it fs0's MM0_FS0_CACHE,
+ * and MM0_MMAP's two shapes are kept apart. fs0 and mm0 serve on afterwards. */
+static void page_cache_checks(void)
+{
+    k_word_t w[FS0_MSG_WORDS];
+    int fd = open("/etc/motd", O_RDONLY);
+    expect("open /etc/motd for the page-cache checks", fd >= 3, 1);
+    memset(w, 0, sizeof w);
+    w[0] = 0, w[1] = (k_word_t)fd;
+    expect("FS0_MM_FILE from a process", raw(FS0_MM_FILE, 2, w), -ENOSYS);
+    w[0] = FS0_BADGE_MM0, w[1] = (k_word_t)fd;
+    expect("FS0_MM_FILE naming mm0's badge", raw(FS0_MM_FILE, 2, w), -ENOSYS);
+    memset(w, 0, sizeof w);
+    w[0] = 0, w[1] = 12;
+    memcpy(&w[2], "/bin/runner", 12);
+    expect("FS0_MM_OPEN from a process", raw(FS0_MM_OPEN, 4, w), -ENOSYS);
+    memset(w, 0, sizeof w);
+    expect("FS0_MM_PAGE from a process", raw(FS0_MM_PAGE, 3, w), -ENOSYS);
+    w[0] = 1, w[1] = 0, w[2] = FS0_MMP_WRITE;
+    expect("FS0_MM_PAGE of file id 1 for writing", raw(FS0_MM_PAGE, 3, w), -ENOSYS);
+    char b[8] = {0};
+    expect("fs0 serves after them", read(fd, b, 7) == 7 && !memcmp(b, "Welcome", 7), 1);
+    /* mm0: MM0_MMAP has 4 words with MAP_ANONYMOUS, 6 (fd, offset) without. */
+    k_word_t m[6] = {0, 4096, PROT_READ, MAP_PRIVATE, (k_word_t)fd, 0};
+    expect("MM0_MMAP in 5 words", mm0_raw_call(MM0_MMAP, 5, m, NULL), -EINVAL);
+    expect("MM0_MMAP of a file in 4 words", mm0_raw_call(MM0_MMAP, 4, m, NULL), -EINVAL);
+    m[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+    expect("MM0_MMAP in 6 words with MAP_ANONYMOUS", mm0_raw_call(MM0_MMAP, 6, m, NULL), -EINVAL);
+    m[3] = MAP_PRIVATE, m[5] = 100;
+    expect("MM0_MMAP of a file at offset 100", mm0_raw_call(MM0_MMAP, 6, m, NULL), -EINVAL);
+    m[3] = MAP_PRIVATE | MAP_SHARED, m[5] = 0;
+    expect("MM0_MMAP of a file, shared and private", mm0_raw_call(MM0_MMAP, 6, m, NULL), -EINVAL);
+    /* Only fs0 may ask for cache frames, whatever the frame. */
+    k_word_t k[1] = {0};
+    expect("MM0_FS0_CACHE of frame 0 from a process", mm0_raw_call(MM0_FS0_CACHE, 1, k, NULL), -EPERM);
+    k[0] = 5000;
+    expect("MM0_FS0_CACHE of frame 5000 from a process", mm0_raw_call(MM0_FS0_CACHE, 1, k, NULL), -EPERM);
+    expect("mm0 serves after them", getpid() > 1, 1);
+    close(fd);
 }
 
 int main(void)
@@ -172,6 +217,7 @@ int main(void)
     expect("read after the abuse", read(fd, buf, 7), 7);
     expect("and reads the file", memcmp(buf, "Welcome", 7), 0);
     close(fd);
+    page_cache_checks();
     printf("hostile: %d checks, %d wrong\n", checks, bad);
     return bad ? 1 : 0;
 }

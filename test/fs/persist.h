@@ -19,6 +19,7 @@ static const struct persist_piece persist[] = {
     {"/keep/sparse", 200000, 1000, 15},
     {"/keep/renamed", 0, 5000, 16},
     {"/keep/synced", 0, 6000, 17},
+    {"/keep/mapped", 0, 10000, 18},
 };
 #define PERSIST_PIECES (sizeof persist / sizeof persist[0])
 /* Names that must not exist afterwards: unlinked, and renamed away. */
@@ -27,6 +28,10 @@ static const struct persist_piece persist[] = {
 /* Written with another pattern and fsync'ed, then overwritten in place (its inode
  * unchanged) and left to sync(): only a sync that writes every dirty block keeps it. */
 #define PERSIST_SYNC_ONLY "/keep/synced"
+
+/* Written by stores through a MAP_SHARED mapping (munmap, then fsync: mmap_tests.c);
+ * the host reads it back like the others. */
+#define PERSIST_MAPPED "/keep/mapped"
 
 static inline unsigned char persist_pattern(unsigned long i, unsigned seed)
 {

@@ -15,23 +15,13 @@
 #include <mm0/clone.h>
 #include <mm0/mm0.h>
 #include <mm0/protocol.h>
+#include "fstest.h"
 #include "persist.h"
 #include "pager_tests.h"
 #include "fd_tests.h"
 
 static int test_no, failures;
-static char why[200];
-
-#define FAIL(...)                                                                     \
-    do {                                                                              \
-        snprintf(why, sizeof why, __VA_ARGS__);                                       \
-        return 1;                                                                     \
-    } while (0)
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) FAIL(__VA_ARGS__);                                               \
-    } while (0)
-#define ERR(call, e) ((call) == -1 && errno == (e))
+char why[200];
 
 static unsigned char pattern(size_t i, unsigned seed) { return (unsigned char)(i * 31 + seed + (i >> 9)); }
 
@@ -600,6 +590,14 @@ static int t_persist(void)
         const struct persist_piece *p = &persist[k];
         bool renamed = !strcmp(p->path, "/keep/renamed");
         const char *path = renamed ? PERSIST_OLD_NAME : p->path;
+        if (!strcmp(p->path, PERSIST_MAPPED)) {   /* stores through MAP_SHARED, munmap, fsync */
+            if (mmap_persist(p->path, p->len, p->seed)) {
+                char reason[sizeof why];
+                strcpy(reason, why);
+                FAIL("%s through a mapping: %s", p->path, reason);
+            }
+            continue;
+        }
         int fd = open(path, O_WRONLY | O_CREAT, 0644);
         CHECK(fd >= 3, "create %s: errno %d", path, errno);
         unsigned first_seed = strcmp(p->path, PERSIST_SYNC_ONLY) ? p->seed : p->seed + 100;
@@ -1351,6 +1349,24 @@ static const struct {
     {"a process ends with a thread blocked in fs0; 400 threads come and go", t_thread_exit_blocked},
     {"hostile: a thread's buffers outside its own area are -EFAULT", t_thread_hostile},
     {"a program exec'd by thread 1 runs with that slot's IPC buffer and area", t_thread_exec},
+    /* mmap of files and /dev/zero (mmap_tests.c), exec from the disk (exec_tests.c) */
+    {"mmap MAP_PRIVATE after write(): 0, 1, 4095, 4096, 4097 bytes, 1 MiB; zeros past the end", t_mmap_sizes},
+    {"MAP_SHARED stores seen by read() here and in another process, and by another mapping", t_mmap_shared_store},
+    {"write() and ftruncate after mmap seen through the mappings", t_mmap_sees_write},
+    {"a fork's child shares MAP_SHARED pages (both ways), not MAP_PRIVATE stores", t_mmap_fork_shared},
+    {"MAP_PRIVATE stores are copies: neither read() nor other mappings see them", t_mmap_private_cow},
+    {"a mapping outlives close and unlink", t_mmap_outlives},
+    {"the last partial page reads zeros past the end; a page past it is SIGBUS", t_mmap_sigbus},
+    {"/dev/zero: MAP_PRIVATE zero pages, MAP_SHARED shared with a child", t_mmap_devzero},
+    {"mmap errors: EBADF, ENODEV, EINVAL, EACCES; MAP_PRIVATE PROT_WRITE of O_RDONLY allowed", t_mmap_errors},
+    {"PROT_EXEC file pages run; mprotect on a file mapping", t_mmap_exec_mprotect},
+    {"memory comes back after mmap and munmap rounds; mm0's self-check agrees", t_mmap_memory},
+    {"a program only on the disk runs by absolute and relative paths with its argv and envp", t_exec_disk_paths},
+    {"exec errors: ENOENT, ENOTDIR, EACCES, ENOEXEC; the caller goes on unharmed", t_exec_errors},
+    {"a program copied into a new 0755 file runs from there", t_exec_copy},
+    {"a program file rewritten with write() runs its new contents", t_exec_rewrite},
+    {"50 execs of a disk program: free pages equal before and after", t_exec_no_leak},
+    {"mm0's self-check agrees after the mmap and exec tests", t_mm0_selfcheck},
     {"sparse files: holes read as zeros and take no blocks", t_sparse},
     /* mm0's pager and fs0's page cache at their limits (pager_tests.c) */
     {"pager: more files mapped than mm0's table holds: ENFILE, then all map again", t_pager_files},
