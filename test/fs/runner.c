@@ -17,6 +17,7 @@
 #include <mm0/protocol.h>
 #include "persist.h"
 #include "pager_tests.h"
+#include "mut4_tests.h"
 
 static int test_no, failures;
 static char why[200];
@@ -1301,6 +1302,22 @@ static int t_pager_cache_full(void) { return pager_test(pt_cache_full); }
 static int t_pager_threads(void) { return pager_test(pt_threads_same_page); }
 static int t_pager_rights(void) { return pager_test(pt_mapping_rights); }
 
+/* The fourth mutation campaign's tests report through mut4_why (mut4_tests.c). */
+static int mut4_test(int (*fn)(void))
+{
+    int r = fn();
+    if (r) snprintf(why, sizeof why, "%s", mut4_why);
+    return r;
+}
+static int t_m4_access(void) { return mut4_test(m4_access_modes); }
+static int t_m4_refs(void) { return mut4_test(m4_references_come_back); }
+static int t_m4_stores(void) { return mut4_test(m4_shared_stores_survive_trim); }
+static int t_m4_exec(void) { return mut4_test(m4_exec_not_a_program); }
+static int t_m4_held(void) { return mut4_test(m4_program_pages_stay_held); }
+static int t_m4_trim(void) { return mut4_test(m4_trim_on_full_cache); }
+static int t_m4_offset(void) { return mut4_test(m4_offset_limits); }
+static int t_m4_holes(void) { return mut4_test(m4_readonly_views_store_nothing); }
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1348,6 +1365,15 @@ static const struct {
     {"pager: two threads fault on the same file pages at once", t_pager_threads},
     {"pager: a mapping never gets more rights than its descriptor gave", t_pager_rights},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
+    /* the fourth mutation campaign's survivors (mut4_tests.c, docs/testing.md) */
+    {"mut4: O_WRONLY maps neither way; a private writable view of O_RDONLY is allowed", t_m4_access},
+    {"mut4: every reference fs0 gives mm0 for a mapping comes back", t_m4_refs},
+    {"mut4: shared stores are written back when mm0 lets the page go", t_m4_stores},
+    {"mut4: exec of an empty file, a text file, a file without x bits", t_m4_exec},
+    {"mut4: a running program's pages stay held after a second exec and cache pressure", t_m4_held},
+    {"mut4: frames of an unmapped file come back when the cache is full", t_m4_trim},
+    {"mut4: mmap offsets unaligned or past 2^40 are EINVAL", t_m4_offset},
+    {"mut4: read-only views of a sparse file write nothing back", t_m4_holes},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
