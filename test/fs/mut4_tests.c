@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdint.h>
 #include <fs0/protocol.h>
+#include <mm0/protocol.h>
 #include "mut4_tests.h"
 
 char mut4_why[200];
@@ -397,4 +399,81 @@ int m4_offset_limits(void)
     close(fd);
     CHECK(unlink("/data/m4-off") == 0, "unlink");
     return fresh_mapping_works("after refused offsets");
+}
+
+/* A program smaller than a page: its headers are all the file has. Written here: one
+ * PT_LOAD (R X) of the whole file at 0x10000, and three instructions at the entry that
+ * store to 0x2000000000 (nothing is mapped there in a new image): the exec worked if
+ * the child dies of SIGSEGV there. Kills pager.c:272 (a whole page always passed as
+ * the header size: the file is "truncated"). */
+static void put(unsigned char *p, unsigned off, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) p[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+int m4_tiny_program(void)
+{
+    unsigned char elf[64 + 56 + 12] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+    put(elf, 16, 2, 2);            /* ET_EXEC */
+    put(elf, 18, 243, 2);          /* EM_RISCV */
+    put(elf, 20, 1, 4);
+    put(elf, 24, 0x10000 + 120, 8);   /* entry: the code after the one program header */
+    put(elf, 32, 64, 8);           /* phoff */
+    put(elf, 52, 64, 2);
+    put(elf, 54, 56, 2);
+    put(elf, 56, 1, 2);            /* phnum */
+    put(elf, 58, 64, 2);
+    put(elf, 64, 1, 4);            /* PT_LOAD */
+    put(elf, 68, 5, 4);            /* R X */
+    put(elf, 80, 0x10000, 8);      /* vaddr, paddr */
+    put(elf, 88, 0x10000, 8);
+    put(elf, 96, sizeof elf, 8);   /* filesz, memsz */
+    put(elf, 104, sizeof elf, 8);
+    put(elf, 112, 0x1000, 8);
+    put(elf, 120, 0x200002b7, 4);  /* lui t0, 0x20000 */
+    put(elf, 124, 0x00829293, 4);  /* slli t0, t0, 8 */
+    put(elf, 128, 0x0002a023, 4);  /* sw zero, 0(t0) */
+    int fd = make_file("/data/m4-tiny", elf, sizeof elf, 0755);
+    CHECK(fd >= 0, "create: errno %d", errno);
+    close(fd);
+    pid_t k = fork();
+    if (k == 0) {
+        char *argv[] = {"m4-tiny", NULL};
+        execv("/data/m4-tiny", argv);
+        _exit(errno > 0 && errno < 100 ? 100 + errno : 99);
+    }
+    int st = status_of(k);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+          "a %zu-byte program: status 0x%x, want SIGSEGV from its store (exit 100 + errno: exec failed)",
+          sizeof elf, st);
+    CHECK(unlink("/data/m4-tiny") == 0, "unlink");
+    return 0;
+}
+
+/* File mappings live in [MM0_MMAP_BASE, MM0_MMAP_END) like anonymous ones: when the
+ * area has no room, the VM library's next choice (below it, over the gap after the
+ * heap) is refused with ENOMEM. Kills pager.c:233 (`at < MM0_MMAP_BASE` dropped). */
+int m4_file_mapping_stays_in_its_area(void)
+{
+    int fd = make_file("/data/m4-area", "area", 5, 0644);
+    CHECK(fd >= 0, "create: errno %d", errno);
+    pid_t k = fork();
+    if (k == 0) {
+        size_t all = (size_t)(MM0_MMAP_END - MM0_MMAP_BASE);
+        /* A page in the middle: no gap of the area's size is left at or above its
+         * start, but one is below it. */
+        void *mid = (void *)(MM0_MMAP_BASE + all / 2);
+        if (mmap(mid, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != mid) _exit(3);
+        errno = 0;
+        void *p = mmap(0, all, PROT_READ, MAP_SHARED, fd, 0);
+        if (p != MAP_FAILED) _exit((uintptr_t)p < MM0_MMAP_BASE ? 4 : 5);
+        _exit(errno == ENOMEM ? 0 : 6);
+    }
+    int st = status_of(k);
+    close(fd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "a file mapping with no room in the area: exit %d (4: placed below it, 6: not ENOMEM)",
+          WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    CHECK(unlink("/data/m4-area") == 0, "unlink");
+    return 0;
 }

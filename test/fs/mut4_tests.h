@@ -10,3 +10,5 @@ int m4_program_pages_stay_held(void);
 int m4_trim_on_full_cache(void);
 int m4_offset_limits(void);
 int m4_readonly_views_store_nothing(void);
+int m4_tiny_program(void);
+int m4_file_mapping_stays_in_its_area(void);

@@ -1317,6 +1317,8 @@ static int t_m4_held(void) { return mut4_test(m4_program_pages_stay_held); }
 static int t_m4_trim(void) { return mut4_test(m4_trim_on_full_cache); }
 static int t_m4_offset(void) { return mut4_test(m4_offset_limits); }
 static int t_m4_holes(void) { return mut4_test(m4_readonly_views_store_nothing); }
+static int t_m4_tiny(void) { return mut4_test(m4_tiny_program); }
+static int t_m4_area(void) { return mut4_test(m4_file_mapping_stays_in_its_area); }
 
 static const struct {
     const char *name;
@@ -1374,6 +1376,8 @@ static const struct {
     {"mut4: frames of an unmapped file come back when the cache is full", t_m4_trim},
     {"mut4: mmap offsets unaligned or past 2^40 are EINVAL", t_m4_offset},
     {"mut4: read-only views of a sparse file write nothing back", t_m4_holes},
+    {"mut4: a program smaller than a page runs", t_m4_tiny},
+    {"mut4: a file mapping with no room in the mmap area is ENOMEM", t_m4_area},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
