@@ -19,6 +19,7 @@
 #include "persist.h"
 #include "pager_tests.h"
 #include "fd_tests.h"
+#include "mut4_tests.h"
 
 static int test_no, failures;
 char why[200];
@@ -1309,6 +1310,24 @@ static int t_fd_cloexec(void) { return fd_test(fdt_cloexec); }
 static int t_fd_status_flags(void) { return fd_test(fdt_status_flags); }
 static int t_fd_nonblock(void) { return fd_test(fdt_nonblock_pipe); }
 
+/* The fourth mutation campaign's tests report through mut4_why (mut4_tests.c). */
+static int mut4_test(int (*fn)(void))
+{
+    int r = fn();
+    if (r) snprintf(why, sizeof why, "%s", mut4_why);
+    return r;
+}
+static int t_m4_access(void) { return mut4_test(m4_access_modes); }
+static int t_m4_refs(void) { return mut4_test(m4_references_come_back); }
+static int t_m4_stores(void) { return mut4_test(m4_shared_stores_survive_trim); }
+static int t_m4_exec(void) { return mut4_test(m4_exec_not_a_program); }
+static int t_m4_held(void) { return mut4_test(m4_program_pages_stay_held); }
+static int t_m4_trim(void) { return mut4_test(m4_trim_on_full_cache); }
+static int t_m4_offset(void) { return mut4_test(m4_offset_limits); }
+static int t_m4_holes(void) { return mut4_test(m4_readonly_views_store_nothing); }
+static int t_m4_tiny(void) { return mut4_test(m4_tiny_program); }
+static int t_m4_area(void) { return mut4_test(m4_file_mapping_stays_in_its_area); }
+
 static const struct {
     const char *name;
     int (*fn)(void);
@@ -1378,6 +1397,17 @@ static const struct {
     {"fcntl: F_GETFL/F_SETFL (O_APPEND), bad descriptors and commands", t_fd_status_flags},
     {"O_NONBLOCK pipes: EAGAIN instead of waiting", t_fd_nonblock},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
+    /* the fourth mutation campaign's survivors (mut4_tests.c, docs/testing.md) */
+    {"mut4: O_WRONLY maps neither way; a private writable view of O_RDONLY is allowed", t_m4_access},
+    {"mut4: every reference fs0 gives mm0 for a mapping comes back", t_m4_refs},
+    {"mut4: shared stores are written back when mm0 lets the page go", t_m4_stores},
+    {"mut4: exec of an empty file, a text file, a file without x bits", t_m4_exec},
+    {"mut4: a running program's pages stay held after a second exec and cache pressure", t_m4_held},
+    {"mut4: frames of an unmapped file come back when the cache is full", t_m4_trim},
+    {"mut4: mmap offsets unaligned or past 2^40 are EINVAL", t_m4_offset},
+    {"mut4: read-only views of a sparse file write nothing back", t_m4_holes},
+    {"mut4: a program smaller than a page runs", t_m4_tiny},
+    {"mut4: a file mapping with no room in the mmap area is ENOMEM", t_m4_area},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */

@@ -72,6 +72,9 @@ int main(void)
     EXPECT(errno, ENOENT);
     EXPECT(execve("mm0", none, none), -1);   /* the server is not a program */
     EXPECT(errno, EACCES);
+    /* A path with a '/' is still a boot-archive name when no fs0 runs. */
+    EXPECT(execve("/no/such-program", none, none), -1);
+    EXPECT(errno, ENOENT);
     /* Other tasks' pids. */
     EXPECT(kill(1, SIGKILL), -1);
     EXPECT(errno, EPERM);

@@ -847,6 +847,69 @@ static void t_mm_badge(void)
     CHECK_EQ(serve(FS0_MM_FILE, w, 2, NULL), -ESRCH, "the notification's badge");
 }
 
+/* --- the fourth mutation campaign's survivors (docs/testing.md) --- */
+
+/* A hit on a page that is already held leaves the LRU list alone: the held frame is
+ * not on it (its links are stale). Kills line 267's "not held" test dropped. */
+static void t_mut4_held_hit_lru(void)
+{
+    setup(3);
+    uint64_t id = map(mkfile(2, "f", 0100644, 8 * PC_PAGE));
+    int64_t a = pc_page(id, 0, 0), b = pc_page(id, 1, 0), c = pc_page(id, 2, 0);
+    release(a);
+    release(c);
+    release(b);                                       /* LRU: a, c, b */
+    CHECK_EQ(pc_page(id, 2, 0), c, "a hit on a cached page");   /* LRU: a, b */
+    CHECK_EQ(pc_page(id, 3, 0), a, "the oldest cached frame reused");   /* LRU: b */
+    CHECK_EQ(pc_page(id, 2, 0), c, "a hit on a held page");
+    CHECK_EQ(pc_page(id, 4, 0), b, "the last cached frame reused");
+    CHECK_EQ(pc_page(id, 5, 0), -ENOMEM, "every frame held now");
+    CHECK(frame_is_file((unsigned)a, 2, 3, 8 * PC_PAGE) && frame_is_file((unsigned)b, 2, 4, 8 * PC_PAGE) &&
+          frame_is_file((unsigned)c, 2, 2, 8 * PC_PAGE), "each frame holds its own page");
+}
+
+/* mm0 releasing a frame that is not held (cached, or free) changes nothing: it is not
+ * put on a list a second time, so two pages never share a frame. Kills line 296's
+ * "held" test dropped. */
+static void t_mut4_release_unheld(void)
+{
+    setup(2);
+    uint64_t id = map(mkfile(2, "f", 0100644, 8 * PC_PAGE));
+    int64_t a = pc_page(id, 0, 0);
+    release(a);
+    release(a);                                       /* cached: not held */
+    int64_t b = pc_page(id, 1, 0), c = pc_page(id, 2, 0);
+    CHECK(b >= 0 && c >= 0 && b != c, "two pages in frames %lld and %lld", (long long)b, (long long)c);
+    CHECK(frame_is_file((unsigned)b, 2, 1, 8 * PC_PAGE) && frame_is_file((unsigned)c, 2, 2, 8 * PC_PAGE),
+          "each frame holds its own page");
+    /* A free frame (its file gone): released again, still one frame for one page. */
+    uint64_t id2 = map(mkfile(3, "g", 0100644, 8 * PC_PAGE));
+    release(b);
+    release(c);
+    CHECK_EQ(pc_file_put(id, 1), 0, "put: both frames free now");
+    release(b);
+    release(b);
+    int64_t d = pc_page(id2, 0, 0), e = pc_page(id2, 1, 0);
+    CHECK(d >= 0 && e >= 0 && d != e, "two pages of g in frames %lld and %lld", (long long)d, (long long)e);
+    CHECK_EQ(pc_page(id2, 2, 0), -ENOMEM, "and no third frame");
+}
+
+/* A slot's serial wraps past 0 (no id: /dev/zero's) to 1: 65536 reuses of one slot,
+ * every id good. Kills line 91 dropped. */
+static void t_mut4_serial_wrap(void)
+{
+    setup(2);
+    struct vfs_node n = mkfile(2, "f", 0100644, PC_PAGE);
+    int bad = 0;
+    for (unsigned i = 0; i < 0x10002; i++) {
+        uint64_t id = map(n);
+        if (id >> 16 == 0 || pc_file_put(id, 1) != 0) bad++;
+    }
+    CHECK_EQ(bad, 0, "ids with serial 0, or refused");
+    uint64_t id = map(n);
+    CHECK(pc_page(id, 0, 0) >= 0, "a page of the file after the wrap");
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"fill_zeros", t_fill_zeros}, {"enxio", t_enxio}, {"hit", t_hit},
     {"hold_flags", t_hold_flags}, {"bad_args", t_bad_args}, {"read_overlay", t_read_overlay},
@@ -857,6 +920,8 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"drain_retry", t_drain_retry}, {"stale_id", t_stale_id}, {"put_release", t_put_release},
     {"put_counts", t_put_counts}, {"open_keeps", t_open_keeps}, {"mm_file", t_mm_file},
     {"mm_open", t_mm_open}, {"mm_page", t_mm_page}, {"mm_badge", t_mm_badge},
+    {"mut4_held_hit_lru", t_mut4_held_hit_lru}, {"mut4_release_unheld", t_mut4_release_unheld},
+    {"mut4_serial_wrap", t_mut4_serial_wrap},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 
