@@ -17,7 +17,13 @@
 
 static page_t frame[FS0_CACHE_PAGES];
 static uint64_t held[FS0_CACHE_PAGES / 64], released[FS0_CACHE_PAGES / 64];
-static uint8_t is_cache[MAX_PAGES / 8];   /* by page: one of the frames above */
+/* Granted: fs0 holds the frame for writing (FS0_MMP_WRITE), so it writes it back.
+ * Until then mm0 maps it read-only even where a shared mapping may write, and the
+ * first store faults and asks fs0 (pager.c): fs0 writes back only pages stored to. */
+static uint64_t granted[FS0_CACHE_PAGES / 64];
+static k_word_t frame_file[FS0_CACHE_PAGES];   /* the file id and page a held frame is */
+static uint32_t frame_index[FS0_CACHE_PAGES];
+static uint16_t k_of[MAX_PAGES];   /* by page: 1 + its frame number, 0 if none */
 static bool ready;
 
 static void init_once(void)
@@ -47,35 +53,49 @@ int fs0_cache_make(struct task *server, k_word_t k)
         return -ENOMEM;
     }
     frame[k] = p;
-    is_cache[p / 8] |= (uint8_t)(1u << (p % 8));
+    k_of[p] = (uint16_t)(k + 1);
     return 0;
 }
 
-page_t fs0_cache_hold(k_word_t k)
+page_t fs0_cache_hold(k_word_t k, k_word_t file, uint64_t index, bool write)
 {
     init_once();
     if (k >= FS0_CACHE_PAGES || frame[k] == NO_PAGE) return NO_PAGE;
+    if (!bit(held, (unsigned)k)) {
+        frame_file[k] = file;
+        frame_index[k] = (uint32_t)index;
+    }
     set(held, (unsigned)k, true);
+    if (write) set(granted, (unsigned)k, true);
     set(released, (unsigned)k, false);   /* let go and taken again before fs0 pulled */
     return frame[k];
+}
+
+bool fs0_cache_frame(page_t p, k_word_t *file, uint64_t *index, bool *write)
+{
+    if (p >= MAX_PAGES || !k_of[p]) return false;
+    unsigned k = k_of[p] - 1u;
+    *file = frame_file[k];
+    *index = frame_index[k];
+    *write = bit(granted, k);
+    return true;
 }
 
 bool fs0_cache_is_held(k_word_t k) { return ready && k < FS0_CACHE_PAGES && bit(held, (unsigned)k); }
 
 bool fs0_cache_let_go(page_t p)
 {
-    if (p >= MAX_PAGES || !(is_cache[p / 8] >> (p % 8) & 1)) return false;
-    unsigned k = 0;
-    while (k < FS0_CACHE_PAGES && frame[k] != p) k++;
-    if (k == FS0_CACHE_PAGES) return false;
+    if (p >= MAX_PAGES || !k_of[p]) return false;
+    unsigned k = k_of[p] - 1u;
     set(held, k, false);
+    set(granted, k, false);
     if (fs0_serving()) {
         set(released, k, true);
         fs0_poke();
         return true;
     }
     /* fs0 is gone: nobody maps the frame any more. */
-    is_cache[p / 8] &= (uint8_t)~(1u << (p % 8));
+    k_of[p] = 0;
     frame[k] = NO_PAGE;
     pool_page_release(p);
     return true;
@@ -104,7 +124,7 @@ void fs0_cache_server_gone(void)
     init_once();
     for (unsigned k = 0; k < FS0_CACHE_PAGES; k++) {
         if (frame[k] == NO_PAGE || bit(held, k)) continue;   /* a held one goes with its object */
-        is_cache[frame[k] / 8] &= (uint8_t)~(1u << (frame[k] % 8));
+        k_of[frame[k]] = 0;
         pool_page_release(frame[k]);
         frame[k] = NO_PAGE;
     }

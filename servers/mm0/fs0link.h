@@ -46,7 +46,12 @@ bool fs0_can_put(void);
 void fs0_file_put(k_word_t id, k_word_t refs);
 /* fs0cache.c */
 int fs0_cache_make(struct task *server, k_word_t k);
-page_t fs0_cache_hold(k_word_t k);    /* frame k's page, now held; NO_PAGE if none */
+/* Frame k's page, now held as page index of file (and granted for writing if write);
+ * NO_PAGE if fs0 was given no frame k. */
+page_t fs0_cache_hold(k_word_t k, k_word_t file, uint64_t index, bool write);
+/* Whether page p is a cache frame: its file id and page index, and whether fs0 holds
+ * it for writing (a mapping may then be writable). */
+bool fs0_cache_frame(page_t p, k_word_t *file, uint64_t *index, bool *write);
 bool fs0_cache_is_held(k_word_t k);
 bool fs0_cache_let_go(page_t p);      /* false: p is no cache frame (free it as usual) */
 bool fs0_cache_next_release(k_word_t *base, k_word_t *mask, k_word_t *left);

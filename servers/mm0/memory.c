@@ -209,11 +209,25 @@ static void mmu_unmap(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame)
     unmap_slot(vm_space_user(s), va);
 }
 
+/* The rights a frame may be mapped with now: a cache frame fs0 does not hold for
+ * writing is mapped read-only even where the VMA may write (fs0cache.c: its first
+ * store faults, and the pager asks fs0 to hold it for writing, so fs0 writes back only
+ * pages that were stored to). */
+static unsigned map_rights(page_t p, unsigned rights)
+{
+    k_word_t file;
+    uint64_t index;
+    bool granted;
+    if (rights & VM_PROT_WRITE && fs0_cache_frame(p, &file, &index, &granted) && !granted)
+        rights &= ~(unsigned)VM_PROT_WRITE;
+    return rights;
+}
+
 static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame, unsigned rights)
 {
     (void)ctx;
-    (void)frame;
     struct mem *m = vm_space_user(s);
+    rights = map_rights(page_of(frame), rights);
     uint32_t *e = map_entry(m, va, false);
     if (!e || !*e) return;
     if (!(rights & VM_PROT_ALL)) {
@@ -235,6 +249,7 @@ static void mmu_protect(void *ctx, vm_space_t *s, uintptr_t va, vm_frame_t frame
 static int install(struct mem *m, const vm_fault_result_t *r)
 {
     page_t p = page_of(r->frame);
+    unsigned rights = map_rights(p, r->rights);
     set_fresh(p, false);
     uint32_t *e = map_entry(m, r->va, true);   /* fails only if no mapping was there */
     if (!e) return -ENOMEM;
@@ -253,7 +268,7 @@ static int install(struct mem *m, const vm_fault_result_t *r)
             return -ENOMEM;
         }
     }
-    int err = space_map(m->vspace, &m->pts, cap, r->va, rights_of(r->rights), attr_of(r->rights));
+    int err = space_map(m->vspace, &m->pts, cap, r->va, rights_of(rights), attr_of(rights));
     if (err) {
         drop_cap(cap);
         return err;
@@ -401,9 +416,28 @@ static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *fra
     }
     if (e == VM_EACCES) return -EFAULT;
     if (e) return e == VM_EPAGEIN ? -EFAULT : e;
+    /* A store to a cache frame fs0 does not yet hold for writing: the pager asks it to
+     * first (map_rights). */
+    k_word_t file;
+    uint64_t index;
+    bool granted = true, cache = access == VM_ACCESS_WRITE && r.rights & VM_PROT_WRITE &&
+                                 fs0_cache_frame(page_of(r.frame), &file, &index, &granted);
+    if (cache && !granted) {
+        if (!w) return -EFAULT;
+        w->file_id = file;
+        w->index = index;
+        return MEM_FS0_WAIT;
+    }
     /* Already installed (a spurious fault, or mm0's own access to a mapped page). */
     uint32_t *slot = r.present ? map_entry(m, r.va, false) : NULL;
     if ((!slot || !*slot) && (e = install(m, &r))) return e;
+    if (cache && slot && *slot) {   /* mapped read-only before fs0 held it for writing */
+        k_riscv_page_unmap(*slot);
+        if ((e = k_riscv_page_map(*slot, m->vspace, r.va, rights_of(r.rights), attr_of(r.rights)))) {
+            unmap_slot(m, r.va);
+            return -ENOMEM;
+        }
+    }
     if (frame) *frame = r.frame;
     return 0;
 }

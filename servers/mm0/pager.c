@@ -133,14 +133,13 @@ static long fs0_rpc(k_word_t label, unsigned n, k_word_t *mr, unsigned *len)
     return r < 0 && r < -4095 ? -EIO : r;
 }
 
-/* Page idx of file id, from fs0 into the file's object (held). Unlocked in, unlocked
- * out; *out the frame's page. One trim and retry when every cache frame is held. */
-static int get_page(k_word_t id, uint64_t idx, page_t *out)
+/* Page idx of file id, from fs0 into the file's object (held; for writing if write:
+ * fs0 then writes it back). Unlocked in, unlocked out; *out the frame's page. One trim
+ * and retry when every cache frame is held. */
+static int get_page(k_word_t id, uint64_t idx, bool write, page_t *out)
 {
     for (int tries = 0;; tries++) {
-        mm0_lock(&pager_thread);
-        k_word_t mr[5] = {id, idx, filemap_is_shared_write(id) ? FS0_MMP_WRITE : 0, 0, 0};
-        mm0_unlock();
+        k_word_t mr[5] = {id, idx, write ? FS0_MMP_WRITE : 0, 0, 0};
         unsigned len;
         long r = fs0_rpc(FS0_MM_PAGE, 3, mr, &len);
         mm0_lock(&pager_thread);
@@ -154,7 +153,7 @@ static int get_page(k_word_t id, uint64_t idx, page_t *out)
             e = r == -ENXIO || r == -ENOMEM ? (int)r : -EIO;
         } else {
             bool was = fs0_cache_is_held((k_word_t)r);
-            page_t p = fs0_cache_hold((k_word_t)r);
+            page_t p = fs0_cache_hold((k_word_t)r, id, idx, write);
             vm_object_t *obj = filemap_object(id);
             if (p == NO_PAGE || len != 1) {
                 e = -EIO;   /* not a frame fs0 was given, or a malformed answer */
@@ -177,7 +176,13 @@ static int get_page(k_word_t id, uint64_t idx, page_t *out)
 static void run_fault(struct thread *th, struct job *j)
 {
     page_t p;
-    int e = get_page(j->a[3], j->a[4], &p);
+    /* A store asks fs0 to hold the page for writing, if some shared mapping of the file
+     * may write (a private one copies the page instead: then fs0 writes back a page
+     * nobody stored to, which is harmless). */
+    mm0_lock(&pager_thread);
+    bool write = j->a[1] == MEM_WRITE && filemap_is_shared_write(j->a[3]);
+    mm0_unlock();
+    int e = get_page(j->a[3], j->a[4], write, &p);
     mm0_lock(&pager_thread);
     if (alive(th, j)) {
         struct task *t = th->task;
@@ -266,7 +271,7 @@ static uint8_t hdr[PAGE_SIZE];
 static int exec_prepare(k_word_t id, k_word_t size, struct elf_image *elf, const char *path)
 {
     page_t p;
-    int e = get_page(id, 0, &p);
+    int e = get_page(id, 0, false, &p);
     if (e) return e == -ENXIO ? -ENOEXEC : e;
     mm0_lock(&pager_thread);
     k_word_t n = size < PAGE_SIZE ? size : PAGE_SIZE;
@@ -286,7 +291,7 @@ static int exec_prepare(k_word_t id, k_word_t size, struct elf_image *elf, const
         if (!s.w || s.memsz <= s.filesz || !(file_end & (PAGE_SIZE - 1)) || !s.filesz) continue;
         k_word_t page = (s.offset & ~(PAGE_SIZE - 1)) + (file_end & ~(PAGE_SIZE - 1)) -
                         (s.vaddr & ~(PAGE_SIZE - 1));
-        if ((e = get_page(id, page / PAGE_SIZE, &p))) return e == -ENXIO ? -ENOEXEC : e;
+        if ((e = get_page(id, page / PAGE_SIZE, false, &p))) return e == -ENXIO ? -ENOEXEC : e;
     }
     return 0;
 }

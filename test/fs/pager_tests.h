@@ -6,3 +6,4 @@ int pt_file_table(void);
 int pt_cache_full(void);
 int pt_threads_same_page(void);
 int pt_mapping_rights(void);
+int pt_rw_view_writes_back_what_was_stored(void);

@@ -1300,6 +1300,7 @@ static int t_pager_files(void) { return pager_test(pt_file_table); }
 static int t_pager_cache_full(void) { return pager_test(pt_cache_full); }
 static int t_pager_threads(void) { return pager_test(pt_threads_same_page); }
 static int t_pager_rights(void) { return pager_test(pt_mapping_rights); }
+static int t_pager_rw_view(void) { return pager_test(pt_rw_view_writes_back_what_was_stored); }
 static int fd_test(int (*fn)(void))
 {
     int r = fn();
@@ -1392,6 +1393,7 @@ static const struct {
     {"pager: touching more file pages than fs0 has frames kills only the toucher", t_pager_cache_full},
     {"pager: two threads fault on the same file pages at once", t_pager_threads},
     {"pager: a mapping never gets more rights than its descriptor gave", t_pager_rights},
+    {"pager: a read-write shared view writes back only the pages stored to", t_pager_rw_view},
     /* descriptor flags (fd_tests.c) */
     {"fcntl: FD_CLOEXEC closes at exec only; dup and F_DUPFD", t_fd_cloexec},
     {"fcntl: F_GETFL/F_SETFL (O_APPEND), bad descriptors and commands", t_fd_status_flags},
