@@ -1,26 +1,14 @@
 /* Descriptor flags (fcntl): close-on-exec, O_APPEND and O_NONBLOCK as status flags,
  * F_DUPFD (docs/fs0.md, "Descriptor flags"). Each test returns 0, or 1 with the
- * reason in fd_why. */
+ * reason in why. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fstest.h"
 #include "fd_tests.h"
-
-char fd_why[200];
-
-#define FAIL(...)                                                                     \
-    do {                                                                              \
-        snprintf(fd_why, sizeof fd_why, __VA_ARGS__);                                 \
-        return 1;                                                                     \
-    } while (0)
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) FAIL(__VA_ARGS__);                                               \
-    } while (0)
-#define ERR(call, e) ((call) == -1 && errno == (e))
 
 /* Run as `init --fds A:0 B:1 ...` (an exec'd copy of the runner): fd A must be closed,
  * B open. Exit status: 0, or the position of the first argument that did not hold. */

@@ -1,6 +1,5 @@
-/* Descriptor flags (fd_tests.c). Each returns 0, or 1 with the reason in fd_why. */
+/* Descriptor flags (fd_tests.c). Each returns 0, or 1 with the reason in why (fstest.h). */
 #pragma once
-extern char fd_why[200];
 int fd_check_main(int argc, char **argv);   /* `init --fds FD:OPEN...` */
 int fdt_cloexec(void);
 int fdt_status_flags(void);

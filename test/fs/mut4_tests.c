@@ -1,6 +1,6 @@
 /* Tests for the survivors of the fourth mutation campaign (docs/testing.md): mm0's
  * pager and file table, fs0's page cache, as a process sees them. Each names the
- * mutants it kills; each returns 0, or 1 with the reason in mut4_why. */
+ * mutants it kills; each returns 0, or 1 with the reason in why. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,19 +13,8 @@
 #include <stdint.h>
 #include <fs0/protocol.h>
 #include <mm0/protocol.h>
+#include "fstest.h"
 #include "mut4_tests.h"
-
-char mut4_why[200];
-
-#define FAIL(...)                                                                     \
-    do {                                                                              \
-        snprintf(mut4_why, sizeof mut4_why, __VA_ARGS__);                             \
-        return 1;                                                                     \
-    } while (0)
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) FAIL(__VA_ARGS__);                                               \
-    } while (0)
 
 #define PAGE 4096
 #define FS0_FILES 128   /* fs0's table of mapped files (servers/fs0/pagecache.h) */

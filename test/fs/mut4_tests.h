@@ -1,7 +1,6 @@
 /* Tests written for the fourth mutation campaign's survivors (mut4_tests.c,
- * docs/testing.md). Each returns 0, or 1 with the reason in mut4_why. */
+ * docs/testing.md). Each returns 0, or 1 with the reason in why (fstest.h). */
 #pragma once
-extern char mut4_why[200];
 int m4_access_modes(void);
 int m4_references_come_back(void);
 int m4_shared_stores_survive_trim(void);

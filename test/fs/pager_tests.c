@@ -1,7 +1,7 @@
 /* mm0's pager and fs0's page cache at their limits (docs/mm0.md "Files from fs0",
  * docs/fs0.md "The page cache"): mm0's table of mapped files, fs0's cache frames, two
  * threads faulting on one file page at once, and the rights a descriptor gives a
- * mapping for ever. Each test returns 0, or 1 with the reason in pager_why. */
+ * mapping for ever. Each test returns 0, or 1 with the reason in why. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,19 +14,8 @@
 #include <fs0/protocol.h>
 #include <mm0/clone.h>
 #include <mm0/mm0.h>
+#include "fstest.h"
 #include "pager_tests.h"
-
-char pager_why[200];
-
-#define FAIL(...)                                                                     \
-    do {                                                                              \
-        snprintf(pager_why, sizeof pager_why, __VA_ARGS__);                           \
-        return 1;                                                                     \
-    } while (0)
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (!(cond)) FAIL(__VA_ARGS__);                                               \
-    } while (0)
 
 #define PAGE 4096
 #define FILES 64   /* mm0's table of mapped files (servers/mm0/filemap.c) */

@@ -1,7 +1,6 @@
 /* mm0's pager and fs0's page cache at their limits (pager_tests.c). Each returns 0,
- * or 1 with the reason in pager_why. */
+ * or 1 with the reason in why (fstest.h). */
 #pragma once
-extern char pager_why[200];
 int pt_file_table(void);
 int pt_cache_full(void);
 int pt_threads_same_page(void);

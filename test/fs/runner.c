@@ -1289,45 +1289,7 @@ static int t_thread_exec(void)
     return 0;
 }
 
-/* The pager tests report through pager_why. */
-static int pager_test(int (*fn)(void))
-{
-    int r = fn();
-    if (r) snprintf(why, sizeof why, "%s", pager_why);
-    return r;
-}
-static int t_pager_files(void) { return pager_test(pt_file_table); }
-static int t_pager_cache_full(void) { return pager_test(pt_cache_full); }
-static int t_pager_threads(void) { return pager_test(pt_threads_same_page); }
-static int t_pager_rights(void) { return pager_test(pt_mapping_rights); }
-static int t_pager_rw_view(void) { return pager_test(pt_rw_view_writes_back_what_was_stored); }
-static int fd_test(int (*fn)(void))
-{
-    int r = fn();
-    if (r) snprintf(why, sizeof why, "%s", fd_why);
-    return r;
-}
-static int t_fd_cloexec(void) { return fd_test(fdt_cloexec); }
-static int t_fd_status_flags(void) { return fd_test(fdt_status_flags); }
-static int t_fd_nonblock(void) { return fd_test(fdt_nonblock_pipe); }
 
-/* The fourth mutation campaign's tests report through mut4_why (mut4_tests.c). */
-static int mut4_test(int (*fn)(void))
-{
-    int r = fn();
-    if (r) snprintf(why, sizeof why, "%s", mut4_why);
-    return r;
-}
-static int t_m4_access(void) { return mut4_test(m4_access_modes); }
-static int t_m4_refs(void) { return mut4_test(m4_references_come_back); }
-static int t_m4_stores(void) { return mut4_test(m4_shared_stores_survive_trim); }
-static int t_m4_exec(void) { return mut4_test(m4_exec_not_a_program); }
-static int t_m4_held(void) { return mut4_test(m4_program_pages_stay_held); }
-static int t_m4_trim(void) { return mut4_test(m4_trim_on_full_cache); }
-static int t_m4_offset(void) { return mut4_test(m4_offset_limits); }
-static int t_m4_holes(void) { return mut4_test(m4_readonly_views_store_nothing); }
-static int t_m4_tiny(void) { return mut4_test(m4_tiny_program); }
-static int t_m4_area(void) { return mut4_test(m4_file_mapping_stays_in_its_area); }
 
 static const struct {
     const char *name;
@@ -1389,27 +1351,27 @@ static const struct {
     {"mm0's self-check agrees after the mmap and exec tests", t_mm0_selfcheck},
     {"sparse files: holes read as zeros and take no blocks", t_sparse},
     /* mm0's pager and fs0's page cache at their limits (pager_tests.c) */
-    {"pager: more files mapped than mm0's table holds: ENFILE, then all map again", t_pager_files},
-    {"pager: touching more file pages than fs0 has frames kills only the toucher", t_pager_cache_full},
-    {"pager: two threads fault on the same file pages at once", t_pager_threads},
-    {"pager: a mapping never gets more rights than its descriptor gave", t_pager_rights},
-    {"pager: a read-write shared view writes back only the pages stored to", t_pager_rw_view},
+    {"pager: more files mapped than mm0's table holds: ENFILE, then all map again", pt_file_table},
+    {"pager: touching more file pages than fs0 has frames kills only the toucher", pt_cache_full},
+    {"pager: two threads fault on the same file pages at once", pt_threads_same_page},
+    {"pager: a mapping never gets more rights than its descriptor gave", pt_mapping_rights},
+    {"pager: a read-write shared view writes back only the pages stored to", pt_rw_view_writes_back_what_was_stored},
     /* descriptor flags (fd_tests.c) */
-    {"fcntl: FD_CLOEXEC closes at exec only; dup and F_DUPFD", t_fd_cloexec},
-    {"fcntl: F_GETFL/F_SETFL (O_APPEND), bad descriptors and commands", t_fd_status_flags},
-    {"O_NONBLOCK pipes: EAGAIN instead of waiting", t_fd_nonblock},
+    {"fcntl: FD_CLOEXEC closes at exec only; dup and F_DUPFD", fdt_cloexec},
+    {"fcntl: F_GETFL/F_SETFL (O_APPEND), bad descriptors and commands", fdt_status_flags},
+    {"O_NONBLOCK pipes: EAGAIN instead of waiting", fdt_nonblock_pipe},
     {"files left for the host and a second boot (persist.h), fsync'ed", t_persist},
     /* the fourth mutation campaign's survivors (mut4_tests.c, docs/testing.md) */
-    {"mut4: O_WRONLY maps neither way; a private writable view of O_RDONLY is allowed", t_m4_access},
-    {"mut4: every reference fs0 gives mm0 for a mapping comes back", t_m4_refs},
-    {"mut4: shared stores are written back when mm0 lets the page go", t_m4_stores},
-    {"mut4: exec of an empty file, a text file, a file without x bits", t_m4_exec},
-    {"mut4: a running program's pages stay held after a second exec and cache pressure", t_m4_held},
-    {"mut4: frames of an unmapped file come back when the cache is full", t_m4_trim},
-    {"mut4: mmap offsets unaligned or past 2^40 are EINVAL", t_m4_offset},
-    {"mut4: read-only views of a sparse file write nothing back", t_m4_holes},
-    {"mut4: a program smaller than a page runs", t_m4_tiny},
-    {"mut4: a file mapping with no room in the mmap area is ENOMEM", t_m4_area},
+    {"mut4: O_WRONLY maps neither way; a private writable view of O_RDONLY is allowed", m4_access_modes},
+    {"mut4: every reference fs0 gives mm0 for a mapping comes back", m4_references_come_back},
+    {"mut4: shared stores are written back when mm0 lets the page go", m4_shared_stores_survive_trim},
+    {"mut4: exec of an empty file, a text file, a file without x bits", m4_exec_not_a_program},
+    {"mut4: a running program's pages stay held after a second exec and cache pressure", m4_program_pages_stay_held},
+    {"mut4: frames of an unmapped file come back when the cache is full", m4_trim_on_full_cache},
+    {"mut4: mmap offsets unaligned or past 2^40 are EINVAL", m4_offset_limits},
+    {"mut4: read-only views of a sparse file write nothing back", m4_readonly_views_store_nothing},
+    {"mut4: a program smaller than a page runs", m4_tiny_program},
+    {"mut4: a file mapping with no room in the mmap area is ENOMEM", m4_file_mapping_stays_in_its_area},
 };
 
 /* Run as `init --echo-stdin WORD` by t_dup2_exec: WORD, then standard input. */
