@@ -36,14 +36,16 @@ static k_word_t arg(k_word_t *s)
 }
 
 /* The fuzzer: runs in its own VSpace; its IPC buffer is at ipc. */
-/* Its counters are shared.word[at], [at+1] (finished), [at+2] (succeeded); at is
- * PROGRESS for the one-hart test, one triple per fuzzer for the multicore one. */
+/* Its counters are shared.word[at], [at+1] (finished), [at+2] (succeeded); [at+3], if
+ * not 0, is how many calls to make (FUZZ_CALLS otherwise). at is PROGRESS for the
+ * one-hart tests, one group of four per fuzzer for the multicore one. */
 static void c_fuzz(k_word_t seed, k_word_t ipc, k_word_t at, k_cptr_t self)
 {
     (void)self;
     struct k_ipc_buffer *b = (struct k_ipc_buffer *)ipc;
     k_word_t s = seed;
-    for (unsigned i = 0; i < FUZZ_CALLS; i++) {
+    k_word_t calls = shared.word[at + 3] ? shared.word[at + 3] : FUZZ_CALLS;
+    for (unsigned i = 0; i < calls; i++) {
         k_cptr_t service = rnd(&s) % FUZZ_SLOTS;
         /* A Call on an endpoint is a message and would wait for a receiver forever;
          * signal notifications and invoke everything else. */
@@ -78,6 +80,7 @@ TEST(fuzz_random_invocations_never_break_the_kernel)
         struct thread t = { 0 };
         k_cptr_t fuzz_ut = slot_alloc(), ep = slot_alloc(), n = slot_alloc();
         shared.word[PROGRESS] = shared.word[PROGRESS + 1] = shared.word[PROGRESS + 2] = 0;
+        shared.word[PROGRESS + 3] = 0;
         bool ok = vspace_new(&vs, pool, 0) == K_NO_ERROR &&
                   thread_new(&t, pool, &vs, THREAD_OWN_CSPACE, "xf-fuzz") == K_NO_ERROR &&
                   k_untyped_retype(pool, K_UNTYPED_OBJECT, 16, ROOT, 0, 0, fuzz_ut, 1) == K_NO_ERROR &&
@@ -226,8 +229,11 @@ TEST(fuzz_random_system_calls_and_faults)
  * fuzzer must make progress on its hart (a hart that stopped, or a lost wake-up,
  * shows as a fuzzer with no calls), the kernel must stay up, one revoke must take
  * back everything, and afterwards a fresh thread on every hart still runs. */
+/* Fewer calls per fuzzer than on one hart: with more vCPUs than host cores, every
+ * kernel entry may wait for a lock holder whose vCPU thread the host has descheduled. */
 #define SMP_FUZZ_ROUNDS 2
-#define SMP_AT(i) (PROGRESS + 10 + 3 * (i))
+#define SMP_FUZZ_CALLS 600
+#define SMP_AT(i) (PROGRESS + 10 + 4 * (i))
 
 static inline k_word_t fuzz_rdtime(void)
 {
@@ -256,6 +262,7 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
             t[i] = (struct thread){ 0 };
             fut[i] = slot_alloc();
             shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
+            shared.word[SMP_AT(i) + 3] = SMP_FUZZ_CALLS;
             ok = ok && vspace_new(&vs[i], pool, 0) == K_NO_ERROR &&
                  thread_new(&t[i], pool, &vs[i], THREAD_OWN_CSPACE, "xf-fuzz-smp") == K_NO_ERROR &&
                  k_untyped_retype(pool, K_UNTYPED_OBJECT, 15, ROOT, 0, 0, fut[i], 1) == K_NO_ERROR;
@@ -332,5 +339,6 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
     k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
     CHECK(again != 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    for (unsigned i = 0; i < CONFIG_MAX_NUM_NODES + 2; i++) shared.word[SMP_AT(i) + 3] = 0;
 }
 #endif
