@@ -86,9 +86,17 @@ static bool wait_online(struct node *n, uint64_t timebase_hz)
     /* A second at most: a real hart is up in microseconds, an emulator's vCPU on a
      * busy host may take far longer (the caller asks again). */
     uint64_t until = arch_time_now() + timebase_hz;
-    while (!__atomic_load_n(&n->online, __ATOMIC_ACQUIRE))
-        if (arch_time_now() > until) return false;
-    return true;
+    bool up;
+    /* Sleep in wfi between looks (woken by our timer every 100 us) instead of
+     * spinning: QEMU under -icount runs all harts in one host thread, round robin, and
+     * a spinning boot hart was seen to keep the starting one from ever running; a
+     * halted one hands over at once. The timer is re-armed by sched_init. */
+    while (!(up = __atomic_load_n(&n->online, __ATOMIC_ACQUIRE)) && arch_time_now() <= until) {
+        arch_timer_set(arch_time_now() + timebase_hz / 10000 + 1);
+        asm volatile("wfi" ::: "memory");
+    }
+    arch_timer_set(~0ull);     /* nothing pending once we go on */
+    return up;
 }
 
 /* Start hart id at _start_secondary with n, and wait for it. On QEMU sifive_u under a

@@ -36,12 +36,16 @@ static k_word_t arg(k_word_t *s)
 }
 
 /* The fuzzer: runs in its own VSpace; its IPC buffer is at ipc. */
-static void c_fuzz(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr_t self)
+/* Its counters are shared.word[at], [at+1] (finished), [at+2] (succeeded); [at+3], if
+ * not 0, is how many calls to make (FUZZ_CALLS otherwise). at is PROGRESS for the
+ * one-hart tests, one group of four per fuzzer for the multicore one. */
+static void c_fuzz(k_word_t seed, k_word_t ipc, k_word_t at, k_cptr_t self)
 {
-    (void)unused; (void)self;
+    (void)self;
     struct k_ipc_buffer *b = (struct k_ipc_buffer *)ipc;
     k_word_t s = seed;
-    for (unsigned i = 0; i < FUZZ_CALLS; i++) {
+    k_word_t calls = shared.word[at + 3] ? shared.word[at + 3] : FUZZ_CALLS;
+    for (unsigned i = 0; i < calls; i++) {
         k_cptr_t service = rnd(&s) % FUZZ_SLOTS;
         /* A Call on an endpoint is a message and would wait for a receiver forever;
          * signal notifications and invoke everything else. */
@@ -58,10 +62,10 @@ static void c_fuzz(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr_t self)
         k_word_t m0 = arg(&s), m1 = arg(&s), m2 = arg(&s), m3 = arg(&s);
         k_word_t len = rnd(&s) % 11;
         k_word_t info = k_call(service, k_msginfo_new(label, 0, n_caps, len), &m0, &m1, &m2, &m3);
-        if (k_msginfo_label(info) == K_NO_ERROR) shared.word[PROGRESS + 2]++;
-        shared.word[PROGRESS]++;
+        if (k_msginfo_label(info) == K_NO_ERROR) shared.word[at + 2]++;
+        shared.word[at]++;
     }
-    shared.word[PROGRESS + 1] = 1;   /* finished */
+    shared.word[at + 1] = 1;   /* finished */
 }
 
 TEST(fuzz_random_invocations_never_break_the_kernel)
@@ -76,6 +80,7 @@ TEST(fuzz_random_invocations_never_break_the_kernel)
         struct thread t = { 0 };
         k_cptr_t fuzz_ut = slot_alloc(), ep = slot_alloc(), n = slot_alloc();
         shared.word[PROGRESS] = shared.word[PROGRESS + 1] = shared.word[PROGRESS + 2] = 0;
+        shared.word[PROGRESS + 3] = 0;
         bool ok = vspace_new(&vs, pool, 0) == K_NO_ERROR &&
                   thread_new(&t, pool, &vs, THREAD_OWN_CSPACE, "xf-fuzz") == K_NO_ERROR &&
                   k_untyped_retype(pool, K_UNTYPED_OBJECT, 16, ROOT, 0, 0, fuzz_ut, 1) == K_NO_ERROR &&
@@ -91,7 +96,7 @@ TEST(fuzz_random_invocations_never_break_the_kernel)
         CHECK_EQ(k_cnode_copy(t.cnode, 5, 4, ROOT, n, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
         CHECK_EQ(k_cnode_copy(t.cnode, 6, 4, ROOT, vs.root, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
         CHECK_EQ(k_cnode_copy(t.cnode, 7, 4, ROOT, K_CAP_INIT_THREAD_ASID_POOL, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
-        CHECK(thread_start(&t, c_fuzz, 0x9e3779b97f4a7c15ul * (round + 1), t.ipc_va, 0, 255, true) == K_NO_ERROR);
+        CHECK(thread_start(&t, c_fuzz, 0x9e3779b97f4a7c15ul * (round + 1), t.ipc_va, PROGRESS, 255, true) == K_NO_ERROR);
         /* Let it run until it finishes or stops making progress (it may well have
          * suspended itself or faulted: that is its business). */
         k_word_t last = 0;
@@ -215,3 +220,125 @@ TEST(fuzz_random_system_calls_and_faults)
     CHECK(again != 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
 }
+
+#if CONFIG_MAX_NUM_NODES > 1
+/* The invocation fuzzer on every hart at once (issue 13): one fuzzer per hart, each
+ * pinned there by TCB_SetAffinity before it starts, all in their own VSpaces and
+ * CSpaces but sharing one untyped pool, so their objects interleave in memory and in
+ * the derivation tree while the harts take the kernel lock in turn. Each round: every
+ * fuzzer must make progress on its hart (a hart that stopped, or a lost wake-up,
+ * shows as a fuzzer with no calls), the kernel must stay up, one revoke must take
+ * back everything, and afterwards a fresh thread on every hart still runs. */
+/* Fewer calls per fuzzer than on one hart: with more vCPUs than host cores, every
+ * kernel entry may wait for a lock holder whose vCPU thread the host has descheduled. */
+#define SMP_FUZZ_ROUNDS 2
+#define SMP_FUZZ_CALLS 600
+#define SMP_AT(i) (PROGRESS + 10 + 4 * (i))
+
+static inline k_word_t fuzz_rdtime(void)
+{
+    k_word_t t;
+    __asm__ volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+
+TEST(fuzz_random_invocations_on_every_hart_at_once)
+{
+    unsigned n = (unsigned)bi->num_nodes;
+    if (n < 2) { printf("  one hart: skipped\n"); return; }
+    k_cptr_t ut = untyped_at_least(22);
+    k_cptr_t pool = make_object(ut, K_UNTYPED_OBJECT, 21);
+    CHECK(pool != 0);
+    k_word_t total = 0, succeeded = 0;
+    unsigned silent = 0, finished = 0;
+    for (unsigned round = 0; round < SMP_FUZZ_ROUNDS && pool; round++) {
+        static struct vspace vs[CONFIG_MAX_NUM_NODES];
+        static struct thread t[CONFIG_MAX_NUM_NODES];
+        k_cptr_t fut[CONFIG_MAX_NUM_NODES], ep = slot_alloc(), ntf = slot_alloc();
+        bool ok = k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR &&
+                  k_untyped_retype(pool, K_NOTIFICATION_OBJECT, 0, ROOT, 0, 0, ntf, 1) == K_NO_ERROR;
+        for (unsigned i = 0; i < n; i++) {
+            vs[i] = (struct vspace){ 0 };
+            t[i] = (struct thread){ 0 };
+            fut[i] = slot_alloc();
+            shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
+            shared.word[SMP_AT(i) + 3] = SMP_FUZZ_CALLS;
+            ok = ok && vspace_new(&vs[i], pool, 0) == K_NO_ERROR &&
+                 thread_new(&t[i], pool, &vs[i], THREAD_OWN_CSPACE, "xf-fuzz-smp") == K_NO_ERROR &&
+                 k_untyped_retype(pool, K_UNTYPED_OBJECT, 15, ROOT, 0, 0, fut[i], 1) == K_NO_ERROR;
+            if (!ok) break;
+            /* The same CSpace layout as the one-hart fuzzer; the endpoint and the
+             * notification are shared by all, so they also meet in their queues. */
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 2, 4, ROOT, t[i].cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            CHECK_EQ(k_cnode_move(t[i].cnode, 3, 4, ROOT, fut[i], ROOT_DEPTH), K_NO_ERROR);
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 5, 4, ROOT, ntf, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 6, 4, ROOT, vs[i].root, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 7, 4, ROOT, K_CAP_INIT_THREAD_ASID_POOL, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            ok = thread_start(&t[i], c_fuzz, 0xbf58476d1ce4e5b9ul * (round * 8 + i + 1), t[i].ipc_va,
+                              SMP_AT(i), 255, false) == K_NO_ERROR &&
+                 k_tcb_set_affinity(t[i].tcb, i) == K_NO_ERROR;
+        }
+        CHECK(ok);
+        if (!ok) break;
+        /* All pinned and ready: start them together. */
+        for (unsigned i = 0; i < n; i++) CHECK_EQ(k_tcb_resume(t[i].tcb), K_NO_ERROR);
+        /* Watch (yielding, so node 0's fuzzer runs too) until every one has finished
+         * or made no progress for 20 looks. */
+        k_word_t last[CONFIG_MAX_NUM_NODES] = { 0 };
+        unsigned idle = 0;
+        for (;;) {
+            bool all_done = true, moved = false;
+            for (unsigned i = 0; i < n; i++) {
+                if (!shared.word[SMP_AT(i) + 1]) all_done = false;
+                if (shared.word[SMP_AT(i)] != last[i]) { moved = true; last[i] = shared.word[SMP_AT(i)]; }
+            }
+            if (all_done || idle >= 20) break;
+            idle = moved ? 0 : idle + 1;
+            k_word_t t0 = fuzz_rdtime();
+            while (fuzz_rdtime() - t0 < 20000) yield_n(1);
+        }
+        for (unsigned i = 0; i < n; i++) {
+            if (shared.word[SMP_AT(i)] == 0) {
+                printf("  round %u: the fuzzer on node %u made no call\n", round, i);
+                silent++;
+            }
+            if (shared.word[SMP_AT(i) + 1]) finished++;
+            total += shared.word[SMP_AT(i)];
+            succeeded += shared.word[SMP_AT(i) + 2];
+        }
+        for (unsigned i = 0; i < n; i++) { thread_free(&t[i]); vspace_free(&vs[i]); }
+        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+        CHECK_EQ(k_debug_cap_identify(ep), 0);
+        for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
+        slot_free(ep); slot_free(ntf);
+        /* Every hart still runs threads. */
+        struct thread c = { 0 };
+        for (unsigned i = 0; i < n; i++) {
+            shared.word[SMP_AT(9)] = 0;
+            CHECK_EQ(thread_new(&c, pool, 0, 0, "smp-fuzz-after"), K_NO_ERROR);
+            CHECK_EQ(thread_start(&c, child_store, SMP_AT(9), 0x77 + i, 0, 255, false), K_NO_ERROR);
+            CHECK_EQ(k_tcb_set_affinity(c.tcb, i), K_NO_ERROR);
+            CHECK_EQ(k_tcb_resume(c.tcb), K_NO_ERROR);
+            /* Spin, not yield: a thread started on another hart waits for that
+             * hart's wake-up (an IPI), however many times we yield; ~5 s at most. */
+            k_word_t t0 = fuzz_rdtime();
+            while (shared.word[SMP_AT(9)] != 0x77 + i && fuzz_rdtime() - t0 < 50000000ul)
+                if (i == 0) k_yield();
+            if (shared.word[SMP_AT(9)] != 0x77 + i) printf("  round %u: node %u ran no new thread\n", round, i);
+            CHECK_EQ(shared.word[SMP_AT(9)], 0x77 + i);
+            thread_free(&c);
+            CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+        }
+    }
+    printf("  %lu random invocations on %u harts at once in %u rounds, %lu succeeded (%u fuzzers ran to the end)\n",
+           total, n, SMP_FUZZ_ROUNDS, succeeded, finished);
+    CHECK_EQ(silent, 0);
+    CHECK(total >= 1000);
+    CHECK(succeeded * 20 >= total);
+    k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
+    CHECK(again != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    for (unsigned i = 0; i < CONFIG_MAX_NUM_NODES + 2; i++) shared.word[SMP_AT(i) + 3] = 0;
+}
+#endif
