@@ -23,7 +23,8 @@ static uint64_t held[FS0_CACHE_PAGES / 64], released[FS0_CACHE_PAGES / 64];
 static uint64_t granted[FS0_CACHE_PAGES / 64];
 static k_word_t frame_file[FS0_CACHE_PAGES];   /* the file id and page a held frame is */
 static uint32_t frame_index[FS0_CACHE_PAGES];
-static uint16_t k_of[MAX_PAGES];   /* by page: 1 + its frame number, 0 if none */
+uint16_t fs0_cache_k_of[MAX_PAGES];   /* by page: 1 + its frame number, 0 if none */
+#define k_of fs0_cache_k_of
 static bool ready;
 
 static void init_once(void)

@@ -52,6 +52,9 @@ page_t fs0_cache_hold(k_word_t k, k_word_t file, uint64_t index, bool write);
 /* Whether page p is a cache frame: its file id and page index, and whether fs0 holds
  * it for writing (a mapping may then be writable). */
 bool fs0_cache_frame(page_t p, k_word_t *file, uint64_t *index, bool *write);
+/* The quick test first (one load; the fault path asks it of every page). */
+extern uint16_t fs0_cache_k_of[MAX_PAGES];
+static inline bool fs0_cache_is_frame(page_t p) { return p < MAX_PAGES && fs0_cache_k_of[p]; }
 bool fs0_cache_is_held(k_word_t k);
 bool fs0_cache_let_go(page_t p);      /* false: p is no cache frame (free it as usual) */
 bool fs0_cache_next_release(k_word_t *base, k_word_t *mask, k_word_t *left);

@@ -218,7 +218,8 @@ static unsigned map_rights(page_t p, unsigned rights)
     k_word_t file;
     uint64_t index;
     bool granted;
-    if (rights & VM_PROT_WRITE && fs0_cache_frame(p, &file, &index, &granted) && !granted)
+    if (rights & VM_PROT_WRITE && fs0_cache_is_frame(p) && fs0_cache_frame(p, &file, &index, &granted) &&
+        !granted)
         rights &= ~(unsigned)VM_PROT_WRITE;
     return rights;
 }
@@ -421,6 +422,7 @@ static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *fra
     k_word_t file;
     uint64_t index;
     bool granted = true, cache = access == VM_ACCESS_WRITE && r.rights & VM_PROT_WRITE &&
+                                 fs0_cache_is_frame(page_of(r.frame)) &&
                                  fs0_cache_frame(page_of(r.frame), &file, &index, &granted);
     if (cache && !granted) {
         if (!w) return -EFAULT;
