@@ -8,7 +8,6 @@
 #include "mmserve.h"
 #include "pagecache.h"
 
-#define IS_REG(m) (((m) & 0xF000) == 0x8000)
 
 /* The process a badge in a message names (its NEW may still be queued). */
 static struct proc *named_proc(k_word_t badge)

@@ -14,7 +14,6 @@
 #include "wait.h"
 
 #define W FS0_MSG_WORDS
-#define IS_DIR(m) (((m) & 0xF000) == 0x4000)
 
 static const struct vfs_ops *mnt(int m) { return vfs_mounts[m]; }
 

@@ -17,6 +17,10 @@ enum { MNT_ROOT = 0, MNT_DEV = 1, MNT_TMP = 2, MNT_PIPE = 3, MNT_COUNT };
 #define VFS_BLOCK (-100001)
 #define VFS_DEFERRED (-100002)
 
+/* The file type in a stat mode (S_IFDIR 0x4000, S_IFREG 0x8000). */
+#define IS_DIR(m) (((m) & 0xF000) == 0x4000)
+#define IS_REG(m) (((m) & 0xF000) == 0x8000)
+
 /* Directory entry types (the d_type values). */
 #define VFS_DT_CHR 2
 #define VFS_DT_DIR 4

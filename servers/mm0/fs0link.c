@@ -104,7 +104,7 @@ void fs0_file_put(k_word_t id, k_word_t refs)
 
 int fs0_cache_request(struct task *t, k_word_t k)
 {
-    if (!server || t != server) return -EPERM;
+    if (!fs0_is_server(t)) return -EPERM;
     return fs0_cache_make(t, k);
 }
 

@@ -433,13 +433,8 @@ static int fault_in(struct mem *m, k_word_t va, unsigned access, vm_frame_t *fra
     /* Already installed (a spurious fault, or mm0's own access to a mapped page). */
     uint32_t *slot = r.present ? map_entry(m, r.va, false) : NULL;
     if ((!slot || !*slot) && (e = install(m, &r))) return e;
-    if (cache && slot && *slot) {   /* mapped read-only before fs0 held it for writing */
-        k_riscv_page_unmap(*slot);
-        if ((e = k_riscv_page_map(*slot, m->vspace, r.va, rights_of(r.rights), attr_of(r.rights)))) {
-            unmap_slot(m, r.va);
-            return -ENOMEM;
-        }
-    }
+    /* Mapped read-only before fs0 held it for writing: now with the VMA's rights. */
+    if (cache && slot && *slot) mmu_protect(NULL, m->space, r.va, r.frame, r.rights);
     if (frame) *frame = r.frame;
     return 0;
 }
@@ -452,11 +447,19 @@ int mem_fault(struct mem *m, k_word_t va, enum mem_access access, struct mem_wai
 int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
              k_word_t *out)
 {
-    uintptr_t at = 0;
-    if (!m->space) return -EFAULT;
-    int e = vm_mmap(m->space, addr, len, prot, vm_flags, NULL, 0, &at);
-    *out = at;
-    return e;
+    return mem_map_object(m, NULL, addr, len, 0, prot, vm_flags, out);
+}
+
+int mem_map_area(struct mem *m, vm_object_t *obj, k_word_t hint, k_word_t len, k_word_t offset,
+                 unsigned prot, unsigned vm_flags, k_word_t *out)
+{
+    int e = mem_map_object(m, obj, hint, len, offset, prot, vm_flags, out);
+    if (e) return e;
+    if (*out < MM0_MMAP_BASE || *out + len > MM0_MMAP_END) {   /* no room up there */
+        mem_munmap(m, *out, len);
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 int mem_munmap(struct mem *m, k_word_t addr, k_word_t len) { return vm_munmap(m->space, addr, len); }

@@ -51,6 +51,10 @@ int mem_fault(struct mem *m, k_word_t va, enum mem_access access, struct mem_wai
 
 int mem_mmap(struct mem *m, k_word_t addr, k_word_t len, unsigned prot, unsigned vm_flags,
              k_word_t *out);
+/* mmap's mappings (anonymous with obj NULL): they must land inside [MM0_MMAP_BASE,
+ * MM0_MMAP_END); one that does not is undone and -ENOMEM. */
+int mem_map_area(struct mem *m, vm_object_t *obj, k_word_t hint, k_word_t len, k_word_t offset,
+                 unsigned prot, unsigned vm_flags, k_word_t *out);
 int mem_munmap(struct mem *m, k_word_t addr, k_word_t len);
 int mem_mprotect(struct mem *m, k_word_t addr, k_word_t len, unsigned prot);
 int mem_brk_init(struct mem *m, k_word_t base);

@@ -130,7 +130,7 @@ static long fs0_rpc(k_word_t label, unsigned n, k_word_t *mr, unsigned *len)
     if (k_msginfo_label(info) != 0 || *len == 0) return -EIO;
     mr[4] = *len > 4 ? pager_thread.ipc->msg[4] : 0;
     long r = (long)mr[0];
-    return r < 0 && r < -4095 ? -EIO : r;
+    return r < -4095 ? -EIO : r;   /* not an errno */
 }
 
 /* Page idx of file id, from fs0 into the file's object (held; for writing if write:
@@ -223,7 +223,7 @@ static long map_file(struct task *t, const struct job *j, const k_word_t *mr, un
     k_word_t at;
     int e;
     if (kind == FS0_MMK_ZERO) {   /* /dev/zero: anonymous memory, shared or private */
-        e = mem_mmap(&t->mem, hint, size, (unsigned)prot, vf | VM_MAP_ANON, &at);
+        e = mem_map_area(&t->mem, NULL, hint, size, 0, (unsigned)prot, vf | VM_MAP_ANON, &at);
     } else {
         vm_object_t *obj = filemap_get(id, &e);   /* takes over fs0's reference */
         if (!obj) {
@@ -232,14 +232,9 @@ static long map_file(struct task *t, const struct job *j, const k_word_t *mr, un
         }
         if (shared && acc != O_RDWR) vf |= VM_MAP_NOWRITE;   /* mprotect may not add write */
         if (shared && acc == O_RDWR) filemap_shared_write(id);
-        e = mem_map_object(&t->mem, obj, hint, size, off, (unsigned)prot, vf, &at);
+        e = mem_map_area(&t->mem, obj, hint, size, off, (unsigned)prot, vf, &at);
     }
-    if (e) return e;
-    if (at < MM0_MMAP_BASE || at + size > MM0_MMAP_END) {   /* no room up there */
-        mem_munmap(&t->mem, at, size);
-        return -ENOMEM;
-    }
-    return (long)at;
+    return e ? e : (long)at;
 }
 
 static void run_mmap(struct thread *th, struct job *j)

@@ -238,13 +238,8 @@ static struct reply do_mmap(struct task *t, struct thread *th, const k_word_t *w
     unsigned vf = VM_MAP_ANON | (flags & MAP_SHARED ? VM_MAP_SHARED : VM_MAP_PRIVATE) |
                   (flags & MAP_FIXED ? VM_MAP_FIXED : 0);
     k_word_t at;
-    int e = mem_mmap(&t->mem, hint, len, (unsigned)prot, vf, &at);
-    if (e) return ret(e);
-    if (at < MM0_MMAP_BASE || at + len > MM0_MMAP_END) {   /* no room up there */
-        mem_munmap(&t->mem, at, len);
-        return ret(-ENOMEM);
-    }
-    return ret((long)at);
+    int e = mem_map_area(&t->mem, NULL, hint, len, 0, (unsigned)prot, vf, &at);
+    return ret(e ? e : (long)at);
 }
 
 static struct reply do_munmap(struct task *t, const k_word_t *w)
@@ -308,7 +303,7 @@ static struct reply dispatch(struct task *t, struct thread *th, k_word_t label, 
     case MM0_MMAP: return do_mmap(t, th, w, len);
     case MM0_FS0_CACHE: return ret(fs0_cache_request(t, w[0]));
     case MM0_FS0_TRIM:
-        if (!fs0_serving() || !fs0_is_server(t)) return ret(-EPERM);
+        if (!fs0_is_server(t)) return ret(-EPERM);
         filemap_trim();
         return ret(0);
     case MM0_MUNMAP: return do_munmap(t, w);

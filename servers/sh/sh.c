@@ -180,34 +180,26 @@ static int builtin(struct cmd *c, bool *quit)
     return 0;
 }
 
-/* Open c's redirections onto 0 and 1: 0, or 1 after saying why. */
+/* Open path with flags onto descriptor to: 0, or 1 after saying why. */
+static int open_onto(const char *path, int flags, int to)
+{
+    int fd = open(path, flags, 0644);
+    if (fd < 0 || dup2(fd, to) < 0) {
+        fprintf(stderr, "sh: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Open c's redirections onto 0, 1 and 2: 0, or 1 after saying why. */
 static int redirect(const struct cmd *c)
 {
-    if (c->in) {
-        int fd = open(c->in, O_RDONLY);
-        if (fd < 0 || dup2(fd, 0) < 0) {
-            fprintf(stderr, "sh: %s: %s\n", c->in, strerror(errno));
-            return 1;
-        }
-        close(fd);
-    }
-    if (c->out) {
-        int fd = open(c->out, O_WRONLY | O_CREAT | (c->append ? O_APPEND : O_TRUNC), 0644);
-        if (fd < 0 || dup2(fd, 1) < 0) {
-            fprintf(stderr, "sh: %s: %s\n", c->out, strerror(errno));
-            return 1;
-        }
-        close(fd);
-    }
+    int w = O_WRONLY | O_CREAT;
+    if (c->in && open_onto(c->in, O_RDONLY, 0)) return 1;
+    if (c->out && open_onto(c->out, w | (c->append ? O_APPEND : O_TRUNC), 1)) return 1;
     if (c->err_to_out && dup2(1, 2) < 0) return 1;
-    if (c->err) {
-        int fd = open(c->err, O_WRONLY | O_CREAT | (c->err_append ? O_APPEND : O_TRUNC), 0644);
-        if (fd < 0 || dup2(fd, 2) < 0) {
-            fprintf(stderr, "sh: %s: %s\n", c->err, strerror(errno));
-            return 1;
-        }
-        close(fd);
-    }
+    if (c->err && open_onto(c->err, w | (c->err_append ? O_APPEND : O_TRUNC), 2)) return 1;
     return 0;
 }
 
