@@ -55,15 +55,6 @@ long sbi_hart_start(unsigned long hartid, unsigned long start_addr, unsigned lon
     return sbi_call(SBI_EXT_HSM, 0, (long)hartid, (long)start_addr, (long)opaque).error;
 }
 
-long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
-                                unsigned long start, unsigned long size, unsigned long asid)
-{
-    /* RFENCE function 2 (SBI spec, "Remote Fence Extension"): returns once every hart
-     * in the mask has done the fence. */
-    return sbi_call5(SBI_EXT_RFENCE, 2, (long)hart_mask, (long)hart_mask_base, (long)start,
-                     (long)size, (long)asid).error;
-}
-
 long sbi_hart_get_status(unsigned long hartid, long *status)
 {
     struct sbiret r = sbi_call(SBI_EXT_HSM, 2, (long)hartid, 0, 0);

@@ -44,11 +44,6 @@ long sbi_set_timer(uint64_t when);
 /* IPI: send a supervisor software interrupt to the harts in the mask. */
 long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
 
-/* RFENCE: sfence.vma for one ASID on the harts in the mask (start 0 and size -1:
- * the whole address space). */
-long sbi_remote_sfence_vma_asid(unsigned long hart_mask, unsigned long hart_mask_base,
-                                unsigned long start, unsigned long size, unsigned long asid);
-
 /* HSM: hart state management. */
 long sbi_hart_start(unsigned long hartid, unsigned long start_addr, unsigned long opaque);
 long sbi_hart_get_status(unsigned long hartid, long *status);

@@ -43,6 +43,8 @@ pte_t *arch_pt_lookup(pte_t *root, vaddr_t va, int *level);
 /* TLB maintenance for user translations of one ASID (sfence.vma). */
 void arch_tlb_flush_page(unsigned asid, vaddr_t va);
 void arch_tlb_flush_asid(unsigned asid);
+/* The same on this hart only (a remote flush's answer, node.c). */
+void arch_tlb_flush_local(unsigned asid, vaddr_t va, bool whole);
 /* Boards whose ranged sfence.vma cannot be trusted (FU540/FU740): flush whole ASIDs. */
 extern bool arch_quirk_flush_whole_asid;
 extern unsigned arch_asid_bits;          /* ASID bits the hart implements (boot probe) */

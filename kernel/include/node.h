@@ -36,6 +36,13 @@ enum node_call_op {
     NODE_CALL_NONE = 0,
     NODE_CALL_STALL,        /* arg: a tcb. Stop running it here; save its FP state */
     NODE_CALL_DROP_VSPACE,  /* arg: a root table's paddr. Leave it if satp names it */
+    NODE_CALL_FLUSH,        /* arg: a struct node_flush. Flush those translations */
+};
+
+struct node_flush {
+    unsigned asid;
+    vaddr_t va;
+    bool whole;                         /* the whole ASID, not only the page at va */
 };
 
 struct node {
@@ -105,6 +112,9 @@ void kernel_unlock(void);
 void node_stall_tcb(struct tcb *t);
 /* Every hart whose satp names root leaves it (a VSpace is being deleted). */
 void node_drop_vspace(paddr_t root);
+/* Every hart in the index mask flushes asid's translations (all of them if whole,
+ * else the page at va); returns once all have. Caller holds the lock. */
+void node_remote_flush(uint64_t mask, unsigned asid, vaddr_t va, bool whole);
 /* Hart n must decide again at its next kernel entry: kick it with an IPI. */
 void node_kick(struct node *n);
 /* Going idle: drop user translations, leave nodes_ran_user (multicore only). */

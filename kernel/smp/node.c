@@ -19,6 +19,8 @@
 #include <sched.h>
 #include <kprintf.h>
 #include <object/tcb.h>
+#include <arch.h>
+#include <arch/spin.h>
 
 ticket_lock_t big_kernel_lock;
 struct node_area node_areas[CONFIG_MAX_NUM_NODES];
@@ -33,8 +35,6 @@ _Static_assert(__builtin_offsetof(ticket_lock_t, owner) == 4, "entry.S: owner at
 _Static_assert(CONFIG_MAX_NUM_NODES >= 1 && CONFIG_MAX_NUM_NODES <= 64, "node masks are 64 bits");
 
 void arch_send_ipi(uint64_t hart_mask_of_indices);   /* arch/riscv/smp.c */
-
-static inline void cpu_relax(void) { asm volatile("" ::: "memory"); }
 
 /* Answer a request in this hart's mailbox, if there is one. */
 static void answer_call(struct node *n)
@@ -55,6 +55,11 @@ static void answer_call(struct node *n)
         }
         asm volatile("sfence.vma" ::: "memory");
         break;
+    case NODE_CALL_FLUSH: {
+        const struct node_flush *f = n->call_arg;
+        arch_tlb_flush_local(f->asid, f->va, f->whole);
+        break;
+    }
     default:
         break;
     }
@@ -70,10 +75,12 @@ bool kernel_lock_wait(uint32_t ticket)
 {
     struct node *n = this_node();
     struct tcb *before = n->cur;
+    bool begun = arch_spin_begin();
     while (__atomic_load_n(&big_kernel_lock.owner, __ATOMIC_ACQUIRE) != ticket) {
         answer_call(n);
-        cpu_relax();
+        arch_spin_pause(begun);
     }
+    arch_spin_end(begun);
     answer_call(n);     /* a request posted just before our turn came */
     return n->cur != before;
 }
@@ -102,11 +109,13 @@ static void remote_call(uint64_t mask, int op, void *arg)
         n->call_seq++;
     }
     arch_send_ipi(mask);
+    bool begun = arch_spin_begin();
     for (unsigned i = 0; i < nodes_online; i++) {
         if (!(mask & BIT(i))) continue;
         struct node *n = node_by_index(i);
-        while (__atomic_load_n(&n->call_ack, __ATOMIC_ACQUIRE) != n->call_seq) cpu_relax();
+        while (__atomic_load_n(&n->call_ack, __ATOMIC_ACQUIRE) != n->call_seq) arch_spin_pause(begun);
     }
+    arch_spin_end(begun);
 }
 
 void node_stall_tcb(tcb_t *t)
@@ -136,6 +145,17 @@ void node_drop_vspace(paddr_t root)
         if (n != self && n->active_root == root) mask |= BIT(i);
     }
     remote_call(mask, NODE_CALL_DROP_VSPACE, (void *)(uintptr_t)root);
+}
+
+/* TLB shootdown: the other harts in mask flush asid (whole, or the page at va) and
+ * answer; we return once all have. The request lives on our stack: we wait for every
+ * answer before it goes. Through the mailbox rather than SBI RFENCE so that the wait
+ * is the kernel's own (arch_spin_pause), and every cross-hart request takes one road
+ * (docs/smp.md, "TLB shootdown"). */
+void node_remote_flush(uint64_t mask, unsigned asid, vaddr_t va, bool whole)
+{
+    struct node_flush f = { .asid = asid, .va = va, .whole = whole };
+    remote_call(mask, NODE_CALL_FLUSH, &f);
 }
 
 /* An idle hart holds no user translations: it leaves the thread's address space for

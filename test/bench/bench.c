@@ -5,19 +5,9 @@
  * runs minus the cost of two back-to-back readings; it counts from the user
  * instruction before the trap to the user instruction after the return, in whichever
  * thread that is. Output: "bench: <key> <instructions> <description>" lines. */
-#include "thread_util.h"
+#include "bench.h"
 
-#define RUNS 200
-#define S(i) shared.word[i]
-
-static inline uint64_t rd(void)
-{
-    uint64_t v;
-    __asm__ volatile("rdinstret %0" : "=r"(v));
-    return v;
-}
-
-static uint64_t ovh;
+uint64_t ovh;
 
 static uint64_t overhead(void)
 {
@@ -30,12 +20,10 @@ static uint64_t overhead(void)
     return best;
 }
 
-static void report(const char *key, uint64_t v, const char *what)
+void report(const char *key, uint64_t v, const char *what)
 {
     printf("bench: %s %lu %s\n", key, v, what);
 }
-
-#define MIN(m, v) do { uint64_t v_ = (v); if (v_ < (m)) (m) = v_; } while (0)
 
 /* Call or ReplyRecv (sysno) with instret read right before and right after the ecall,
  * so the difference between a reading before one thread's ecall and one after another
@@ -377,6 +365,9 @@ int main(void *bootinfo)
 {
     env_init(bootinfo);
     ovh = overhead();
+    /* tools/bench boots this image twice: on one hart for the table's single-hart
+     * rows, and on two for the cross-hart rows (bench_smp.c). */
+    if (bi->num_nodes > 1) return bench_smp();
     bench_irqoff();
     bench_null_syscall();
     bench_timer_irq();

@@ -1,5 +1,6 @@
 /* Starting the other harts and signalling them, through SBI (SBI spec v2.0: HSM
- * "hart_start", IPI "send_ipi", RFENCE "remote_sfence_vma_asid").
+ * "hart_start", IPI "send_ipi"; TLB shootdowns go through the
+ * kernel's own remote call, kernel/smp/node.c).
  *
  * Which harts run the kernel comes from the device tree (platform_info.c): every cpu
  * node with S-mode paging (an mmu-type other than riscv,none) and status okay. Hart ids
@@ -16,6 +17,7 @@
 #include <kprintf.h>
 #include <kstring.h>
 #include <platform_info.h>
+#include <bootargs.h>
 
 extern char _start_secondary[];
 extern pte_t kernel_root_pt[PT_ENTRIES];
@@ -50,21 +52,6 @@ void arch_send_ipi(uint64_t index_mask)
     }
     for (unsigned i = 0; i < nodes_online; i++)
         if (index_mask & BIT(i)) sbi_send_ipi(1, node_by_index(i)->hartid);
-}
-
-/* sfence.vma for asid (whole, or one page) on the other harts. SBI returns once they
- * have all done it. */
-void arch_remote_sfence(uint64_t index_mask, unsigned asid, vaddr_t va, bool whole)
-{
-    unsigned long start = whole ? 0 : va, size = whole ? (unsigned long)-1 : PAGE_SIZE;
-    if (hartids_small) {
-        unsigned long base;
-        uint64_t mask = hart_mask_of(index_mask, &base);
-        if (mask) sbi_remote_sfence_vma_asid(mask, base, start, size, asid);
-        return;
-    }
-    for (unsigned i = 0; i < nodes_online; i++)
-        if (index_mask & BIT(i)) sbi_remote_sfence_vma_asid(1, node_by_index(i)->hartid, start, size, asid);
 }
 
 /* First C code of a secondary hart (head.S): its own CSRs and timer, then it waits
@@ -132,6 +119,25 @@ void node_init_boot(unsigned long hartid)
     }
 }
 
+/* How long an idle hart polls before wfi: 200 us, or bootargs idle_poll_us=N (0 to
+ * 1 s; 0 sleeps at once, as tools/bench runs: under -icount a poll only spins out
+ * the hart's turn, docs/benchmarks.md "Multicore"). */
+static uint64_t idle_poll_us(const struct plat_info *plat)
+{
+    uint64_t us = 200;
+    switch (bootargs_uint(plat->bootargs, "idle_poll_us", 1000000, &us)) {
+    case BOOTARGS_OK:
+        kprintf("smp: idle harts poll %lu us before they sleep (bootargs idle_poll_us)\n", us);
+        break;
+    case BOOTARGS_BAD:
+        kprintf("smp: bootargs idle_poll_us must be 0 to 1000000 (microseconds); kept 200\n");
+        break;
+    default:
+        break;
+    }
+    return us;
+}
+
 unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot_hartid)
 {
     if (boot_hartid >= 64) hartids_small = false;
@@ -166,9 +172,8 @@ unsigned node_start_secondaries(const struct plat_info *plat, unsigned long boot
         }
         nodes_online++;
     }
-    /* Idle harts poll 200 us before they sleep (machine.c), if there is anyone to
-     * wake them. */
+    /* Idle harts poll before they sleep (machine.c), if there is anyone to wake them. */
     extern uint64_t arch_idle_poll_ticks;
-    if (nodes_online > 1) arch_idle_poll_ticks = plat->timebase_hz / 5000;
+    if (nodes_online > 1) arch_idle_poll_ticks = plat->timebase_hz * idle_poll_us(plat) / 1000000;
     return nodes_online;
 }

@@ -50,15 +50,25 @@ paddr_t arch_kernel_root_pa;
 bool arch_quirk_flush_whole_asid;
 
 /* Multicore: any other hart may hold translations of the ASID (a thread of it ran
- * there, or runs there now), so every flush is done there too, through SBI RFENCE
- * (smp.c), which returns once all of them have done it. The quirk holds there as
- * well: on the FU540/FU740 the remote fence is for the whole ASID. */
-void arch_remote_sfence(uint64_t index_mask, unsigned asid, vaddr_t va, bool whole);
-
+ * there, or runs there now), so every flush is done there too, through the kernel's
+ * remote call (node_remote_flush), which returns once all of them have done it. The
+ * quirk holds there as well: on the FU540/FU740 the remote flush is for the whole ASID. */
 static inline uint64_t other_harts(void)
 {
     /* Only harts that have run a thread can hold user translations. */
     return nodes_ran_user & ~BIT(this_node()->index);
+}
+
+void arch_tlb_flush_local(unsigned asid, vaddr_t va, bool whole)
+{
+    if (this_node()->asids_short) {
+        /* ASIDs wider than the hart's are cut short in satp: flush everything. */
+        asm volatile("sfence.vma" ::: "memory");
+    } else if (whole || arch_quirk_flush_whole_asid) {
+        asm volatile("sfence.vma zero, %0" :: "r"((uint64_t)asid) : "memory");
+    } else {
+        asm volatile("sfence.vma %0, %1" :: "r"(va), "r"((uint64_t)asid) : "memory");
+    }
 }
 
 void arch_tlb_flush_page(unsigned asid, vaddr_t va)
@@ -68,11 +78,11 @@ void arch_tlb_flush_page(unsigned asid, vaddr_t va)
         return;
     }
     asm volatile("sfence.vma %0, %1" :: "r"(va), "r"((uint64_t)asid) : "memory");
-    if (other_harts()) arch_remote_sfence(other_harts(), asid, va, false);
+    if (other_harts()) node_remote_flush(other_harts(), asid, va, false);
 }
 
 void arch_tlb_flush_asid(unsigned asid)
 {
     asm volatile("sfence.vma zero, %0" :: "r"((uint64_t)asid) : "memory");
-    if (other_harts()) arch_remote_sfence(other_harts(), asid, 0, true);
+    if (other_harts()) node_remote_flush(other_harts(), asid, 0, true);
 }
