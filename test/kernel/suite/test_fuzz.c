@@ -130,19 +130,24 @@ TEST(fuzz_random_invocations_never_break_the_kernel)
 /* Random system calls, not just invocations: non-blocking sends and receives, replies,
  * yields, unknown numbers, capability pointers that resolve to nothing. The fuzzer's
  * fault endpoint is its endpoint (slot 4); we are the handler and resume it after
- * every fault, so fault delivery, fault replies and restarts are exercised too. */
-static void c_fuzz_syscalls(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr_t self)
+ * every fault, so fault delivery, fault replies and restarts are exercised too.
+ * Counters as c_fuzz's: shared.word[at] calls, [at+1] finished, [at+2] messages its
+ * receives took from the endpoint, [at+3] how many calls (FUZZ_CALLS / 3 if 0). If
+ * answered, its handler replies to whatever reaches the endpoint, so it may Call the
+ * endpoint too (otherwise a Call there would wait for a reply forever). */
+static void c_fuzz_syscalls(k_word_t seed, k_word_t answered, k_word_t at, k_cptr_t self)
 {
-    (void)unused; (void)self; (void)ipc;
+    (void)self;
     k_word_t s = seed;
     static const long calls[] = { SYS_NB_SEND, SYS_NB_RECV, SYS_REPLY, SYS_YIELD, SYS_CALL,
                                   SYS_DEBUG_CAP_IDENTIFY, 5, 100, -50 };
-    for (unsigned i = 0; i < FUZZ_CALLS / 3; i++) {
+    k_word_t n_calls = shared.word[at + 3] ? shared.word[at + 3] : FUZZ_CALLS / 3;
+    for (unsigned i = 0; i < n_calls; i++) {
         long n = calls[rnd(&s) % (sizeof(calls) / sizeof(calls[0]))];
         /* Mostly our own slots; sometimes pointers with guard bits set (lookup fails). */
         k_word_t cptr = (rnd(&s) % 4) ? rnd(&s) % FUZZ_SLOTS : rnd(&s);
         k_word_t tag = cptr < FUZZ_SLOTS ? k_debug_cap_identify(cptr) : 0;
-        if (n == SYS_CALL && (cptr >= FUZZ_SLOTS || tag == 4)) n = SYS_NB_SEND;
+        if (n == SYS_CALL && (cptr >= FUZZ_SLOTS || (tag == 4 && !answered))) n = SYS_NB_SEND;
         /* Sends to our own TCB are invocations that could simply suspend us: the
          * invocation fuzzer above covers TCBs. */
         if (tag == 12 && (n == SYS_CALL || n == SYS_NB_SEND)) continue;
@@ -157,9 +162,12 @@ static void c_fuzz_syscalls(k_word_t seed, k_word_t ipc, k_word_t unused, k_cptr
         register long a7 __asm__("a7") = n;
         __asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
                          : "r"(a7) : "memory");
-        shared.word[PROGRESS]++;
+        /* A receive on the endpoint that took a message (the sender's badge, never 0
+         * on the multicore test's endpoint): another fuzzer's fault or Call. */
+        if (n == SYS_NB_RECV && tag == 4 && a0 != 0) shared.word[at + 2]++;
+        shared.word[at]++;
     }
-    shared.word[PROGRESS + 1] = 1;
+    shared.word[at + 1] = 1;
 }
 
 TEST(fuzz_random_system_calls_and_faults)
@@ -172,7 +180,7 @@ TEST(fuzz_random_system_calls_and_faults)
         struct vspace vs = { 0 };
         struct thread t = { 0 };
         k_cptr_t ep = slot_alloc(), fuzz_ut = slot_alloc();
-        shared.word[PROGRESS] = shared.word[PROGRESS + 1] = 0;
+        shared.word[PROGRESS] = shared.word[PROGRESS + 1] = shared.word[PROGRESS + 3] = 0;
         bool ok = vspace_new(&vs, pool, 0) == K_NO_ERROR &&
                   thread_new(&t, pool, &vs, THREAD_OWN_CSPACE, "xf-fuzz-sys") == K_NO_ERROR &&
                   k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR &&
@@ -184,7 +192,7 @@ TEST(fuzz_random_system_calls_and_faults)
         CHECK_EQ(k_cnode_copy(t.cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
         /* Its fault endpoint: slot 4 of its own CSpace, the endpoint we listen on. */
         CHECK_EQ(k_tcb_set_space(t.tcb, 4, t.cnode, k_cnode_cap_data(0, 60), vs.root, 0), K_NO_ERROR);
-        CHECK(thread_start(&t, c_fuzz_syscalls, 0xd1b54a32d192ed03ul * (round + 1), t.ipc_va, 0, 255, true) == K_NO_ERROR);
+        CHECK(thread_start(&t, c_fuzz_syscalls, 0xd1b54a32d192ed03ul * (round + 1), 0, PROGRESS, 255, true) == K_NO_ERROR);
         k_word_t last = 0;
         unsigned idle = 0;
         while (!shared.word[PROGRESS + 1] && idle < 20) {
@@ -240,6 +248,29 @@ static inline k_word_t fuzz_rdtime(void)
     k_word_t t;
     __asm__ volatile("rdtime %0" : "=r"(t));
     return t;
+}
+
+/* After a round, with everything made from pool taken back: a new thread pinned to
+ * each hart must run there (a hart that stopped, or a lost wake-up, shows here). */
+static void every_hart_runs_a_new_thread(k_cptr_t pool, unsigned n, unsigned round)
+{
+    struct thread c = { 0 };
+    for (unsigned i = 0; i < n; i++) {
+        shared.word[SMP_AT(9)] = 0;
+        CHECK_EQ(thread_new(&c, pool, 0, 0, "smp-fuzz-after"), K_NO_ERROR);
+        CHECK_EQ(thread_start(&c, child_store, SMP_AT(9), 0x77 + i, 0, 255, false), K_NO_ERROR);
+        CHECK_EQ(k_tcb_set_affinity(c.tcb, i), K_NO_ERROR);
+        CHECK_EQ(k_tcb_resume(c.tcb), K_NO_ERROR);
+        /* Spin, not yield: a thread started on another hart waits for that
+         * hart's wake-up (an IPI), however many times we yield; ~5 s at most. */
+        k_word_t t0 = fuzz_rdtime();
+        while (shared.word[SMP_AT(9)] != 0x77 + i && fuzz_rdtime() - t0 < 50000000ul)
+            if (i == 0) k_yield();
+        if (shared.word[SMP_AT(9)] != 0x77 + i) printf("  round %u: node %u ran no new thread\n", round, i);
+        CHECK_EQ(shared.word[SMP_AT(9)], 0x77 + i);
+        thread_free(&c);
+        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+    }
 }
 
 TEST(fuzz_random_invocations_on_every_hart_at_once)
@@ -312,30 +343,157 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
         CHECK_EQ(k_debug_cap_identify(ep), 0);
         for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
         slot_free(ep); slot_free(ntf);
-        /* Every hart still runs threads. */
-        struct thread c = { 0 };
-        for (unsigned i = 0; i < n; i++) {
-            shared.word[SMP_AT(9)] = 0;
-            CHECK_EQ(thread_new(&c, pool, 0, 0, "smp-fuzz-after"), K_NO_ERROR);
-            CHECK_EQ(thread_start(&c, child_store, SMP_AT(9), 0x77 + i, 0, 255, false), K_NO_ERROR);
-            CHECK_EQ(k_tcb_set_affinity(c.tcb, i), K_NO_ERROR);
-            CHECK_EQ(k_tcb_resume(c.tcb), K_NO_ERROR);
-            /* Spin, not yield: a thread started on another hart waits for that
-             * hart's wake-up (an IPI), however many times we yield; ~5 s at most. */
-            k_word_t t0 = fuzz_rdtime();
-            while (shared.word[SMP_AT(9)] != 0x77 + i && fuzz_rdtime() - t0 < 50000000ul)
-                if (i == 0) k_yield();
-            if (shared.word[SMP_AT(9)] != 0x77 + i) printf("  round %u: node %u ran no new thread\n", round, i);
-            CHECK_EQ(shared.word[SMP_AT(9)], 0x77 + i);
-            thread_free(&c);
-            CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
-        }
+        every_hart_runs_a_new_thread(pool, n, round);
     }
     printf("  %lu random invocations on %u harts at once in %u rounds, %lu succeeded (%u fuzzers ran to the end)\n",
            total, n, SMP_FUZZ_ROUNDS, succeeded, finished);
     CHECK_EQ(silent, 0);
     CHECK(total >= 1000);
     CHECK(succeeded * 20 >= total);
+    k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
+    CHECK(again != 0);
+    CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    for (unsigned i = 0; i < CONFIG_MAX_NUM_NODES + 2; i++) shared.word[SMP_AT(i) + 3] = 0;
+}
+
+/* The system-call fuzzer on every hart at once (issue 13): one per hart, pinned there
+ * before it is resumed, each in its own VSpace and CSpace, all from one untyped pool,
+ * with slot 4 of every CSpace the same endpoint, which is also every fuzzer's fault
+ * endpoint. So their faults queue there from every hart, and what their NBRecvs take
+ * from that queue (another hart's fault or Call) their Replies may answer. We serve the
+ * queue from node 0 as the one-hart test does, replying to everything; each fuzzer's
+ * slot 4 is badged with its number + 1, which tells us whose fault arrived. Checks: the
+ * kernel stays up, every hart's fuzzer made calls, faults came (and were resumed)
+ * from at least two harts, every message bore one of our badges, one revoke returns
+ * the pool, and afterwards a new thread on every hart runs. */
+/* Counters in shared.word[SMP_AT(i)...] as the invocation fuzzer's (calls, finished,
+ * messages taken, calls to make). Modest sizes: each fault costs several cross-hart
+ * hand-offs (the reply wakes the fuzzer's hart, reading and writing its registers
+ * stall it there), and under TCG on a busy host each may wait for a vCPU thread. */
+#define SYS_SMP_ROUNDS 2
+#define SYS_SMP_CALLS 300
+#define SYS_SMP_IDLE 20           /* looks of 20,000 rdtime ticks with no call made */
+#define SYS_SMP_START_WAIT 1000   /* the same while a fuzzer has made no call at all */
+
+static bool is_fault_label(k_word_t label)
+{
+    return label == K_FAULT_CAP || label == K_FAULT_UNKNOWN_SYSCALL ||
+           label == K_FAULT_USER_EXCEPTION || label == K_FAULT_VM;
+}
+
+TEST(fuzz_random_system_calls_on_every_hart_at_once)
+{
+    unsigned n = (unsigned)bi->num_nodes;
+    if (n < 2) { printf("  one hart: skipped\n"); return; }
+    k_cptr_t ut = untyped_at_least(22);
+    k_cptr_t pool = make_object(ut, K_UNTYPED_OBJECT, 21);
+    CHECK(pool != 0);
+    k_word_t total = 0, received = 0, taken = 0, bad_badge = 0, faults[CONFIG_MAX_NUM_NODES] = { 0 };
+    k_word_t tstart = fuzz_rdtime();
+    unsigned silent = 0, finished = 0;
+    for (unsigned round = 0; round < SYS_SMP_ROUNDS && pool; round++) {
+        static struct vspace vs[CONFIG_MAX_NUM_NODES];
+        static struct thread t[CONFIG_MAX_NUM_NODES];
+        k_cptr_t fut[CONFIG_MAX_NUM_NODES], ep = slot_alloc();
+        bool ok = k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR;
+        for (unsigned i = 0; i < n; i++) {
+            vs[i] = (struct vspace){ 0 };
+            t[i] = (struct thread){ 0 };
+            fut[i] = slot_alloc();
+            shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
+            shared.word[SMP_AT(i) + 3] = SYS_SMP_CALLS;
+            ok = ok && vspace_new(&vs[i], pool, 0) == K_NO_ERROR &&
+                 thread_new(&t[i], pool, &vs[i], THREAD_OWN_CSPACE, "xf-fuzz-sys-smp") == K_NO_ERROR &&
+                 k_untyped_retype(pool, K_UNTYPED_OBJECT, 14, ROOT, 0, 0, fut[i], 1) == K_NO_ERROR;
+            if (!ok) break;
+            /* The one-hart layout: 1 its TCB, 2 its CNode, 3 untyped, 4 the endpoint. */
+            CHECK_EQ(k_cnode_copy(t[i].cnode, 2, 4, ROOT, t[i].cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+            CHECK_EQ(k_cnode_move(t[i].cnode, 3, 4, ROOT, fut[i], ROOT_DEPTH), K_NO_ERROR);
+            CHECK_EQ(k_cnode_mint(t[i].cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL, i + 1), K_NO_ERROR);
+            CHECK_EQ(k_tcb_set_space(t[i].tcb, 4, t[i].cnode, k_cnode_cap_data(0, 60), vs[i].root, 0), K_NO_ERROR);
+            /* Node 0's fuzzer at our priority (it runs when we yield); the others just
+             * below it: we never block, so one that was not on a hart of its own would
+             * never run, and would show as silent. */
+            ok = thread_start(&t[i], c_fuzz_syscalls, 0x94d049bb133111ebul * (round * 8 + i + 1), 1,
+                              SMP_AT(i), i ? 254 : 255, false) == K_NO_ERROR &&
+                 k_tcb_set_affinity(t[i].tcb, i) == K_NO_ERROR;
+        }
+        CHECK(ok);
+        if (!ok) break;
+        for (unsigned i = 0; i < n; i++) CHECK_EQ(k_tcb_resume(t[i].tcb), K_NO_ERROR);
+        /* Serve the endpoint until every fuzzer has finished or none made a call for
+         * SYS_SMP_IDLE looks (a fuzzer may well have stopped itself, or wait for a
+         * reply another fuzzer will never send: that is its business). */
+        k_word_t last[CONFIG_MAX_NUM_NODES] = { 0 };
+        unsigned idle = 0;
+        k_word_t t0 = fuzz_rdtime();
+        for (;;) {
+            k_word_t badge = 0, m[4];
+            k_word_t info = k_nb_recv(ep, &badge, &m[0], &m[1], &m[2], &m[3]);
+            if (info || badge) {
+                received++;
+                /* Label 1: a Call gets its answer; a fault that can be left stopped
+                 * stays stopped (a VM or capability fault resumes and retries). */
+                k_reply(k_msginfo_new(1, 0, 0, 0), 0, 0, 0, 0);
+                if (badge < 1 || badge > n) bad_badge++;
+                /* A fault (not a Call that merely has a fault's label) leaves its
+                 * sender at the faulting pc: restart it after the instruction. */
+                struct k_user_context r;
+                if (badge >= 1 && badge <= n && is_fault_label(k_msginfo_label(info)) &&
+                    k_tcb_read_registers(t[badge - 1].tcb, false, 0, K_USER_CONTEXT_WORDS, &r) == K_NO_ERROR &&
+                    r.pc == m[0]) {
+                    r.pc = m[0] + 4;
+                    if (k_tcb_write_registers(t[badge - 1].tcb, true, 0, K_USER_CONTEXT_WORDS, &r) == K_NO_ERROR)
+                        faults[badge - 1]++;
+                }
+            } else {
+                k_yield();   /* node 0's fuzzer runs too */
+            }
+            if (fuzz_rdtime() - t0 < 20000) continue;
+            t0 = fuzz_rdtime();
+            bool all_done = true, moved = false, all_started = true;
+            for (unsigned i = 0; i < n; i++) {
+                if (!shared.word[SMP_AT(i) + 1]) all_done = false;
+                if (!shared.word[SMP_AT(i)]) all_started = false;
+                if (shared.word[SMP_AT(i)] != last[i]) { moved = true; last[i] = shared.word[SMP_AT(i)]; }
+            }
+            /* A fuzzer not started yet may only be waiting for the host to run its
+             * hart's vCPU: give it much longer before calling it silent. */
+            if (all_done || idle >= (all_started ? SYS_SMP_IDLE : SYS_SMP_START_WAIT)) break;
+            idle = moved ? 0 : idle + 1;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            if (shared.word[SMP_AT(i)] == 0) {
+                printf("  round %u: the system-call fuzzer on node %u made no call\n", round, i);
+                silent++;
+            }
+            if (shared.word[SMP_AT(i) + 1]) finished++;
+            total += shared.word[SMP_AT(i)];
+            taken += shared.word[SMP_AT(i) + 2];
+        }
+        for (unsigned i = 0; i < n; i++) { thread_free(&t[i]); vspace_free(&vs[i]); }
+        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+        CHECK_EQ(k_debug_cap_identify(ep), 0);
+        for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
+        slot_free(ep);
+        every_hart_runs_a_new_thread(pool, n, round);
+    }
+    k_word_t resumed = 0;
+    unsigned harts_faulted = 0;
+    for (unsigned i = 0; i < n; i++) {
+        resumed += faults[i];
+        if (faults[i]) harts_faulted++;
+    }
+    printf("  %lu random system calls on %u harts at once in %u rounds, %lu messages served, "
+           "%lu faults resumed from %u harts (per node:", total, n, SYS_SMP_ROUNDS, received, resumed,
+           harts_faulted);
+    for (unsigned i = 0; i < n; i++) printf(" %lu", faults[i]);
+    printf("; %lu taken by other fuzzers; %u fuzzers ran to the end) in %lu rdtime ticks\n", taken, finished,
+           fuzz_rdtime() - tstart);
+    CHECK_EQ(silent, 0);
+    CHECK_EQ(bad_badge, 0);
+    CHECK(harts_faulted >= 2);
+    CHECK(total >= 500);
     k_cptr_t again = make_object(pool, K_UNTYPED_OBJECT, 21);
     CHECK(again != 0);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
