@@ -170,6 +170,17 @@ static void c_observe(k_word_t slot, k_word_t spare, k_word_t ipc, k_cptr_t self
     }
 }
 
+/* A RAM untyped of at least 2^bits other than `not` (0 if there is none). */
+static k_cptr_t untyped_other_than(k_cptr_t not, unsigned bits)
+{
+    for (k_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const struct k_untyped_desc *u = &bi->untyped_list[i];
+        if (!u->is_device && u->size_bits >= bits && bi->untyped.start + i != not)
+            return bi->untyped.start + i;
+    }
+    return 0;
+}
+
 TEST(preempt_delete_big_cnode_leaves_zombie)
 {
     /* A CNode of 2^20 slots (32 MiB), 4096 of them holding caps, deleted by us while a
@@ -179,14 +190,18 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     k_cptr_t ut = untyped_at_least(26);
     CHECK(ut != 0);
     if (!ut) return;
-    /* Start from the whole untyped: on sifive_u an earlier test has been seen to leave
-     * objects in it now and then (the retype below then failed with NotEnoughMemory;
-     * which test, is an open question: docs/testing.md). */
+    /* Start from the whole untyped (cheap, and the test then depends on no other). */
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
-    k_cptr_t cn = slot_alloc(), ep = make_object(ut, K_ENDPOINT_OBJECT, 0), spare = slot_alloc();
+    /* The endpoint and the observer come from another untyped, so that once the
+     * CNode is deleted ut has no children and a retry's retype starts from its
+     * beginning again (with them in ut, a second 32 MiB CNode never fit). */
+    k_cptr_t other = untyped_other_than(ut, 18);
+    CHECK(other != 0);
+    if (!other) return;
+    k_cptr_t cn = slot_alloc(), ep = make_object(other, K_ENDPOINT_OBJECT, 0), spare = slot_alloc();
     struct thread t = { 0 };
     k_word_t stops = 0;
-    CHECK_EQ(thread_new(&t, ut, NULL, 0, "observer"), K_NO_ERROR);
+    CHECK_EQ(thread_new(&t, other, NULL, 0, "observer"), K_NO_ERROR);
     for (unsigned attempt = 0; attempt < 4 && !stops; attempt++) {
         CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 20, ROOT, 0, 0, cn, 1), K_NO_ERROR);
         for (k_word_t i = 0; i < 4096; i++)
@@ -213,6 +228,7 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     CHECK_EQ(k_debug_cap_identify(ep), 4);           /* the original endpoint stays */
     thread_free(&t);
     CHECK_EQ(k_cnode_revoke(ROOT, ut, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_cnode_delete(ROOT, ep, ROOT_DEPTH), K_NO_ERROR);   /* other may be shared */
     slot_free(cn);
     slot_free(ep);
     slot_free(spare);
