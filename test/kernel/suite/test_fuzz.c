@@ -329,6 +329,10 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
             k_word_t t0 = fuzz_rdtime();
             while (fuzz_rdtime() - t0 < 20000) yield_n(1);
         }
+        /* Calls per node, each round: a slow hart and a stuck one look different. */
+        printf("  round %u: calls per node:", round);
+        for (unsigned i = 0; i < n; i++) printf(" %lu", shared.word[SMP_AT(i)]);
+        printf("\n");
         for (unsigned i = 0; i < n; i++) {
             if (shared.word[SMP_AT(i)] == 0) {
                 printf("  round %u: the fuzzer on node %u made no call\n", round, i);

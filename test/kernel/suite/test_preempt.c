@@ -186,7 +186,9 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     /* A CNode of 2^20 slots (32 MiB), 4096 of them holding caps, deleted by us while a
      * thread of our priority watches its slot: a preempted delete shows seL4's Zombie
      * there. The delete takes a few time slices; should one attempt happen to fit in
-     * a single slice (no preemption, nothing seen), it is tried again, up to 4 times. */
+     * a single slice, or its one preemption not give the observer a turn (a device
+     * interrupt rather than the timer ending the slice: seen once on sifive_u), it
+     * is tried again, up to 4 times. */
     k_cptr_t ut = untyped_at_least(26);
     CHECK(ut != 0);
     if (!ut) return;
@@ -202,7 +204,7 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     struct thread t = { 0 };
     k_word_t stops = 0;
     CHECK_EQ(thread_new(&t, other, NULL, 0, "observer"), K_NO_ERROR);
-    for (unsigned attempt = 0; attempt < 4 && !stops; attempt++) {
+    for (unsigned attempt = 0; attempt < 4 && !(stops && shared.word[0]); attempt++) {
         CHECK_EQ(k_untyped_retype(ut, K_CAPTABLE_OBJECT, 20, ROOT, 0, 0, cn, 1), K_NO_ERROR);
         for (k_word_t i = 0; i < 4096; i++)
             CHECK_EQ(k_cnode_copy(cn, i * 256 + 7, 20, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
@@ -213,7 +215,7 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
         stops = preemptions() - before;
         YIELD_UNTIL(shared.word[5] != 0, 100);
         printf("  delete of 2^20 slots: %lu preemptions, %lu Zombie sightings\n", stops, shared.word[0]);
-        if (!stops) shared.word[5] = 3;               /* the observer stops */
+        if (!shared.word[0]) shared.word[5] = 3;     /* nothing seen: the observer stops */
         YIELD_UNTIL(false, 3);
         CHECK_EQ(k_tcb_suspend(t.tcb), K_NO_ERROR);
     }
