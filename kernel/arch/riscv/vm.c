@@ -52,7 +52,8 @@ bool arch_quirk_flush_whole_asid;
 /* Multicore: any other hart may hold translations of the ASID (a thread of it ran
  * there, or runs there now), so every flush is done there too, through the kernel's
  * remote call (node_remote_flush), which returns once all of them have done it. The
- * quirk holds there as well: on the FU540/FU740 the remote flush is for the whole ASID. */
+ * quirk holds there as well: on the FU540/FU740 a page flush becomes a flush of the
+ * whole ASID (arch_tlb_flush_page) before any hart is asked. */
 static inline uint64_t other_harts(void)
 {
     /* Only harts that have run a thread can hold user translations. */
@@ -64,7 +65,7 @@ void arch_tlb_flush_local(unsigned asid, vaddr_t va, bool whole)
     if (this_node()->asids_short) {
         /* ASIDs wider than the hart's are cut short in satp: flush everything. */
         asm volatile("sfence.vma" ::: "memory");
-    } else if (whole || arch_quirk_flush_whole_asid) {
+    } else if (whole) {
         asm volatile("sfence.vma zero, %0" :: "r"((uint64_t)asid) : "memory");
     } else {
         asm volatile("sfence.vma %0, %1" :: "r"(va), "r"((uint64_t)asid) : "memory");
