@@ -250,6 +250,26 @@ static inline k_word_t fuzz_rdtime(void)
     return t;
 }
 
+/* Fuzzer i of a multicore fuzz round: its counters reset (calls to make: calls), its
+ * own VSpace and CSpace from pool, and the start of the one-hart fuzzers' CSpace
+ * layout: slot 2 its CNode, slot 3 an untyped of 2^ut_bits (made in *fut first). */
+static bool smp_fuzzer_new(unsigned i, struct vspace *vs, struct thread *t, k_cptr_t pool, k_cptr_t *fut,
+                           const char *name, unsigned ut_bits, k_word_t calls)
+{
+    *vs = (struct vspace){ 0 };
+    *t = (struct thread){ 0 };
+    *fut = slot_alloc();
+    shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
+    shared.word[SMP_AT(i) + 3] = calls;
+    if (vspace_new(vs, pool, 0) != K_NO_ERROR ||
+        thread_new(t, pool, vs, THREAD_OWN_CSPACE, name) != K_NO_ERROR ||
+        k_untyped_retype(pool, K_UNTYPED_OBJECT, ut_bits, ROOT, 0, 0, *fut, 1) != K_NO_ERROR)
+        return false;
+    CHECK_EQ(k_cnode_copy(t->cnode, 2, 4, ROOT, t->cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
+    CHECK_EQ(k_cnode_move(t->cnode, 3, 4, ROOT, *fut, ROOT_DEPTH), K_NO_ERROR);
+    return true;
+}
+
 /* After a round, with everything made from pool taken back: a new thread pinned to
  * each hart must run there (a hart that stopped, or a lost wake-up, shows here). */
 static void every_hart_runs_a_new_thread(k_cptr_t pool, unsigned n, unsigned round)
@@ -273,6 +293,31 @@ static void every_hart_runs_a_new_thread(k_cptr_t pool, unsigned n, unsigned rou
     }
 }
 
+/* The end of a multicore fuzz round: add up each fuzzer's counters (calls, finished,
+ * and its third word into *third; a fuzzer with no call is silent, and said so), free
+ * the fuzzers, take everything back from pool (the shared endpoint ep goes too), and
+ * see that every hart still runs a new thread. */
+static void smp_round_end(unsigned *silent, unsigned *finished, k_word_t *total, k_word_t *third,
+                          const char *what, unsigned round, unsigned n, struct vspace *vs,
+                          struct thread *t, k_cptr_t *fut, k_cptr_t pool, k_cptr_t ep)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (shared.word[SMP_AT(i)] == 0) {
+            printf("  round %u: the %s on node %u made no call\n", round, what, i);
+            (*silent)++;
+        }
+        if (shared.word[SMP_AT(i) + 1]) (*finished)++;
+        *total += shared.word[SMP_AT(i)];
+        *third += shared.word[SMP_AT(i) + 2];
+    }
+    for (unsigned i = 0; i < n; i++) { thread_free(&t[i]); vspace_free(&vs[i]); }
+    CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
+    CHECK_EQ(k_debug_cap_identify(ep), 0);
+    for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
+    slot_free(ep);
+    every_hart_runs_a_new_thread(pool, n, round);
+}
+
 TEST(fuzz_random_invocations_on_every_hart_at_once)
 {
     unsigned n = (unsigned)bi->num_nodes;
@@ -289,19 +334,10 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
         bool ok = k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR &&
                   k_untyped_retype(pool, K_NOTIFICATION_OBJECT, 0, ROOT, 0, 0, ntf, 1) == K_NO_ERROR;
         for (unsigned i = 0; i < n; i++) {
-            vs[i] = (struct vspace){ 0 };
-            t[i] = (struct thread){ 0 };
-            fut[i] = slot_alloc();
-            shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
-            shared.word[SMP_AT(i) + 3] = SMP_FUZZ_CALLS;
-            ok = ok && vspace_new(&vs[i], pool, 0) == K_NO_ERROR &&
-                 thread_new(&t[i], pool, &vs[i], THREAD_OWN_CSPACE, "xf-fuzz-smp") == K_NO_ERROR &&
-                 k_untyped_retype(pool, K_UNTYPED_OBJECT, 15, ROOT, 0, 0, fut[i], 1) == K_NO_ERROR;
+            ok = ok && smp_fuzzer_new(i, &vs[i], &t[i], pool, &fut[i], "xf-fuzz-smp", 15, SMP_FUZZ_CALLS);
             if (!ok) break;
             /* The same CSpace layout as the one-hart fuzzer; the endpoint and the
              * notification are shared by all, so they also meet in their queues. */
-            CHECK_EQ(k_cnode_copy(t[i].cnode, 2, 4, ROOT, t[i].cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
-            CHECK_EQ(k_cnode_move(t[i].cnode, 3, 4, ROOT, fut[i], ROOT_DEPTH), K_NO_ERROR);
             CHECK_EQ(k_cnode_copy(t[i].cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
             CHECK_EQ(k_cnode_copy(t[i].cnode, 5, 4, ROOT, ntf, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
             CHECK_EQ(k_cnode_copy(t[i].cnode, 6, 4, ROOT, vs[i].root, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
@@ -333,21 +369,8 @@ TEST(fuzz_random_invocations_on_every_hart_at_once)
         printf("  round %u: calls per node:", round);
         for (unsigned i = 0; i < n; i++) printf(" %lu", shared.word[SMP_AT(i)]);
         printf("\n");
-        for (unsigned i = 0; i < n; i++) {
-            if (shared.word[SMP_AT(i)] == 0) {
-                printf("  round %u: the fuzzer on node %u made no call\n", round, i);
-                silent++;
-            }
-            if (shared.word[SMP_AT(i) + 1]) finished++;
-            total += shared.word[SMP_AT(i)];
-            succeeded += shared.word[SMP_AT(i) + 2];
-        }
-        for (unsigned i = 0; i < n; i++) { thread_free(&t[i]); vspace_free(&vs[i]); }
-        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
-        CHECK_EQ(k_debug_cap_identify(ep), 0);
-        for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
-        slot_free(ep); slot_free(ntf);
-        every_hart_runs_a_new_thread(pool, n, round);
+        smp_round_end(&silent, &finished, &total, &succeeded, "fuzzer", round, n, vs, t, fut, pool, ep);
+        slot_free(ntf);
     }
     printf("  %lu random invocations on %u harts at once in %u rounds, %lu succeeded (%u fuzzers ran to the end)\n",
            total, n, SMP_FUZZ_ROUNDS, succeeded, finished);
@@ -401,18 +424,9 @@ TEST(fuzz_random_system_calls_on_every_hart_at_once)
         k_cptr_t fut[CONFIG_MAX_NUM_NODES], ep = slot_alloc();
         bool ok = k_untyped_retype(pool, K_ENDPOINT_OBJECT, 0, ROOT, 0, 0, ep, 1) == K_NO_ERROR;
         for (unsigned i = 0; i < n; i++) {
-            vs[i] = (struct vspace){ 0 };
-            t[i] = (struct thread){ 0 };
-            fut[i] = slot_alloc();
-            shared.word[SMP_AT(i)] = shared.word[SMP_AT(i) + 1] = shared.word[SMP_AT(i) + 2] = 0;
-            shared.word[SMP_AT(i) + 3] = SYS_SMP_CALLS;
-            ok = ok && vspace_new(&vs[i], pool, 0) == K_NO_ERROR &&
-                 thread_new(&t[i], pool, &vs[i], THREAD_OWN_CSPACE, "xf-fuzz-sys-smp") == K_NO_ERROR &&
-                 k_untyped_retype(pool, K_UNTYPED_OBJECT, 14, ROOT, 0, 0, fut[i], 1) == K_NO_ERROR;
+            ok = ok && smp_fuzzer_new(i, &vs[i], &t[i], pool, &fut[i], "xf-fuzz-sys-smp", 14, SYS_SMP_CALLS);
             if (!ok) break;
             /* The one-hart layout: 1 its TCB, 2 its CNode, 3 untyped, 4 the endpoint. */
-            CHECK_EQ(k_cnode_copy(t[i].cnode, 2, 4, ROOT, t[i].cnode, ROOT_DEPTH, K_CAP_RIGHTS_ALL), K_NO_ERROR);
-            CHECK_EQ(k_cnode_move(t[i].cnode, 3, 4, ROOT, fut[i], ROOT_DEPTH), K_NO_ERROR);
             CHECK_EQ(k_cnode_mint(t[i].cnode, 4, 4, ROOT, ep, ROOT_DEPTH, K_CAP_RIGHTS_ALL, i + 1), K_NO_ERROR);
             CHECK_EQ(k_tcb_set_space(t[i].tcb, 4, t[i].cnode, k_cnode_cap_data(0, 60), vs[i].root, 0), K_NO_ERROR);
             /* Node 0's fuzzer at our priority (it runs when we yield); the others just
@@ -466,21 +480,7 @@ TEST(fuzz_random_system_calls_on_every_hart_at_once)
             if (all_done || idle >= (all_started ? SYS_SMP_IDLE : SYS_SMP_START_WAIT)) break;
             idle = moved ? 0 : idle + 1;
         }
-        for (unsigned i = 0; i < n; i++) {
-            if (shared.word[SMP_AT(i)] == 0) {
-                printf("  round %u: the system-call fuzzer on node %u made no call\n", round, i);
-                silent++;
-            }
-            if (shared.word[SMP_AT(i) + 1]) finished++;
-            total += shared.word[SMP_AT(i)];
-            taken += shared.word[SMP_AT(i) + 2];
-        }
-        for (unsigned i = 0; i < n; i++) { thread_free(&t[i]); vspace_free(&vs[i]); }
-        CHECK_EQ(k_cnode_revoke(ROOT, pool, ROOT_DEPTH), K_NO_ERROR);
-        CHECK_EQ(k_debug_cap_identify(ep), 0);
-        for (unsigned i = 0; i < n; i++) slot_free(fut[i]);
-        slot_free(ep);
-        every_hart_runs_a_new_thread(pool, n, round);
+        smp_round_end(&silent, &finished, &total, &taken, "system-call fuzzer", round, n, vs, t, fut, pool, ep);
     }
     k_word_t resumed = 0;
     unsigned harts_faulted = 0;

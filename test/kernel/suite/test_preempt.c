@@ -170,17 +170,6 @@ static void c_observe(k_word_t slot, k_word_t spare, k_word_t ipc, k_cptr_t self
     }
 }
 
-/* A RAM untyped of at least 2^bits other than `not` (0 if there is none). */
-static k_cptr_t untyped_other_than(k_cptr_t not, unsigned bits)
-{
-    for (k_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const struct k_untyped_desc *u = &bi->untyped_list[i];
-        if (!u->is_device && u->size_bits >= bits && bi->untyped.start + i != not)
-            return bi->untyped.start + i;
-    }
-    return 0;
-}
-
 TEST(preempt_delete_big_cnode_leaves_zombie)
 {
     /* A CNode of 2^20 slots (32 MiB), 4096 of them holding caps, deleted by us while a
@@ -197,7 +186,7 @@ TEST(preempt_delete_big_cnode_leaves_zombie)
     /* The endpoint and the observer come from another untyped, so that once the
      * CNode is deleted ut has no children and a retry's retype starts from its
      * beginning again (with them in ut, a second 32 MiB CNode never fit). */
-    k_cptr_t other = untyped_other_than(ut, 18);
+    k_cptr_t other = other_untyped(ut, 18);
     CHECK(other != 0);
     if (!other) return;
     k_cptr_t cn = slot_alloc(), ep = make_object(other, K_ENDPOINT_OBJECT, 0), spare = slot_alloc();
